@@ -1,0 +1,119 @@
+/**
+ * The control protocol: JSON messages over ws on the unix socket `HOTCTL_HOME/daemon.sock`.
+ *
+ * ```
+ * client                                   daemon
+ *   │ {id:1, method:"hello", params:{...}}   │
+ *   │ ─────────────────────────────────────► │   version check
+ *   │ {id:1, ok:true, result:{version,...}}  │
+ *   │ ◄───────────────────────────────────── │
+ *   │ {id:2, method:"reload", params:{name, follow:true}}
+ *   │ ─────────────────────────────────────► │   the operation runs in the daemon
+ *   │ {id:2, ok:true, result:{operation}}    │
+ *   │ {event:"operation", data:{...}} × n    │   progress, until a terminal state
+ *   │ ◄───────────────────────────────────── │
+ * ```
+ *
+ * A client that goes away mid-operation changes nothing: the operation completes in the daemon.
+ */
+import type { AppSpec } from './app-spec.js';
+import type { ErrorPayload } from './errors.js';
+import type { DaemonEvent } from './events.js';
+import type { DaemonInfo, OperationSnapshot, StatusSnapshot } from './status.js';
+
+/** Bumped when a message changes shape. Client and daemon compare it in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Each method: its params and its result. */
+export interface Methods {
+  /** First message of every connection: exchange versions. */
+  hello: {
+    params: { client_version: string; protocol: number };
+    result: DaemonInfo;
+  };
+  /** A snapshot of the daemon, its apps and workers. */
+  status: {
+    params: Record<string, never>;
+    result: StatusSnapshot;
+  };
+  /** Start apps that do not run yet. One operation per app. */
+  start: {
+    params: { apps: AppSpec[]; follow?: boolean };
+    result: { operations: OperationSnapshot[] };
+  };
+  /**
+   * Zero-downtime reload of one app: new workers up and ready, then the old ones drain.
+   * With `spec`, the app is reloaded with that spec (e.g. from an ecosystem file); without it,
+   * with its current spec (new code on disk is picked up).
+   */
+  reload: {
+    params: { name: string; spec?: AppSpec; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /** Stop every worker, then start again (not zero-downtime; use reload for that). */
+  restart: {
+    params: { name: string; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /** Drain and stop every worker; the app stays known (status `stopped`). */
+  stop: {
+    params: { name: string; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /** Stop the app and forget it. */
+  delete: {
+    params: { name: string; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /** Look an operation up by id. */
+  operation: {
+    params: { id: string };
+    result: OperationSnapshot;
+  };
+  /** Receive daemon events (worker transitions, operations) on this connection. */
+  subscribe: {
+    params: { topics: SubscriptionTopic[] };
+    result: { topics: SubscriptionTopic[] };
+  };
+  /** Stop every app gracefully, then end the daemon. Answers before the daemon exits. */
+  kill: {
+    params: Record<string, never>;
+    result: { pid: number; apps: string[] };
+  };
+}
+
+export type Method = keyof Methods;
+export type Params<M extends Method> = Methods[M]['params'];
+export type Result<M extends Method> = Methods[M]['result'];
+
+export const METHODS = ['hello', 'status', 'start', 'reload', 'restart', 'stop', 'delete', 'operation', 'subscribe', 'kill'] as const satisfies readonly Method[];
+
+export const SUBSCRIPTION_TOPICS = ['events'] as const;
+export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
+
+/** Client → daemon. */
+export interface RequestMessage<M extends Method = Method> {
+  id: number;
+  method: M;
+  params: Params<M>;
+}
+
+/** Daemon → client: the answer to one request. */
+export type ResponseMessage<M extends Method = Method> =
+  | { id: number; ok: true; result: Result<M> }
+  | { id: number; ok: false; error: ErrorPayload };
+
+/** Daemon → client: an event, for a subscription or a followed operation. */
+export interface EventMessage {
+  event: DaemonEvent['kind'];
+  data: DaemonEvent;
+}
+
+export type ServerMessage = ResponseMessage | EventMessage;
+
+/** The largest control message the daemon accepts (bytes). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export function isMethod(value: unknown): value is Method {
+  return typeof value === 'string' && (METHODS as readonly string[]).includes(value);
+}

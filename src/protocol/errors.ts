@@ -1,0 +1,206 @@
+/**
+ * The one registry of hotctl's error codes.
+ *
+ * Codes are forever (scripts and tests match on them); messages may improve. Every code has a
+ * default message, a hint that says how to fix the problem, and the CLI exit code it maps to.
+ * The README's "Exit codes" and "Error codes" tables are checked against this registry by a test.
+ */
+
+/** Exit codes the CLI uses. Scripts may rely on these. */
+export const EXIT_CODES = {
+  /** Everything asked for was done. */
+  ok: 0,
+  /** The operation ran and failed (e.g. a reload was rolled back); the app keeps its previous revision. */
+  failed: 1,
+  /** The input was wrong: bad flags, an invalid ecosystem file, an unknown app. Nothing was changed. */
+  usage: 2,
+  /** The daemon could not be reached or speaks another version. */
+  daemon: 3,
+  /** Another operation on the same app is in progress; nothing was changed. */
+  busy: 4,
+  /** A resource is taken by someone else (a port, the state directory). */
+  conflict: 5,
+} as const;
+
+export type ExitCodeName = keyof typeof EXIT_CODES;
+
+interface ErrorEntry {
+  readonly message: string;
+  readonly hint: string;
+  readonly exit: ExitCodeName;
+}
+
+/** code → default message, hint, exit code. */
+export const ERROR_CODES = {
+  E_CONFIG_INVALID: {
+    message: 'The ecosystem file is invalid.',
+    hint: 'Fix the keys listed above; nothing was started or changed.',
+    exit: 'usage',
+  },
+  E_CONFIG_NOT_FOUND: {
+    message: 'The ecosystem file or script was not found.',
+    hint: 'Check the path; relative paths are resolved from the current directory.',
+    exit: 'usage',
+  },
+  E_CONFIG_LOAD: {
+    message: 'The ecosystem file could not be loaded.',
+    hint: 'It must be JSON, or a JS module exporting { apps: [...] }; see the error above.',
+    exit: 'usage',
+  },
+  E_USAGE: {
+    message: 'The command was used wrongly.',
+    hint: 'Run `hotctl <command> --help` for the accepted arguments.',
+    exit: 'usage',
+  },
+  E_APP_NOT_FOUND: {
+    message: 'No app by that name.',
+    hint: 'Run `hotctl status` to list the apps the daemon runs.',
+    exit: 'usage',
+  },
+  E_APP_EXISTS: {
+    message: 'An app by that name is already running.',
+    hint: 'Use `hotctl reload <name>` to deploy a new version, or pick another --name.',
+    exit: 'usage',
+  },
+  E_SCRIPT_NOT_FOUND: {
+    message: "The app's script does not exist.",
+    hint: 'Check `script` and `cwd`; the script is resolved from `cwd` at every start and reload.',
+    exit: 'usage',
+  },
+  E_OPERATION_IN_PROGRESS: {
+    message: 'Another operation on this app is in progress.',
+    hint: 'Wait for it to finish (`hotctl status` shows it), or pass --wait to queue behind it.',
+    exit: 'busy',
+  },
+  E_RELOAD_FAILED: {
+    message: 'The new version did not start; the previous revision keeps serving.',
+    hint: "Read the new worker's output above, fix the app, and reload again.",
+    exit: 'failed',
+  },
+  E_START_FAILED: {
+    message: 'The app did not start.',
+    hint: "Read the worker's output above, fix the app, and run `hotctl reload <name>`.",
+    exit: 'failed',
+  },
+  E_READY_TIMEOUT: {
+    message: 'A new worker did not become ready within listen_timeout.',
+    hint: 'Make the app listen sooner, raise `listen_timeout`, or, with `wait_ready: true`, call process.send("ready").',
+    exit: 'failed',
+  },
+  E_WORKER_EXITED: {
+    message: 'A new worker exited before it was stable.',
+    hint: "Read the worker's stderr above; it must stay up at least `min_uptime` after ready.",
+    exit: 'failed',
+  },
+  E_PORT_IN_USE: {
+    message: 'The port the app listens on is already in use.',
+    hint: 'Stop whatever holds the port (`ss -ltnp` shows it) or give the app another port.',
+    exit: 'conflict',
+  },
+  E_DAEMON_RUNNING: {
+    message: 'Another hotctl daemon already runs on this state directory.',
+    hint: 'Talk to it with the CLI, stop it with `hotctl kill`, or set HOTCTL_HOME to another directory.',
+    exit: 'conflict',
+  },
+  E_DAEMON_UNREACHABLE: {
+    message: 'The hotctl daemon could not be reached.',
+    hint: 'Check HOTCTL_HOME and the daemon log (HOTCTL_HOME/daemon.log).',
+    exit: 'daemon',
+  },
+  E_DAEMON_START_FAILED: {
+    message: 'The hotctl daemon did not start.',
+    hint: 'Read the daemon log (HOTCTL_HOME/daemon.log) shown above.',
+    exit: 'daemon',
+  },
+  E_DAEMON_VERSION_MISMATCH: {
+    message: 'The running daemon is an older version than this CLI.',
+    hint: 'Run `hotctl update` to replace it (apps are restarted), or use the CLI that matches it.',
+    exit: 'daemon',
+  },
+  E_DAEMON_NEWER: {
+    message: 'The running daemon is newer than this CLI; downgrading it is refused.',
+    hint: 'Use the newer CLI. `hotctl update --force` downgrades the daemon and restarts every app.',
+    exit: 'daemon',
+  },
+  E_HOME_UNSAFE: {
+    message: 'The state directory is not safe to use.',
+    hint: 'HOTCTL_HOME must be a directory owned by you and not writable by others (mode 0700).',
+    exit: 'conflict',
+  },
+  E_PROTOCOL: {
+    message: 'A malformed message was received on the control socket.',
+    hint: 'Send JSON requests as documented in docs/protocol.md.',
+    exit: 'usage',
+  },
+  E_UNKNOWN_METHOD: {
+    message: 'The daemon does not know that request.',
+    hint: 'The CLI and daemon may differ in version; see `hotctl status`.',
+    exit: 'usage',
+  },
+  E_SHUTTING_DOWN: {
+    message: 'The daemon is shutting down.',
+    hint: 'Run the command again in a moment; a new daemon will be started.',
+    exit: 'daemon',
+  },
+  E_INTERNAL: {
+    message: 'hotctl hit an internal error.',
+    hint: 'This is a bug in hotctl; the daemon log has the stack trace. Please report it.',
+    exit: 'failed',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+/** What a HotctlError looks like on the wire (and in `--json` output). */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  hint: string;
+  details?: Record<string, unknown>;
+}
+
+/** The one error class of hotctl. It crosses the socket as {@link ErrorPayload}. */
+export class HotctlError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: { hint?: string; details?: Record<string, unknown> } = {}) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = 'HotctlError';
+    this.code = code;
+    this.hint = options.hint ?? ERROR_CODES[code].hint;
+    this.details = options.details;
+  }
+
+  /** The exit code the CLI ends with for this error. */
+  get exitCode(): number {
+    return EXIT_CODES[ERROR_CODES[this.code].exit];
+  }
+
+  toJSON(): ErrorPayload {
+    const out: ErrorPayload = { code: this.code, message: this.message, hint: this.hint };
+    if (this.details !== undefined) out.details = this.details;
+    return out;
+  }
+
+  static fromJSON(payload: ErrorPayload): HotctlError {
+    const code = isErrorCode(payload.code) ? payload.code : 'E_INTERNAL';
+    return new HotctlError(code, payload.message, { hint: payload.hint, details: payload.details });
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/** Wraps anything thrown into a HotctlError (unknown errors become E_INTERNAL). */
+export function toHotctlError(err: unknown): HotctlError {
+  if (err instanceof HotctlError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new HotctlError('E_INTERNAL', message, {
+    details: err instanceof Error && err.stack ? { stack: err.stack } : undefined,
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Named states, as they appear on the wire and in `hotctl status --json`. No numbers, no enums.
+ */
+
+/**
+ * The states of one worker. See src/cluster/worker-state.ts for the table of allowed moves.
+ *
+ * - `forking`: the process is being created.
+ * - `starting`: the process runs and loads the app; not yet ready.
+ * - `ready`: it serves (its server listens, or it called ready() with wait_ready).
+ * - `draining`: told to shut down; finishing in-flight requests.
+ * - `exited`: gone, on purpose.
+ * - `crashed`: gone without being asked.
+ * - `backoff`: waiting before it is forked again.
+ * - `errored`: crashed too often in a row; not restarted until the next reload or restart.
+ */
+export const WORKER_STATES = ['forking', 'starting', 'ready', 'draining', 'exited', 'crashed', 'backoff', 'errored'] as const;
+export type WorkerState = (typeof WORKER_STATES)[number];
+
+/**
+ * The status of an app, derived from its workers and its operation in progress.
+ *
+ * - `starting`: workers are coming up for the first time.
+ * - `online`: every worker is ready.
+ * - `reloading`: an operation (reload, restart) is replacing workers.
+ * - `degraded`: some workers are ready, others are restarting or errored.
+ * - `errored`: no worker serves, and at least one is errored.
+ * - `stopping`: workers are draining because of `hotctl stop`.
+ * - `stopped`: no worker runs, on purpose.
+ */
+export const APP_STATUSES = ['starting', 'online', 'reloading', 'degraded', 'errored', 'stopping', 'stopped'] as const;
+export type AppStatus = (typeof APP_STATUSES)[number];
+
+/** The kinds of operation the daemon runs on an app, one at a time per app. */
+export const OPERATION_KINDS = ['start', 'reload', 'restart', 'stop', 'delete'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/**
+ * The states of an operation. See src/cluster/operation-state.ts for the allowed moves.
+ *
+ * `pending → starting → awaiting_ready → stabilizing → draining_old → succeeded`, or on a
+ * failure `… → rolling_back → failed`. Operations that only stop workers go
+ * `pending → draining_old → succeeded`.
+ */
+export const OPERATION_STATES = [
+  'pending',
+  'starting',
+  'awaiting_ready',
+  'stabilizing',
+  'draining_old',
+  'succeeded',
+  'rolling_back',
+  'failed',
+] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
+
+/** Operation states after which nothing more happens. */
+export const TERMINAL_OPERATION_STATES: readonly OperationState[] = ['succeeded', 'failed'];
+
+/** What became of a revision. */
+export const REVISION_OUTCOMES = ['pending', 'active', 'failed', 'superseded', 'rolled_back'] as const;
+export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];

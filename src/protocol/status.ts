@@ -1,0 +1,108 @@
+/**
+ * What the daemon reports about itself, its apps, their workers and operations.
+ * This is the document `hotctl status --json` prints; field names are snake_case there.
+ */
+import type { ErrorPayload } from './errors.js';
+import type { AppStatus, OperationKind, OperationState, RevisionOutcome, WorkerState } from './states.js';
+
+/** One worker, as status shows it. */
+export interface WorkerStatus {
+  /** Unique within the app, never reused. */
+  id: number;
+  /** The current process id, or null while no process runs (backoff, errored, exited). */
+  pid: number | null;
+  /** NODE_APP_INSTANCE of the worker (0..instances-1). */
+  instance: number;
+  state: WorkerState;
+  /** The revision the worker runs. */
+  revision: number;
+  /** How often this worker's process was restarted after a crash. */
+  restarts: number;
+  /** Time since the current process started; 0 when none runs. */
+  uptime_ms: number;
+  /** When the worker entered its current state (ISO 8601). */
+  since: string;
+}
+
+/** One revision of an app: what a start or reload deployed. */
+export interface RevisionInfo {
+  number: number;
+  created_at: string;
+  outcome: RevisionOutcome;
+  /** Absolute path of the entry script as resolved when the revision was made (symlinks followed). */
+  script: string;
+  /** sha256 of the entry script's content. */
+  script_sha256: string;
+  /** `version` of the nearest package.json above the script, if any. */
+  app_version: string | null;
+  /** The git commit of the script's checkout, if any. */
+  git_commit: string | null;
+  /** Why the revision failed, when it did. */
+  error?: ErrorPayload;
+}
+
+/** One step of an operation, for live progress. */
+export interface OperationStep {
+  at: string;
+  message: string;
+  worker_id?: number;
+  pid?: number | null;
+  state?: WorkerState;
+  /** Time since the operation started. */
+  elapsed_ms: number;
+}
+
+/** An operation on an app (start, reload, restart, stop, delete). */
+export interface OperationSnapshot {
+  id: string;
+  app: string;
+  kind: OperationKind;
+  state: OperationState;
+  /** The revision serving before the operation (null for a first start). */
+  from_revision: number | null;
+  /** The revision the operation deploys (null when it deploys none, e.g. stop). */
+  to_revision: number | null;
+  started_at: string;
+  ended_at: string | null;
+  duration_ms: number;
+  steps: OperationStep[];
+  /** Set when the operation failed. `details.stderr` holds the tail of the failing worker's stderr. */
+  error: ErrorPayload | null;
+}
+
+/** One app. */
+export interface AppStatusInfo {
+  name: string;
+  status: AppStatus;
+  /** The active revision (the one serving). */
+  revision: number;
+  /** Workers wanted. */
+  instances: number;
+  script: string;
+  cwd: string;
+  /** Sum of the workers' restarts. */
+  restarts: number;
+  workers: WorkerStatus[];
+  /** The operation in progress, if any. */
+  operation: OperationSnapshot | null;
+  /** The last finished operation, if any. */
+  last_operation: OperationSnapshot | null;
+}
+
+export interface DaemonInfo {
+  pid: number;
+  version: string;
+  protocol: number;
+  home: string;
+  /** `daemon` when started in the background, `run` for the foreground `hotctl run`. */
+  mode: 'daemon' | 'run';
+  uptime_ms: number;
+  /** The URL of the HTTP listener (dashboard, /metrics), or null when it is off. */
+  http: string | null;
+}
+
+/** The document `hotctl status --json` prints. */
+export interface StatusSnapshot {
+  daemon: DaemonInfo;
+  apps: AppStatusInfo[];
+}

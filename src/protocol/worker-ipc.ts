@@ -1,0 +1,75 @@
+/**
+ * Messages between the cluster primary (src/cluster) and the worker runtime (src/runtime),
+ * over the cluster IPC channel. Every hotctl message carries `hotctl: 1` so it is never
+ * confused with the app's own `process.send()` traffic.
+ */
+
+/** The marker every hotctl IPC message carries. */
+export const IPC_MARK = 1 as const;
+
+/** The env variables through which the primary tells the runtime what to load. */
+export const RUNTIME_ENV = {
+  /** Absolute path of the app's entry script. */
+  script: 'HOTCTL_SCRIPT',
+  /** "1" when the app signals readiness itself (wait_ready). */
+  waitReady: 'HOTCTL_WAIT_READY',
+  /** The app's name. */
+  app: 'HOTCTL_APP',
+  /** The worker's id (unique within the app). */
+  workerId: 'HOTCTL_WORKER_ID',
+  /** The revision the worker runs. */
+  revision: 'HOTCTL_REVISION',
+  /** The metrics report interval in ms ("0": no reports). */
+  reportIntervalMs: 'HOTCTL_REPORT_INTERVAL_MS',
+} as const;
+
+/** The serialised form of an error thrown inside a worker. */
+export interface WorkerErrorInfo {
+  name: string;
+  message: string;
+  /** A Node.js error code such as EADDRINUSE, when there is one. */
+  code?: string;
+  stack?: string;
+}
+
+/** What the runtime measures inside the worker. */
+export interface WorkerReport {
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** Event-loop delay percentiles over the last interval (ms). */
+  eventLoopDelayP50Ms: number;
+  eventLoopDelayP99Ms: number;
+  /** HTTP requests being served right now. */
+  requestsInFlight: number;
+  /** HTTP requests answered since the worker started. */
+  requestsServed: number;
+}
+
+/** Worker → primary. */
+export type WorkerToPrimary =
+  /** The worker serves: its server listens, or the app called ready() under wait_ready. */
+  | { hotctl: typeof IPC_MARK; type: 'ready'; via: 'listening' | 'app' }
+  /** The app could not start (an exception at load, a rejected top-level await, a failed listen). Sent just before the worker exits. */
+  | { hotctl: typeof IPC_MARK; type: 'boot-error'; error: WorkerErrorInfo }
+  /** An uncaught exception or rejection after start; sent just before the worker exits. */
+  | { hotctl: typeof IPC_MARK; type: 'fatal'; error: WorkerErrorInfo }
+  /** The worker finished draining and is about to exit. */
+  | { hotctl: typeof IPC_MARK; type: 'drained'; served: number }
+  /** Periodic measurements. */
+  | ({ hotctl: typeof IPC_MARK; type: 'report' } & WorkerReport);
+
+/** Primary → worker. */
+export type PrimaryToWorker =
+  /** Drain: stop accepting, finish in-flight requests, close idle keep-alive connections after `graceMs`, run shutdown hooks, exit. */
+  { hotctl: typeof IPC_MARK; type: 'shutdown'; graceMs: number };
+
+/** PM2's readiness message: an app under wait_ready calls `process.send('ready')`. */
+export const PM2_READY_MESSAGE = 'ready';
+
+export function isWorkerMessage(msg: unknown): msg is WorkerToPrimary {
+  return typeof msg === 'object' && msg !== null && (msg as { hotctl?: unknown }).hotctl === IPC_MARK && typeof (msg as { type?: unknown }).type === 'string';
+}
+
+export function isPrimaryMessage(msg: unknown): msg is PrimaryToWorker {
+  return typeof msg === 'object' && msg !== null && (msg as { hotctl?: unknown }).hotctl === IPC_MARK && (msg as { type?: unknown }).type === 'shutdown';
+}
