@@ -14,7 +14,8 @@ export interface WorkerTransitionEvent {
   pid: number | null;
   revision: number;
   instance: number;
-  from: WorkerState;
+  /** null when the worker was just created (its first event, entering `forking`). */
+  from: WorkerState | null;
   to: WorkerState;
   /** Why, in words (e.g. "listening", "exit code 1", "listen_timeout 8000 ms elapsed"). */
   reason: string;

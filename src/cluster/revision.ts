@@ -1,0 +1,40 @@
+/**
+ * A revision: what one start or reload deployed. Workers carry the number of the revision they
+ * run; the supervisor keeps the history.
+ */
+import type { AppSpec, ErrorPayload, RevisionInfo, RevisionOutcome } from '../protocol/index.js';
+
+/** What is learned from the files on disk when a revision is made (by the daemon's inspector). */
+export interface ScriptFacts {
+  /** The entry script with symlinks resolved: a revision pins real files (release-directory pattern). */
+  script: string;
+  script_sha256: string;
+  app_version: string | null;
+  git_commit: string | null;
+}
+
+export interface Revision extends ScriptFacts {
+  number: number;
+  createdMs: number;
+  /** The spec as deployed (with its env). */
+  spec: AppSpec;
+  outcome: RevisionOutcome;
+  error: ErrorPayload | null;
+}
+
+/** Reads the facts of a spec's script; throws HotctlError E_SCRIPT_NOT_FOUND when it is missing. */
+export type InspectScript = (spec: AppSpec) => Promise<ScriptFacts>;
+
+export function revisionInfo(revision: Revision): RevisionInfo {
+  const info: RevisionInfo = {
+    number: revision.number,
+    created_at: new Date(revision.createdMs).toISOString(),
+    outcome: revision.outcome,
+    script: revision.script,
+    script_sha256: revision.script_sha256,
+    app_version: revision.app_version,
+    git_commit: revision.git_commit,
+  };
+  if (revision.error) info.error = revision.error;
+  return info;
+}

@@ -1,0 +1,202 @@
+/**
+ * The supervisor of one app: its spec, its revisions, its workers, and the one operation that
+ * may run on it at a time. Operation bodies (start, surge reload, restart, stop) live in
+ * app-operations.ts; this file owns the bookkeeping around them.
+ */
+import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
+import { HotctlError, toHotctlError } from '../protocol/index.js';
+import { runOperationBody } from './app-operations.js';
+import { Operation } from './operation.js';
+import type { InspectScript, Revision } from './revision.js';
+import { revisionInfo } from './revision.js';
+import type { ManagedWorker } from './worker-state.js';
+import type { WorkerPoolDeps } from './worker-pool.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Revisions kept per app. */
+export const MAX_REVISIONS = 100;
+
+export interface SupervisorDeps extends WorkerPoolDeps {
+  inspect: InspectScript;
+  /** Called after anything worth persisting changed. */
+  changed(): void;
+}
+
+/** What is persisted about an app (state.json). */
+export interface SupervisorRecord {
+  name: string;
+  spec: AppSpec;
+  /** Whether the app should be running when the daemon starts again. */
+  running: boolean;
+  active_revision: number;
+  next_revision: number;
+  revisions: Revision[];
+}
+
+export class Supervisor {
+  readonly pool: WorkerPool;
+  spec: AppSpec;
+  revisions: Revision[] = [];
+  activeRevision = 0;
+  private nextRevision = 1;
+  /** `stopped` after stop/delete: crashed workers are not restarted, status says stopped. */
+  wanted: 'running' | 'stopped' = 'running';
+  private current: Operation | null = null;
+  private lastOperation: Operation | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    spec: AppSpec,
+    readonly deps: SupervisorDeps,
+    record?: SupervisorRecord,
+  ) {
+    this.spec = spec;
+    if (record) {
+      this.revisions = record.revisions;
+      this.activeRevision = record.active_revision;
+      this.nextRevision = record.next_revision;
+      this.wanted = record.running ? 'running' : 'stopped';
+    }
+    this.pool = new WorkerPool(spec.name, deps, (event, worker) => this.onWorkerEvent(event, worker));
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get operation(): Operation | null {
+    return this.current;
+  }
+
+  /**
+   * Starts an operation. Refused with E_OPERATION_IN_PROGRESS while another runs on this app,
+   * unless `wait`, in which case it runs after the ones queued before it.
+   */
+  async begin(kind: OperationKind, options: { spec?: AppSpec; wait?: boolean } = {}): Promise<Operation> {
+    if (this.current !== null) {
+      if (!options.wait) {
+        throw new HotctlError('E_OPERATION_IN_PROGRESS', `${this.current.kind} of "${this.name}" is in progress (${this.current.id}, ${this.current.state}).`, {
+          details: { app: this.name, operation: this.current.id, kind: this.current.kind, state: this.current.state },
+        });
+      }
+      const turn = this.queue.then(() => this.begin(kind, { ...options, wait: true }));
+      this.queue = turn.then((op) => op.finished).catch(() => undefined);
+      return turn;
+    }
+    const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message));
+    this.current = operation;
+    this.queue = operation.finished.catch(() => undefined);
+    void this.run(operation, options.spec);
+    return operation;
+  }
+
+  /** Makes the next revision from `spec`: its script's facts are read from disk now. */
+  async createRevision(spec: AppSpec): Promise<Revision> {
+    const facts = await this.deps.inspect(spec);
+    const revision: Revision = {
+      ...facts,
+      number: this.nextRevision++,
+      createdMs: this.deps.clock.now(),
+      spec,
+      outcome: 'pending',
+      error: null,
+    };
+    this.revisions.push(revision);
+    if (this.revisions.length > MAX_REVISIONS) this.revisions.splice(0, this.revisions.length - MAX_REVISIONS);
+    this.deps.changed();
+    return revision;
+  }
+
+  /** Marks `revision` active and the one before it superseded. */
+  activate(revision: Revision): void {
+    const previous = this.revisions.find((r) => r.number === this.activeRevision);
+    if (previous && previous !== revision) previous.outcome = 'superseded';
+    revision.outcome = 'active';
+    this.wanted = 'running';
+    this.activeRevision = revision.number;
+    this.spec = revision.spec;
+    this.deps.changed();
+  }
+
+  status(): AppStatusInfo {
+    const now = this.deps.clock.now();
+    const workers: WorkerStatus[] = this.pool.workers.map((w) => ({
+      id: w.id,
+      pid: w.pid,
+      instance: w.instance,
+      state: w.state,
+      revision: w.revision,
+      restarts: w.restarts,
+      uptime_ms: w.processStartedMs === null ? 0 : now - w.processStartedMs,
+      since: new Date(w.sinceMs).toISOString(),
+    }));
+    return {
+      name: this.name,
+      status: this.appStatus(),
+      revision: this.activeRevision,
+      instances: this.spec.instances,
+      script: this.spec.script,
+      cwd: this.spec.cwd ?? '',
+      restarts: workers.reduce((sum, w) => sum + w.restarts, 0),
+      workers,
+      operation: this.current?.snapshot() ?? null,
+      last_operation: this.lastOperation?.snapshot() ?? null,
+    };
+  }
+
+  appStatus(): AppStatus {
+    const op = this.current;
+    if (op) {
+      if (op.kind === 'stop' || op.kind === 'delete') return 'stopping';
+      if (op.kind === 'start') return 'starting';
+      return 'reloading';
+    }
+    const workers = this.pool.workers;
+    if (workers.length === 0) return this.wanted === 'stopped' ? 'stopped' : 'errored';
+    const ready = workers.filter((w) => w.state === 'ready').length;
+    if (ready === workers.length && ready >= this.spec.instances) return 'online';
+    if (ready === 0) return workers.some((w) => w.state === 'errored') ? 'errored' : 'starting';
+    return 'degraded';
+  }
+
+  record(): SupervisorRecord {
+    return {
+      name: this.name,
+      spec: this.spec,
+      running: this.wanted === 'running',
+      active_revision: this.activeRevision,
+      next_revision: this.nextRevision,
+      revisions: this.revisions,
+    };
+  }
+
+  history() {
+    return this.revisions.map(revisionInfo);
+  }
+
+  private async run(operation: Operation, spec: AppSpec | undefined): Promise<void> {
+    try {
+      await runOperationBody(this, operation, spec);
+    } catch (err) {
+      const error = toHotctlError(err);
+      if (!operation.terminal) {
+        if (operation.state === 'pending') operation.fail(error.toJSON(), `${operation.kind} refused: ${error.message}`);
+        else operation.abort(error.toJSON(), `${operation.kind} stopped by an error: ${error.message}`);
+      }
+    } finally {
+      this.lastOperation = operation;
+      this.current = null;
+      this.deps.changed();
+    }
+  }
+
+  private onWorkerEvent(_event: WorkerTransitionEvent, _worker: ManagedWorker): void {
+    this.deps.changed();
+  }
+
+  private onOperationEvent(operation: Operation, message: string | undefined): void {
+    const event: DaemonEvent = { kind: 'operation', at: new Date(this.deps.clock.now()).toISOString(), app: this.name, operation: operation.snapshot() };
+    if (message !== undefined) event.message = message;
+    this.deps.emit(event);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The adapter between the supervisor and `node:cluster`: the only place that forks.
+ *
+ * `cluster.setupPrimary()` sets what the next `fork()` runs, so it is called right before each
+ * fork with that app's settings. Workers run hotctl's runtime (src/runtime/worker.ts), which
+ * loads the app. `silent: true` hands us each worker's stdout and stderr for the log writer.
+ * Scheduling stays round-robin: the primary owns each listening socket and deals connections
+ * to the workers that share it, so new and old workers serve side by side during a reload.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
+import type { AppSpec } from '../protocol/index.js';
+
+/** Where the worker runtime's entry is, next to this file once compiled. */
+export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/worker.js', import.meta.url));
+
+export interface ListeningAddress {
+  address: string | null;
+  port: number;
+  addressType: number | string;
+}
+
+/** One worker process, as the supervisor sees it. */
+export interface WorkerProcess {
+  readonly pid: number;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  /** Sends over IPC; returns false when the channel is gone. */
+  send(message: unknown): boolean;
+  kill(signal: NodeJS.Signals): void;
+  onOnline(fn: () => void): void;
+  onMessage(fn: (message: unknown) => void): void;
+  onListening(fn: (address: ListeningAddress) => void): void;
+  onExit(fn: (code: number | null, signal: string | null) => void): void;
+}
+
+export type ForkWorker = (spec: AppSpec, env: Record<string, string>) => WorkerProcess;
+
+export const forkClusterWorker: ForkWorker = (spec, env) => {
+  cluster.setupPrimary({
+    exec: RUNTIME_ENTRY,
+    args: spec.args,
+    execArgv: spec.node_args,
+    cwd: spec.cwd,
+    silent: true,
+  });
+  const worker = cluster.fork(env);
+  // 'error' (e.g. a failed IPC write) is always followed by 'exit'; without a listener it would throw.
+  worker.on('error', () => {});
+  return wrap(worker);
+};
+
+function wrap(worker: Worker): WorkerProcess {
+  const child = worker.process;
+  return {
+    pid: child.pid ?? -1,
+    stdout: child.stdout ?? null,
+    stderr: child.stderr ?? null,
+    send(message) {
+      if (!worker.isConnected()) return false;
+      try {
+        return worker.send(message as never);
+      } catch {
+        return false;
+      }
+    },
+    kill(signal) {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+    },
+    onOnline: (fn) => void worker.on('online', fn),
+    onMessage: (fn) => void worker.on('message', fn),
+    onListening: (fn) => void worker.on('listening', fn),
+    onExit: (fn) => void worker.on('exit', fn),
+  };
+}

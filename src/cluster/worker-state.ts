@@ -1,0 +1,196 @@
+/**
+ * The worker lifecycle: one table of allowed moves, one writer.
+ *
+ * ```
+ *            ┌────────────── stop / reload rolled back ───────────────┐
+ *            │                                                        ▼
+ *  forking ──► starting ──► ready ──► draining ──────────────────► exited
+ *     │           │           │          ▲
+ *     │           └───────────┴──────────┼──► crashed ──► backoff ──► forking
+ *     └──────────────────────────────────┘       │   └──► errored ──► exited
+ *                                                └──► exited   (a reload's new worker: never restarted)
+ * ```
+ *
+ * `transition()` alone writes `worker.state`: it checks the move against the table, clears the
+ * timer of the state it leaves, arms the timer of the state it enters, and emits the one event
+ * that status, logs and the dashboard consume. It touches no process and no socket, so it is
+ * unit-tested exhaustively with a fake clock.
+ */
+import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
+
+/** Allowed moves. Anything else is a bug in hotctl and throws. */
+export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
+  forking: ['starting', 'crashed', 'draining'],
+  starting: ['ready', 'crashed', 'draining'],
+  ready: ['draining', 'crashed'],
+  draining: ['exited'],
+  crashed: ['backoff', 'errored', 'exited'],
+  backoff: ['forking', 'exited'],
+  errored: ['exited'],
+  exited: [],
+};
+
+/** States in which the worker has a live process. */
+export const LIVE_STATES: readonly WorkerState[] = ['forking', 'starting', 'ready', 'draining'];
+
+/** What a worker is there for: serving the app, or a reload's candidate not yet committed. */
+export type WorkerRole = 'serving' | 'candidate';
+
+/** One managed worker. Its process may be replaced after a crash; its id stays. */
+export interface ManagedWorker {
+  readonly id: number;
+  readonly app: string;
+  /** NODE_APP_INSTANCE. */
+  readonly instance: number;
+  revision: number;
+  role: WorkerRole;
+  /** Written only by {@link WorkerLifecycle.transition}. */
+  state: WorkerState;
+  /** When the current state was entered (ms since epoch). */
+  sinceMs: number;
+  pid: number | null;
+  /** The pid of the current or last process (kept after it is gone, for reports). */
+  lastPid: number | null;
+  /** When the current process started (ms since epoch), or null. */
+  processStartedMs: number | null;
+  /** Restarts after crashes, over the worker's life. */
+  restarts: number;
+  /** Crashes in a row, each within min_uptime of the process start. Reset when a process stays up past min_uptime. */
+  unstableRestarts: number;
+  /** The last lines the current or last process wrote to stderr. */
+  stderrTail: string[];
+  /** Why the last process failed, as the runtime or the supervisor saw it. */
+  failure: WorkerFailure | null;
+  /** The pending timer of the current state, owned by the lifecycle. */
+  timer: TimerHandle | null;
+}
+
+export interface WorkerFailure {
+  code: 'E_PORT_IN_USE' | 'E_READY_TIMEOUT' | 'E_WORKER_EXITED';
+  message: string;
+}
+
+export type TimerHandle = { readonly __timer: unique symbol } | object;
+
+/** Time, injectable so the machine runs under a fake clock in tests. */
+export interface Clock {
+  now(): number;
+  setTimer(fn: () => void, ms: number): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Facts about a move, for the event and for timers. */
+export interface TransitionDetails {
+  /** For `backoff`: the delay before the next fork. */
+  delayMs?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+export interface LifecycleHooks {
+  /** How long the worker may stay in `state` before {@link LifecycleHooks.onTimeout} fires; null for no timer. */
+  deadlineMs(worker: ManagedWorker, state: WorkerState, details: TransitionDetails): number | null;
+  /** The state's timer fired while the worker was still in it. */
+  onTimeout(worker: ManagedWorker, state: WorkerState): void;
+  /** Every transition, after it happened. */
+  onTransition(event: WorkerTransitionEvent, worker: ManagedWorker): void;
+}
+
+export class InvalidTransitionError extends Error {
+  constructor(worker: ManagedWorker, to: WorkerState) {
+    super(`hotctl bug: worker ${worker.app}#${worker.id} cannot move from ${worker.state} to ${to}`);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+export function canTransition(from: WorkerState, to: WorkerState): boolean {
+  return WORKER_TRANSITIONS[from].includes(to);
+}
+
+export class WorkerLifecycle {
+  constructor(
+    private readonly clock: Clock,
+    private readonly hooks: LifecycleHooks,
+  ) {}
+
+  /** Announces a worker just created in `forking` (the one event with `from: null`). */
+  created(worker: ManagedWorker, reason: string): void {
+    this.apply(worker, null, 'forking', reason, {});
+  }
+
+  /** The one writer of `worker.state`. */
+  transition(worker: ManagedWorker, to: WorkerState, reason: string, details: TransitionDetails = {}): void {
+    if (!canTransition(worker.state, to)) throw new InvalidTransitionError(worker, to);
+    this.apply(worker, worker.state, to, reason, details);
+  }
+
+  private apply(worker: ManagedWorker, from: WorkerState | null, to: WorkerState, reason: string, details: TransitionDetails): void {
+    if (worker.timer !== null) {
+      this.clock.clearTimer(worker.timer);
+      worker.timer = null;
+    }
+    const pid = worker.pid;
+    worker.state = to;
+    worker.sinceMs = this.clock.now();
+    if (to === 'forking') worker.processStartedMs = null;
+    if (!LIVE_STATES.includes(to)) {
+      worker.pid = null;
+      worker.processStartedMs = null;
+    }
+    const deadline = this.hooks.deadlineMs(worker, to, details);
+    if (deadline !== null) {
+      worker.timer = this.clock.setTimer(() => {
+        if (worker.state !== to) return;
+        worker.timer = null;
+        this.hooks.onTimeout(worker, to);
+      }, deadline);
+    }
+    const event: WorkerTransitionEvent = {
+      kind: 'worker',
+      at: new Date(worker.sinceMs).toISOString(),
+      app: worker.app,
+      worker_id: worker.id,
+      pid,
+      revision: worker.revision,
+      instance: worker.instance,
+      from,
+      to,
+      reason,
+    };
+    if (details.delayMs !== undefined) event.delay_ms = details.delayMs;
+    if (details.exitCode !== undefined) event.exit_code = details.exitCode;
+    if (details.signal !== undefined) event.signal = details.signal;
+    this.hooks.onTransition(event, worker);
+  }
+}
+
+/** A new worker record, in `forking`. */
+export function newWorker(init: { id: number; app: string; instance: number; revision: number; role: WorkerRole; nowMs: number }): ManagedWorker {
+  return {
+    id: init.id,
+    app: init.app,
+    instance: init.instance,
+    revision: init.revision,
+    role: init.role,
+    state: 'forking',
+    sinceMs: init.nowMs,
+    pid: null,
+    lastPid: null,
+    processStartedMs: null,
+    restarts: 0,
+    unstableRestarts: 0,
+    stderrTail: [],
+    failure: null,
+    timer: null,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The apps the daemon runs, by name, and who listens on which port. Requests from the control
+ * server land here; each becomes an operation on one app's supervisor.
+ */
+import type { AppSpec, OperationKind, OperationSnapshot } from '../protocol/index.js';
+import { HotctlError } from '../protocol/index.js';
+import type { Operation } from '../cluster/operation.js';
+import type { SupervisorDeps } from '../cluster/supervisor.js';
+import { Supervisor } from '../cluster/supervisor.js';
+import type { PortClaims } from '../cluster/worker-pool.js';
+
+/** Port key → app → worker ids listening there. */
+export class PortRegistry implements PortClaims {
+  private readonly holders = new Map<string, Map<string, Set<number>>>();
+
+  claim(key: string, app: string, workerId: number): string | null {
+    let apps = this.holders.get(key);
+    if (!apps) this.holders.set(key, (apps = new Map()));
+    for (const [other, workers] of apps) if (other !== app && workers.size > 0) return other;
+    let mine = apps.get(app);
+    if (!mine) apps.set(app, (mine = new Set()));
+    mine.add(workerId);
+    return null;
+  }
+
+  release(app: string, workerId: number): void {
+    for (const [key, apps] of this.holders) {
+      const mine = apps.get(app);
+      if (!mine) continue;
+      mine.delete(workerId);
+      if (mine.size === 0) apps.delete(app);
+      if (apps.size === 0) this.holders.delete(key);
+    }
+  }
+}
+
+export class AppRegistry {
+  private readonly apps = new Map<string, Supervisor>();
+
+  constructor(private readonly deps: SupervisorDeps) {}
+
+  list(): Supervisor[] {
+    return [...this.apps.values()];
+  }
+
+  get(name: string): Supervisor {
+    const sup = this.apps.get(name);
+    if (!sup) {
+      const known = [...this.apps.keys()];
+      throw new HotctlError('E_APP_NOT_FOUND', `No app named "${name}".`, {
+        hint: known.length > 0 ? `Known apps: ${known.join(', ')}.` : 'No app runs yet; start one with `hotctl start <file|script>`.',
+        details: { app: name, known },
+      });
+    }
+    return sup;
+  }
+
+  /**
+   * Starts apps that do not run. All-or-nothing: if any name is taken by a running app,
+   * nothing starts. A known but stopped app is started again with the spec given.
+   */
+  async start(specs: AppSpec[]): Promise<Operation[]> {
+    const names = new Set<string>();
+    for (const spec of specs) {
+      if (names.has(spec.name)) throw new HotctlError('E_CONFIG_INVALID', `The app "${spec.name}" is listed twice.`, { details: { app: spec.name } });
+      names.add(spec.name);
+      const existing = this.apps.get(spec.name);
+      if (existing && (existing.wanted === 'running' || existing.operation !== null)) {
+        throw new HotctlError('E_APP_EXISTS', `The app "${spec.name}" is already running (revision ${existing.activeRevision}).`, { details: { app: spec.name } });
+      }
+    }
+    const operations: Operation[] = [];
+    for (const spec of specs) {
+      let sup = this.apps.get(spec.name);
+      if (!sup) {
+        sup = new Supervisor(spec, this.deps);
+        this.apps.set(spec.name, sup);
+      }
+      operations.push(await sup.begin('start', { spec }));
+    }
+    return operations;
+  }
+
+  /** Starts `kind` on one app; a delete that succeeds forgets the app. */
+  async operate(kind: Exclude<OperationKind, 'start'>, name: string, options: { spec?: AppSpec; wait?: boolean } = {}): Promise<Operation> {
+    const sup = this.get(name);
+    if (options.spec && options.spec.name !== name) {
+      throw new HotctlError('E_USAGE', `The spec is for "${options.spec.name}", not "${name}".`);
+    }
+    const op = await sup.begin(kind, options);
+    if (kind === 'delete') {
+      void op.finished.then((done) => {
+        if (done.state === 'succeeded' && this.apps.get(name) === sup) {
+          this.apps.delete(name);
+          this.deps.changed();
+        }
+      });
+    }
+    return op;
+  }
+
+  findOperation(id: string): OperationSnapshot | null {
+    for (const sup of this.apps.values()) {
+      const status = sup.status();
+      if (status.operation?.id === id) return status.operation;
+      if (status.last_operation?.id === id) return status.last_operation;
+    }
+    return null;
+  }
+
+  /** Stops every app (waiting for operations in progress), for daemon shutdown. */
+  async stopAll(): Promise<void> {
+    const ops = await Promise.all(this.list().map((sup) => sup.begin('stop', { wait: true })));
+    await Promise.all(ops.map((op) => op.finished));
+  }
+
+  killAll(): void {
+    for (const sup of this.apps.values()) sup.pool.killAll('SIGKILL');
+  }
+}

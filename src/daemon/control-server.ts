@@ -1,0 +1,145 @@
+/**
+ * The control server: ws over the unix socket HOTCTL_HOME/daemon.sock (mode 0600).
+ *
+ * Each text frame is one JSON request; each gets exactly one response with the same id.
+ * Malformed frames get an E_PROTOCOL error (id 0 when no id could be read) and never take the
+ * daemon down. Events go to connections that subscribed, and to the connection that started
+ * an operation with `follow: true`, until that operation ends.
+ */
+import { createServer, type Server } from 'node:http';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
+import { HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
+import { checkParams } from './request-check.js';
+
+export interface ConnectionContext {
+  /** Sends this operation's events (and its app's worker events) here until it ends. */
+  follow(operationId: string, app: string): void;
+  subscribe(topics: SubscriptionTopic[]): void;
+}
+
+export type Handlers = { [M in Method]: (params: Params<M>, ctx: ConnectionContext) => Promise<Result<M>> };
+
+interface Connection extends ConnectionContext {
+  readonly socket: WebSocket;
+  readonly topics: Set<SubscriptionTopic>;
+  /** operation id → app */
+  readonly followed: Map<string, string>;
+}
+
+export class ControlServer {
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly handlers: Handlers,
+    private readonly log: (line: string) => void,
+  ) {
+    this.http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('hotctl control socket: speak WebSocket\n');
+    });
+    this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_MESSAGE_BYTES });
+    this.wss.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** Listens on the socket path. The caller holds the pid lock, so a leftover socket file is stale. */
+  async listen(): Promise<void> {
+    try {
+      unlinkSync(this.socketPath);
+    } catch {
+      // none left over
+    }
+    const previous = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.http.once('error', reject);
+        this.http.listen(this.socketPath, () => {
+          this.http.off('error', reject);
+          resolve();
+        });
+      });
+    } finally {
+      process.umask(previous);
+    }
+    chmodSync(this.socketPath, 0o600);
+  }
+
+  broadcast(event: DaemonEvent): void {
+    for (const conn of this.connections) {
+      if (conn.topics.has('events')) {
+        this.send(conn, { event: event.kind, data: event });
+        continue;
+      }
+      if (event.kind === 'operation' && conn.followed.has(event.operation.id)) {
+        this.send(conn, { event: event.kind, data: event });
+        if (event.operation.state === 'succeeded' || event.operation.state === 'failed') conn.followed.delete(event.operation.id);
+      } else if (event.kind === 'worker' && [...conn.followed.values()].includes(event.app)) {
+        this.send(conn, { event: event.kind, data: event });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    for (const conn of this.connections) conn.socket.terminate();
+    try {
+      unlinkSync(this.socketPath);
+    } catch {
+      // already gone
+    }
+  }
+
+  private accept(socket: WebSocket): void {
+    const conn: Connection = {
+      socket,
+      topics: new Set(),
+      followed: new Map(),
+      follow: (operationId, app) => void conn.followed.set(operationId, app),
+      subscribe: (topics) => topics.forEach((t) => conn.topics.add(t)),
+    };
+    this.connections.add(conn);
+    socket.on('message', (data, isBinary) => void this.onMessage(conn, data, isBinary));
+    socket.on('close', () => this.connections.delete(conn));
+    socket.on('error', () => this.connections.delete(conn));
+  }
+
+  private async onMessage(conn: Connection, data: unknown, isBinary: boolean): Promise<void> {
+    let id = 0;
+    try {
+      if (isBinary) throw new HotctlError('E_PROTOCOL', 'Binary frames are not accepted; send JSON text.');
+      let message: unknown;
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        throw new HotctlError('E_PROTOCOL', 'The message is not valid JSON.');
+      }
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+        throw new HotctlError('E_PROTOCOL', 'A request must be a JSON object {id, method, params}.');
+      }
+      const req = message as { id?: unknown; method?: unknown; params?: unknown };
+      if (typeof req.id !== 'number' || !Number.isSafeInteger(req.id)) throw new HotctlError('E_PROTOCOL', 'A request needs a whole-number "id".');
+      id = req.id;
+      if (!isMethod(req.method)) {
+        throw new HotctlError('E_UNKNOWN_METHOD', `Unknown method ${JSON.stringify(req.method)}.`, { details: { method: String(req.method).slice(0, 100) } });
+      }
+      const params = checkParams(req.method, req.params ?? {});
+      const handler = this.handlers[req.method] as (params: unknown, ctx: ConnectionContext) => Promise<unknown>;
+      const result = await handler(params, conn);
+      this.send(conn, { id, ok: true, result } as ServerMessage);
+    } catch (err) {
+      const error = toHotctlError(err);
+      if (error.code === 'E_INTERNAL') this.log(`internal error: ${error.details?.stack ?? error.message}`);
+      this.send(conn, { id, ok: false, error: error.toJSON() });
+    }
+  }
+
+  private send(conn: Connection, message: ServerMessage): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    conn.socket.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Checks the shape of each request's params before a handler sees them: the socket is an
+ * input like any other, and a malformed request gets E_PROTOCOL, never a crash.
+ */
+import type { AppSpec, Method, Params } from '../protocol/index.js';
+import { HotctlError, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
+
+type Shape = 'string' | 'boolean' | 'number' | 'specs' | 'spec' | 'topics';
+
+const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
+  hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
+  status: {},
+  start: { apps: { shape: 'specs', required: true }, follow: { shape: 'boolean' } },
+  reload: { name: { shape: 'string', required: true }, spec: { shape: 'spec' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  restart: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  stop: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  operation: { id: { shape: 'string', required: true } },
+  subscribe: { topics: { shape: 'topics', required: true } },
+  kill: {},
+};
+
+export function checkParams<M extends Method>(method: M, params: unknown): Params<M> {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new HotctlError('E_PROTOCOL', `"params" of ${method} must be an object.`);
+  }
+  const fields = SHAPES[method];
+  const given = params as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in fields)) throw new HotctlError('E_PROTOCOL', `Unknown parameter "${key.slice(0, 50)}" for ${method}.`);
+  }
+  for (const [key, rule] of Object.entries(fields)) {
+    const value = given[key];
+    if (value === undefined) {
+      if (rule.required) throw new HotctlError('E_PROTOCOL', `${method} needs "${key}".`);
+      continue;
+    }
+    if (!matches(rule.shape, value)) throw new HotctlError('E_PROTOCOL', `"${key}" of ${method} must be ${describe(rule.shape)}.`);
+  }
+  return params as Params<M>;
+}
+
+function matches(shape: Shape, value: unknown): boolean {
+  switch (shape) {
+    case 'string':
+      return typeof value === 'string' && value.length > 0 && value.length <= 4096;
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'spec':
+      return isSpecLike(value);
+    case 'specs':
+      return Array.isArray(value) && value.length > 0 && value.length <= 1000 && value.every(isSpecLike);
+    case 'topics':
+      return Array.isArray(value) && value.every((t) => (SUBSCRIPTION_TOPICS as readonly unknown[]).includes(t));
+  }
+}
+
+function describe(shape: Shape): string {
+  return {
+    string: 'a non-empty string',
+    boolean: 'true or false',
+    number: 'a number',
+    spec: 'an app spec object',
+    specs: 'a non-empty list of app specs',
+    topics: `a list of topics (${SUBSCRIPTION_TOPICS.join(', ')})`,
+  }[shape];
+}
+
+function isSpecLike(value: unknown): value is AppSpec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as AppSpec).name === 'string' && typeof (value as AppSpec).script === 'string';
+}
