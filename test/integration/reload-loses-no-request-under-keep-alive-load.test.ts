@@ -1,0 +1,31 @@
+import t from 'tap';
+import { freePort, Home, servingPids, writeEcosystem } from '../helpers/harness.js';
+import { underLoad } from '../helpers/load.js';
+
+for (const close of [false, true]) {
+  t.test(`10 back-to-back reloads under ${close ? 'Connection: close' : 'keep-alive'} load: every pid replaced, zero failed requests`, async (t) => {
+    const home = new Home(t);
+    const port = await freePort();
+    const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port }, min_uptime: 200 }]);
+    t.equal((await home.run(['start', file])).code, 0);
+    const before = (await home.status()).apps[0]!;
+
+    const { value: codes, load } = await underLoad({ port, connections: 24, close }, async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 10; i++) codes.push((await home.run(['reload', 'api'])).code ?? -1);
+      return codes;
+    });
+    t.same(codes, Array(10).fill(0), 'every reload succeeded');
+    t.comment(`requests: ${load.requests}, failed: ${load.failed} (errors ${load.errors}, timeouts ${load.timeouts}, non-2xx ${load.non2xx})`);
+    t.ok(load.requests > 1000, 'the load really ran');
+    t.equal(load.failed, 0, 'zero failed requests');
+
+    const after = (await home.status()).apps[0]!;
+    t.equal(after.revision, 11);
+    t.same(after.workers.map((w) => w.revision), [11, 11]);
+    t.same(after.workers.map((w) => w.state), ['ready', 'ready']);
+    const oldPids = new Set(before.workers.map((w) => w.pid));
+    t.ok(after.workers.every((w) => !oldPids.has(w.pid)), 'every pid replaced');
+    t.same([...(await servingPids(port, 2))].sort(), after.workers.map((w) => w.pid).sort());
+  });
+}
