@@ -142,7 +142,6 @@ export class WorkerLifecycle {
     const pid = worker.pid;
     worker.state = to;
     worker.sinceMs = this.clock.now();
-    if (to === 'forking') worker.processStartedMs = null;
     if (!LIVE_STATES.includes(to)) {
       worker.pid = null;
       worker.processStartedMs = null;
