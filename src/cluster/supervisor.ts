@@ -3,7 +3,7 @@
  * may run on it at a time. Operation bodies (start, surge reload, restart, stop) live in
  * app-operations.ts; this file owns the bookkeeping around them.
  */
-import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, WorkerMetricsSummary, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
 import { runOperationBody } from './app-operations.js';
 import { Operation } from './operation.js';
@@ -20,6 +20,8 @@ export interface SupervisorDeps extends WorkerPoolDeps {
   inspect: InspectScript;
   /** Called after anything worth persisting changed. */
   changed(): void;
+  /** The last sampled metrics of a worker, if a sampler runs. */
+  metricsOf?(app: string, workerId: number): WorkerMetricsSummary | null;
 }
 
 /** What is persisted about an app (state.json). */
@@ -129,6 +131,7 @@ export class Supervisor {
       restarts: w.restarts,
       uptime_ms: w.processStartedMs === null ? 0 : now - w.processStartedMs,
       since: new Date(w.sinceMs).toISOString(),
+      metrics: w.pid === null ? null : (this.deps.metricsOf?.(this.name, w.id) ?? null),
     }));
     return {
       name: this.name,

@@ -10,13 +10,16 @@ import { createServer, type Server } from 'node:http';
 import { chmodSync, unlinkSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
-import { HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
+import { EVENT_TOPIC, HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
 import { checkParams } from './request-check.js';
 
 export interface ConnectionContext {
   /** Sends this operation's events (and its app's worker events) here until it ends. */
   follow(operationId: string, app: string): void;
-  subscribe(topics: SubscriptionTopic[]): void;
+  /** Subscribes to topics; `apps` narrows the `logs` topic to those apps. */
+  subscribe(topics: SubscriptionTopic[], apps?: string[]): void;
+  /** Sends one event to this connection only (e.g. the first status snapshot). */
+  push(event: DaemonEvent): void;
 }
 
 export type Handlers = { [M in Method]: (params: Params<M>, ctx: ConnectionContext) => Promise<Result<M>> };
@@ -24,6 +27,7 @@ export type Handlers = { [M in Method]: (params: Params<M>, ctx: ConnectionConte
 interface Connection extends ConnectionContext {
   readonly socket: WebSocket;
   readonly topics: Set<SubscriptionTopic>;
+  logApps: Set<string> | null;
   /** operation id → app */
   readonly followed: Map<string, string>;
 }
@@ -67,9 +71,17 @@ export class ControlServer {
     chmodSync(this.socketPath, 0o600);
   }
 
+  /** True when some connection wants events of `topic` (so callers can skip building them). */
+  wants(topic: SubscriptionTopic): boolean {
+    for (const conn of this.connections) if (conn.topics.has(topic)) return true;
+    return false;
+  }
+
   broadcast(event: DaemonEvent): void {
+    const topic = EVENT_TOPIC[event.kind];
     for (const conn of this.connections) {
-      if (conn.topics.has('events')) {
+      if (conn.topics.has(topic)) {
+        if (event.kind === 'log' && conn.logApps !== null && !conn.logApps.has(event.app)) continue;
         this.send(conn, { event: event.kind, data: event });
         continue;
       }
@@ -98,9 +110,14 @@ export class ControlServer {
     const conn: Connection = {
       socket,
       topics: new Set(),
+      logApps: null,
       followed: new Map(),
       follow: (operationId, app) => void conn.followed.set(operationId, app),
-      subscribe: (topics) => topics.forEach((t) => conn.topics.add(t)),
+      subscribe: (topics, apps) => {
+        topics.forEach((t) => conn.topics.add(t));
+        if (apps !== undefined && topics.includes('logs')) conn.logApps = new Set(apps);
+      },
+      push: (event) => this.send(conn, { event: event.kind, data: event }),
     };
     this.connections.add(conn);
     socket.on('message', (data, isBinary) => void this.onMessage(conn, data, isBinary));

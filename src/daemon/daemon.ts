@@ -31,6 +31,9 @@ export interface DaemonHandle {
   shutdown(reason: string): Promise<void>;
 }
 
+/** Status subscribers receive at most one snapshot per this many ms. */
+export const STATUS_COALESCE_MS = 100;
+
 /** A daemon shutdown waits this long for apps to drain before it kills what is left. */
 export const SHUTDOWN_LIMIT_MS = 60_000;
 
@@ -45,8 +48,20 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const logs = new LogWriter(paths.logsDir, (path, err) => log(`cannot write log file ${path}: ${err.message}`));
   const emit = (event: DaemonEvent) => {
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
-    else if (event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
+    else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
     control?.broadcast(event);
+    if (event.kind === 'worker' || event.kind === 'operation') statusChanged();
+  };
+  // Status subscribers get a full snapshot after changes, coalesced so a burst of transitions
+  // (a reload of 16 workers) costs one snapshot, not sixty.
+  let statusTimer: NodeJS.Timeout | null = null;
+  const statusChanged = () => {
+    if (statusTimer !== null || !control?.wants('status')) return;
+    statusTimer = setTimeout(() => {
+      statusTimer = null;
+      control?.broadcast(statusEvent());
+    }, STATUS_COALESCE_MS);
+    statusTimer.unref();
   };
   const registry = new AppRegistry({
     clock: systemClock,
@@ -60,6 +75,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       const sup = registry.list().find((s) => s.name === worker.app);
       const line = { app: worker.app, workerId: worker.id, revision: worker.revision, stream, text, atMs: Date.now() };
       logs.write(line, sup?.spec ?? {});
+      if (control?.wants('logs')) {
+        control.broadcast({ kind: 'log', at: new Date(line.atMs).toISOString(), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
+      }
       if (options.mode === 'run') (stream === 'out' ? process.stdout : process.stderr).write(formatLogLine(line));
     },
   });
@@ -74,6 +92,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     http: null,
   });
   const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
+  const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
@@ -151,8 +170,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       if (!found) throw new HotctlError('E_USAGE', `No operation with id ${id} (only the current and the last one per app are kept).`);
       return found;
     },
-    subscribe: async ({ topics }, ctx) => {
-      ctx.subscribe(topics);
+    subscribe: async ({ topics, apps }, ctx) => {
+      ctx.subscribe(topics, apps);
+      if (topics.includes('status')) setImmediate(() => ctx.push(statusEvent()));
       return { topics };
     },
     kill: async () => {

@@ -5,7 +5,7 @@
 import type { AppSpec, Method, Params } from '../protocol/index.js';
 import { HotctlError, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 
-type Shape = 'string' | 'boolean' | 'number' | 'specs' | 'spec' | 'topics';
+type Shape = 'string' | 'boolean' | 'number' | 'specs' | 'spec' | 'topics' | 'names';
 
 const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
   hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
@@ -16,7 +16,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   stop: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   operation: { id: { shape: 'string', required: true } },
-  subscribe: { topics: { shape: 'topics', required: true } },
+  subscribe: { topics: { shape: 'topics', required: true }, apps: { shape: 'names' } },
   kill: {},
 };
 
@@ -54,6 +54,8 @@ function matches(shape: Shape, value: unknown): boolean {
       return Array.isArray(value) && value.length > 0 && value.length <= 1000 && value.every(isSpecLike);
     case 'topics':
       return Array.isArray(value) && value.every((t) => (SUBSCRIPTION_TOPICS as readonly unknown[]).includes(t));
+    case 'names':
+      return Array.isArray(value) && value.length <= 1000 && value.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 200);
   }
 }
 
@@ -65,6 +67,7 @@ function describe(shape: Shape): string {
     spec: 'an app spec object',
     specs: 'a non-empty list of app specs',
     topics: `a list of topics (${SUBSCRIPTION_TOPICS.join(', ')})`,
+    names: 'a list of app names',
   }[shape];
 }
 

@@ -72,7 +72,7 @@ export interface Methods {
   };
   /** Receive daemon events (worker transitions, operations) on this connection. */
   subscribe: {
-    params: { topics: SubscriptionTopic[] };
+    params: { topics: SubscriptionTopic[]; apps?: string[] };
     result: { topics: SubscriptionTopic[] };
   };
   /** Stop every app gracefully, then end the daemon. Answers before the daemon exits. */
@@ -88,7 +88,13 @@ export type Result<M extends Method> = Methods[M]['result'];
 
 export const METHODS = ['hello', 'status', 'start', 'reload', 'restart', 'stop', 'delete', 'operation', 'subscribe', 'kill'] as const satisfies readonly Method[];
 
-export const SUBSCRIPTION_TOPICS = ['events'] as const;
+/**
+ * - `status`: a full StatusSnapshot now, then again after every change (coalesced).
+ * - `metrics`: one MetricsEvent per sampler tick.
+ * - `events`: worker transitions and operation progress, as they happen.
+ * - `logs`: every line workers write (optionally only some apps: `apps` in subscribe params).
+ */
+export const SUBSCRIPTION_TOPICS = ['status', 'metrics', 'events', 'logs'] as const;
 export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
 
 /** Client → daemon. */
@@ -108,6 +114,15 @@ export interface EventMessage {
   event: DaemonEvent['kind'];
   data: DaemonEvent;
 }
+
+/** The topic each event kind belongs to. */
+export const EVENT_TOPIC: Readonly<Record<DaemonEvent['kind'], SubscriptionTopic>> = {
+  worker: 'events',
+  operation: 'events',
+  metrics: 'metrics',
+  status: 'status',
+  log: 'logs',
+};
 
 export type ServerMessage = ResponseMessage | EventMessage;
 

@@ -2,7 +2,7 @@
  * Events the daemon emits: every worker transition and every operation change. Status, logs,
  * the CLI's progress view and the dashboard all consume these same events.
  */
-import type { OperationSnapshot } from './status.js';
+import type { OperationSnapshot, StatusSnapshot } from './status.js';
 import type { WorkerState } from './states.js';
 
 /** A worker moved from one state to another. */
@@ -36,4 +36,63 @@ export interface OperationEvent {
   message?: string;
 }
 
-export type DaemonEvent = WorkerTransitionEvent | OperationEvent;
+/** Per-worker measurements of one sampler tick. */
+export interface WorkerMetrics {
+  app: string;
+  worker_id: number;
+  pid: number;
+  revision: number;
+  /** CPU use over the last tick, in % of one core. */
+  cpu_percent: number;
+  rss_bytes: number;
+  /** From the worker runtime; null until its first report. */
+  heap_used_bytes: number | null;
+  heap_total_bytes: number | null;
+  event_loop_delay_p50_ms: number | null;
+  event_loop_delay_p99_ms: number | null;
+  requests_in_flight: number | null;
+  /** HTTP requests answered by this worker since it started. */
+  requests_total: number | null;
+  /** Requests answered per second over the last tick. */
+  requests_per_sec: number | null;
+}
+
+/** Per-app counters that outlive workers. */
+export interface AppMetrics {
+  app: string;
+  revision: number;
+  restarts: number;
+  uptime_ms: number;
+  reloads: { succeeded: number; failed: number };
+  requests_per_sec: number;
+  cpu_percent: number;
+  rss_bytes: number;
+}
+
+/** One sampler tick (topic `metrics`). */
+export interface MetricsEvent {
+  kind: 'metrics';
+  at: string;
+  workers: WorkerMetrics[];
+  apps: AppMetrics[];
+}
+
+/** A full status snapshot (topic `status`): sent on subscribe, then after every change. */
+export interface StatusEvent {
+  kind: 'status';
+  at: string;
+  status: StatusSnapshot;
+}
+
+/** One line a worker wrote (topic `logs`). */
+export interface LogEvent {
+  kind: 'log';
+  at: string;
+  app: string;
+  worker_id: number;
+  revision: number;
+  stream: 'out' | 'err';
+  text: string;
+}
+
+export type DaemonEvent = WorkerTransitionEvent | OperationEvent | MetricsEvent | StatusEvent | LogEvent;

@@ -22,6 +22,16 @@ export interface WorkerStatus {
   uptime_ms: number;
   /** When the worker entered its current state (ISO 8601). */
   since: string;
+  /** The last sampler tick for this worker, when there was one. */
+  metrics: WorkerMetricsSummary | null;
+}
+
+/** What status shows of a worker's last metrics. */
+export interface WorkerMetricsSummary {
+  cpu_percent: number;
+  rss_bytes: number;
+  requests_per_sec: number | null;
+  requests_total: number | null;
 }
 
 /** One revision of an app: what a start or reload deployed. */
