@@ -8,6 +8,8 @@ import type { AppSpec, ErrorPayload, RevisionInfo, RevisionOutcome } from '../pr
 export interface ScriptFacts {
   /** The entry script with symlinks resolved: a revision pins real files (release-directory pattern). */
   script: string;
+  /** The working directory with symlinks resolved: workers of the revision always run there. */
+  cwd: string;
   script_sha256: string;
   app_version: string | null;
   git_commit: string | null;
@@ -16,10 +18,13 @@ export interface ScriptFacts {
 export interface Revision extends ScriptFacts {
   number: number;
   createdMs: number;
-  /** The spec as deployed (with its env). */
+  /** The spec as deployed (paths as the user wrote them; `script`/`cwd` above are the real ones). */
   spec: AppSpec;
   outcome: RevisionOutcome;
   error: ErrorPayload | null;
+  user: string;
+  cause: string;
+  rollback_of: number | null;
 }
 
 /** Reads the facts of a spec's script; throws HotctlError E_SCRIPT_NOT_FOUND when it is missing. */
@@ -30,6 +35,10 @@ export function revisionInfo(revision: Revision): RevisionInfo {
     number: revision.number,
     created_at: new Date(revision.createdMs).toISOString(),
     outcome: revision.outcome,
+    user: revision.user,
+    cause: revision.cause,
+    rollback_of: revision.rollback_of,
+    spec: revision.spec,
     script: revision.script,
     script_sha256: revision.script_sha256,
     app_version: revision.app_version,

@@ -5,8 +5,10 @@
  */
 import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, WorkerMetricsSummary, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
+import { userInfo } from 'node:os';
 import { runOperationBody } from './app-operations.js';
 import { Operation } from './operation.js';
+import type { OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
 import { revisionInfo } from './revision.js';
 import type { ManagedWorker } from './worker-state.js';
@@ -41,8 +43,11 @@ export class Supervisor {
   revisions: Revision[] = [];
   activeRevision = 0;
   private nextRevision = 1;
-  /** `stopped` after stop/delete: crashed workers are not restarted, status says stopped. */
+  /** `stopped` after stop/delete: status says stopped. */
   wanted: 'running' | 'stopped' = 'running';
+  /** A canary held between `reload --canary` and `promote`/`rollback`. */
+  canary: { revision: Revision; workers: ManagedWorker[]; sinceMs: number } | null = null;
+  private reloads = { succeeded: 0, failed: 0 };
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -74,7 +79,7 @@ export class Supervisor {
    * Starts an operation. Refused with E_OPERATION_IN_PROGRESS while another runs on this app,
    * unless `wait`, in which case it runs after the ones queued before it.
    */
-  async begin(kind: OperationKind, options: { spec?: AppSpec; wait?: boolean } = {}): Promise<Operation> {
+  async begin(kind: OperationKind, options: OperationRequest & { wait?: boolean } = {}): Promise<Operation> {
     if (this.current !== null) {
       if (!options.wait) {
         throw new HotctlError('E_OPERATION_IN_PROGRESS', `${this.current.kind} of "${this.name}" is in progress (${this.current.id}, ${this.current.state}).`, {
@@ -88,13 +93,19 @@ export class Supervisor {
     const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message));
     this.current = operation;
     this.queue = operation.finished.catch(() => undefined);
-    void this.run(operation, options.spec);
+    // The body starts on the next turn, so the caller can follow the operation (and answer its
+    // client) before the first event is emitted.
+    setImmediate(() => void this.run(operation, options));
     return operation;
   }
 
-  /** Makes the next revision from `spec`: its script's facts are read from disk now. */
-  async createRevision(spec: AppSpec): Promise<Revision> {
-    const facts = await this.deps.inspect(spec);
+  /**
+   * Makes the next revision from `spec`: its script's facts are read from disk now. A rollback
+   * pins the files of the revision it goes back to.
+   */
+  async createRevision(spec: AppSpec, origin: { cause: string; rollbackOf?: Revision }): Promise<Revision> {
+    const pinned = origin.rollbackOf;
+    const facts = await this.deps.inspect(pinned ? { ...spec, script: pinned.script, cwd: pinned.cwd } : spec);
     const revision: Revision = {
       ...facts,
       number: this.nextRevision++,
@@ -102,6 +113,9 @@ export class Supervisor {
       spec,
       outcome: 'pending',
       error: null,
+      user: currentUser(),
+      cause: origin.cause,
+      rollback_of: pinned?.number ?? null,
     };
     this.revisions.push(revision);
     if (this.revisions.length > MAX_REVISIONS) this.revisions.splice(0, this.revisions.length - MAX_REVISIONS);
@@ -109,15 +123,43 @@ export class Supervisor {
     return revision;
   }
 
-  /** Marks `revision` active and the one before it superseded. */
-  activate(revision: Revision): void {
-    const previous = this.revisions.find((r) => r.number === this.activeRevision);
-    if (previous && previous !== revision) previous.outcome = 'superseded';
+  /**
+   * The point of no return of a deployment: `revision` becomes active (the one before it
+   * superseded, or rolled back when this is a rollback) and `workers` serve it.
+   */
+  commit(revision: Revision, workers: ManagedWorker[]): void {
+    for (const w of workers) w.role = 'serving';
+    const previous = this.activeRevisionRecord();
+    if (previous && previous !== revision) previous.outcome = revision.cause === 'rollback' ? 'rolled_back' : 'superseded';
     revision.outcome = 'active';
     this.wanted = 'running';
     this.activeRevision = revision.number;
     this.spec = revision.spec;
     this.deps.changed();
+  }
+
+  activeRevisionRecord(): Revision | undefined {
+    return this.revisions.find((r) => r.number === this.activeRevision);
+  }
+
+  setInstances(instances: number): void {
+    this.spec = { ...this.spec, instances };
+    this.deps.changed();
+  }
+
+  holdCanary(revision: Revision, workers: ManagedWorker[]): void {
+    revision.outcome = 'canary';
+    this.canary = { revision, workers, sinceMs: this.deps.clock.now() };
+    this.deps.changed();
+  }
+
+  releaseCanary(): void {
+    this.canary = null;
+  }
+
+  /** Counters for metrics. */
+  reloadCounts(): { succeeded: number; failed: number } {
+    return { ...this.reloads };
   }
 
   status(): AppStatusInfo {
@@ -144,6 +186,9 @@ export class Supervisor {
       workers,
       operation: this.current?.snapshot() ?? null,
       last_operation: this.lastOperation?.snapshot() ?? null,
+      canary: this.canary
+        ? { revision: this.canary.revision.number, workers: this.canary.workers.length, since: new Date(this.canary.sinceMs).toISOString() }
+        : null,
     };
   }
 
@@ -154,6 +199,7 @@ export class Supervisor {
       if (op.kind === 'start') return 'starting';
       return 'reloading';
     }
+    if (this.canary) return 'canary';
     const workers = this.pool.workers;
     if (workers.length === 0) return this.wanted === 'stopped' ? 'stopped' : 'errored';
     const ready = workers.filter((w) => w.state === 'ready').length;
@@ -177,9 +223,9 @@ export class Supervisor {
     return this.revisions.map(revisionInfo);
   }
 
-  private async run(operation: Operation, spec: AppSpec | undefined): Promise<void> {
+  private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(this, operation, spec);
+      await runOperationBody(this, operation, request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {
@@ -187,13 +233,25 @@ export class Supervisor {
         else operation.abort(error.toJSON(), `${operation.kind} stopped by an error: ${error.message}`);
       }
     } finally {
+      if (operation.kind === 'reload' || operation.kind === 'rollback' || operation.kind === 'promote') {
+        if (operation.state === 'succeeded') this.reloads.succeeded++;
+        else this.reloads.failed++;
+      }
       this.lastOperation = operation;
       this.current = null;
       this.deps.changed();
     }
   }
 
-  private onWorkerEvent(_event: WorkerTransitionEvent, _worker: ManagedWorker): void {
+  private onWorkerEvent(event: WorkerTransitionEvent, worker: ManagedWorker): void {
+    // A canary worker that crashes while the canary holds rolls the canary back by itself.
+    // (During promote the operation itself sees the crash and rolls back.)
+    if (event.to === 'crashed' && this.canary?.workers.includes(worker) && this.current === null) {
+      // Deferred: not from inside another worker's transition.
+      setImmediate(() => {
+        if (this.canary?.workers.includes(worker)) void this.begin('rollback', { wait: true, reason: `canary worker ${worker.id} crashed (${event.reason})` });
+      });
+    }
     this.deps.changed();
   }
 
@@ -201,5 +259,13 @@ export class Supervisor {
     const event: DaemonEvent = { kind: 'operation', at: new Date(this.deps.clock.now()).toISOString(), app: this.name, operation: operation.snapshot() };
     if (message !== undefined) event.message = message;
     this.deps.emit(event);
+  }
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
   }
 }

@@ -35,14 +35,14 @@ export interface WorkerProcess {
   onExit(fn: (code: number | null, signal: string | null) => void): void;
 }
 
-export type ForkWorker = (spec: AppSpec, env: Record<string, string>) => WorkerProcess;
+export type ForkWorker = (spec: AppSpec, env: Record<string, string>, cwd: string) => WorkerProcess;
 
-export const forkClusterWorker: ForkWorker = (spec, env) => {
+export const forkClusterWorker: ForkWorker = (spec, env, cwd) => {
   cluster.setupPrimary({
     exec: RUNTIME_ENTRY,
     args: spec.args,
     execArgv: spec.node_args,
-    cwd: spec.cwd,
+    cwd,
     silent: true,
   });
   const worker = cluster.fork(env);

@@ -163,7 +163,7 @@ export class WorkerPool {
     };
     let proc: WorkerProcess;
     try {
-      proc = this.deps.fork(spec, env);
+      proc = this.deps.fork(spec, env, revision.cwd);
     } catch (err) {
       worker.stderrTail = [`hotctl: could not fork: ${(err as Error).message}`];
       return false;

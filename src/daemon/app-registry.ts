@@ -2,7 +2,9 @@
  * The apps the daemon runs, by name, and who listens on which port. Requests from the control
  * server land here; each becomes an operation on one app's supervisor.
  */
-import type { AppSpec, OperationKind, OperationSnapshot } from '../protocol/index.js';
+import type { ApplyPlanItem, AppSpec, OperationKind, OperationSnapshot } from '../protocol/index.js';
+import { planApply } from '../cluster/apply-plan.js';
+import type { OperationRequest } from '../cluster/op-steps.js';
 import { HotctlError } from '../protocol/index.js';
 import type { Operation } from '../cluster/operation.js';
 import type { SupervisorDeps } from '../cluster/supervisor.js';
@@ -82,7 +84,7 @@ export class AppRegistry {
   }
 
   /** Starts `kind` on one app; a delete that succeeds forgets the app. */
-  async operate(kind: Exclude<OperationKind, 'start'>, name: string, options: { spec?: AppSpec; wait?: boolean } = {}): Promise<Operation> {
+  async operate(kind: Exclude<OperationKind, 'start'>, name: string, options: OperationRequest & { wait?: boolean } = {}): Promise<Operation> {
     const sup = this.get(name);
     if (options.spec && options.spec.name !== name) {
       throw new HotctlError('E_USAGE', `The spec is for "${options.spec.name}", not "${name}".`);
@@ -97,6 +99,40 @@ export class AppRegistry {
       });
     }
     return op;
+  }
+
+  /**
+   * Applies an ecosystem file: the plan first (planApply), then one operation per app that
+   * changes. All-or-nothing before anything moves: an app busy with another operation refuses
+   * the whole apply (unless `wait`).
+   */
+  async apply(specs: AppSpec[], options: { prune?: boolean; dryRun?: boolean; wait?: boolean }): Promise<{ plan: ApplyPlanItem[]; operations: Operation[] }> {
+    const plan = planApply(
+      this.list().map((sup) => sup.spec),
+      specs,
+      options.prune === true,
+    );
+    if (options.dryRun) return { plan, operations: [] };
+    if (!options.wait) {
+      for (const item of plan) {
+        const busy = this.apps.get(item.app)?.operation;
+        if (busy && item.action !== 'unchanged' && item.action !== 'keep') {
+          throw new HotctlError('E_OPERATION_IN_PROGRESS', `${busy.kind} of "${item.app}" is in progress (${busy.id}); nothing was applied.`, {
+            details: { app: item.app, operation: busy.id },
+          });
+        }
+      }
+    }
+    const operations: Operation[] = [];
+    const bySpec = new Map(specs.map((s) => [s.name, s]));
+    for (const item of plan) {
+      const spec = bySpec.get(item.app);
+      if (item.action === 'start' && spec) operations.push(...(await this.start([spec])));
+      else if (item.action === 'reload' && spec) operations.push(await this.operate('reload', item.app, { spec, wait: options.wait }));
+      else if (item.action === 'scale' && spec) operations.push(await this.operate('scale', item.app, { instances: spec.instances, wait: options.wait }));
+      else if (item.action === 'delete') operations.push(await this.operate('delete', item.app, { wait: options.wait }));
+    }
+    return { plan, operations };
   }
 
   findOperation(id: string): OperationSnapshot | null {

@@ -143,11 +143,39 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       if (follow) for (const op of ops) ctx.follow(op.id, op.app);
       return { operations: ops.map((op) => op.snapshot()) };
     },
-    reload: async ({ name, spec, follow, wait }, ctx) => {
+    reload: async ({ name, spec, follow, wait, strategy, batch, canary }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const op = await registry.operate('reload', name, { spec, wait });
+      const op = await registry.operate('reload', name, { spec, wait, strategy, batch, canary });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
+    },
+    promote: async ({ name, follow, wait }, ctx) => {
+      if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      const op = await registry.operate('promote', name, { wait });
+      if (follow) ctx.follow(op.id, op.app);
+      return { operation: op.snapshot() };
+    },
+    rollback: async ({ name, to, force, follow, wait }, ctx) => {
+      if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      const op = await registry.operate('rollback', name, { to, force, wait });
+      if (follow) ctx.follow(op.id, op.app);
+      return { operation: op.snapshot() };
+    },
+    scale: async ({ name, instances, follow, wait }, ctx) => {
+      if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      const op = await registry.operate('scale', name, { instances, wait });
+      if (follow) ctx.follow(op.id, op.app);
+      return { operation: op.snapshot() };
+    },
+    history: async ({ name }) => {
+      const sup = registry.get(name);
+      return { app: name, active: sup.activeRevision, revisions: sup.history() };
+    },
+    apply: async ({ apps, prune, dry_run, follow, wait }, ctx) => {
+      if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait });
+      if (follow) for (const op of operations) ctx.follow(op.id, op.app);
+      return { plan, operations: operations.map((op) => op.snapshot()) };
     },
     restart: async ({ name, follow, wait }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');

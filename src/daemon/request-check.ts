@@ -5,13 +5,26 @@
 import type { AppSpec, Method, Params } from '../protocol/index.js';
 import { HotctlError, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 
-type Shape = 'string' | 'boolean' | 'number' | 'specs' | 'spec' | 'topics' | 'names';
+type Shape = 'string' | 'boolean' | 'number' | 'count' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names';
 
 const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
   hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
   status: {},
   start: { apps: { shape: 'specs', required: true }, follow: { shape: 'boolean' } },
-  reload: { name: { shape: 'string', required: true }, spec: { shape: 'spec' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  reload: {
+    name: { shape: 'string', required: true },
+    spec: { shape: 'spec' },
+    follow: { shape: 'boolean' },
+    wait: { shape: 'boolean' },
+    strategy: { shape: 'strategy' },
+    batch: { shape: 'count' },
+    canary: { shape: 'count' },
+  },
+  promote: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  rollback: { name: { shape: 'string', required: true }, to: { shape: 'count' }, force: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  scale: { name: { shape: 'string', required: true }, instances: { shape: 'count', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
+  history: { name: { shape: 'string', required: true } },
+  apply: { apps: { shape: 'specs', required: true }, prune: { shape: 'boolean' }, dry_run: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   restart: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   stop: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
@@ -48,6 +61,10 @@ function matches(shape: Shape, value: unknown): boolean {
       return typeof value === 'boolean';
     case 'number':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'count':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+    case 'strategy':
+      return value === 'surge' || value === 'rolling';
     case 'spec':
       return isSpecLike(value);
     case 'specs':
@@ -64,6 +81,8 @@ function describe(shape: Shape): string {
     string: 'a non-empty string',
     boolean: 'true or false',
     number: 'a number',
+    count: 'a whole number ≥ 1',
+    strategy: '"surge" or "rolling"',
     spec: 'an app spec object',
     specs: 'a non-empty list of app specs',
     topics: `a list of topics (${SUBSCRIPTION_TOPICS.join(', ')})`,

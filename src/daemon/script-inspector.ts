@@ -20,8 +20,15 @@ export const inspectScript: InspectScript = async (spec) => {
     });
   }
   const content = await readFile(script);
+  let cwd: string;
+  try {
+    cwd = await realpath(spec.cwd ?? dirname(spec.script));
+  } catch {
+    throw new HotctlError('E_SCRIPT_NOT_FOUND', `The working directory of "${spec.name}" does not exist: ${spec.cwd}`, { details: { app: spec.name, cwd: spec.cwd } });
+  }
   const facts: ScriptFacts = {
     script,
+    cwd,
     script_sha256: createHash('sha256').update(content).digest('hex'),
     app_version: await packageVersion(dirname(script)),
     git_commit: await gitCommit(dirname(script)),

@@ -19,7 +19,8 @@
 import type { AppSpec } from './app-spec.js';
 import type { ErrorPayload } from './errors.js';
 import type { DaemonEvent } from './events.js';
-import type { DaemonInfo, OperationSnapshot, StatusSnapshot } from './status.js';
+import type { ReloadStrategy } from './states.js';
+import type { DaemonInfo, OperationSnapshot, RevisionInfo, StatusSnapshot } from './status.js';
 
 /** Bumped when a message changes shape. Client and daemon compare it in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -47,8 +48,51 @@ export interface Methods {
    * with its current spec (new code on disk is picked up).
    */
   reload: {
-    params: { name: string; spec?: AppSpec; follow?: boolean; wait?: boolean };
+    params: {
+      name: string;
+      spec?: AppSpec;
+      follow?: boolean;
+      wait?: boolean;
+      /** Overrides the app's `reload_strategy` for this reload. */
+      strategy?: ReloadStrategy;
+      /** Overrides the app's `reload_batch` (rolling). */
+      batch?: number;
+      /** Start only this many new workers beside the old ones and hold (app status `canary`). */
+      canary?: number;
+    };
     result: { operation: OperationSnapshot };
+  };
+  /** Completes a canary: the rest of the rollout, with the app's strategy. */
+  promote: {
+    params: { name: string; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /**
+   * Retires a canary; or, without one, reloads with revision `to`'s spec and files (default: the
+   * last good revision before the active one). Refused with E_REVISION_FILES_CHANGED when the
+   * files no longer match that revision's sha256, unless `force`.
+   */
+  rollback: {
+    params: { name: string; to?: number; force?: boolean; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /** Changes the number of workers without touching the others. */
+  scale: {
+    params: { name: string; instances: number; follow?: boolean; wait?: boolean };
+    result: { operation: OperationSnapshot };
+  };
+  /** The revisions of an app, oldest first. Includes specs (with env): socket only, never HTTP. */
+  history: {
+    params: { name: string };
+    result: { app: string; active: number; revisions: RevisionInfo[] };
+  };
+  /**
+   * Applies an ecosystem file: per app the least disruptive change (start, reload, scale,
+   * nothing; delete only with `prune`). With `dry_run`, only the plan.
+   */
+  apply: {
+    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean };
+    result: { plan: ApplyPlanItem[]; operations: OperationSnapshot[] };
   };
   /** Stop every worker, then start again (not zero-downtime; use reload for that). */
   restart: {
@@ -82,11 +126,37 @@ export interface Methods {
   };
 }
 
+/** What `apply` does to one app, and why. */
+export interface ApplyPlanItem {
+  app: string;
+  action: 'start' | 'reload' | 'scale' | 'unchanged' | 'delete' | 'keep';
+  /** The keys that differ from the running spec (for reload/scale). */
+  changed: string[];
+  /** For scale: from → to. */
+  instances?: { from: number; to: number };
+}
+
 export type Method = keyof Methods;
 export type Params<M extends Method> = Methods[M]['params'];
 export type Result<M extends Method> = Methods[M]['result'];
 
-export const METHODS = ['hello', 'status', 'start', 'reload', 'restart', 'stop', 'delete', 'operation', 'subscribe', 'kill'] as const satisfies readonly Method[];
+export const METHODS = [
+  'hello',
+  'status',
+  'start',
+  'reload',
+  'promote',
+  'rollback',
+  'scale',
+  'history',
+  'apply',
+  'restart',
+  'stop',
+  'delete',
+  'operation',
+  'subscribe',
+  'kill',
+] as const satisfies readonly Method[];
 
 /**
  * - `status`: a full StatusSnapshot now, then again after every change (coalesced).

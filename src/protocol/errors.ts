@@ -72,6 +72,26 @@ export const ERROR_CODES = {
     hint: 'Wait for it to finish (`hotctl status` shows it), or pass --wait to queue behind it.',
     exit: 'busy',
   },
+  E_REVISION_NOT_FOUND: {
+    message: 'No such revision in the app\'s history.',
+    hint: 'Run `hotctl history <name>` to list the revisions that can be rolled back to.',
+    exit: 'usage',
+  },
+  E_REVISION_FILES_CHANGED: {
+    message: "The revision's files on disk changed since it was deployed.",
+    hint: 'Its script no longer has the sha256 it had; rolling back would run other code. Restore the files, or pass --force to roll back to them anyway.',
+    exit: 'usage',
+  },
+  E_NO_CANARY: {
+    message: 'The app has no canary to promote or roll back.',
+    hint: 'Start one with `hotctl reload <name> --canary K`.',
+    exit: 'usage',
+  },
+  E_CANARY_ACTIVE: {
+    message: 'A canary is in progress on this app.',
+    hint: 'Finish it first: `hotctl promote <name>` or `hotctl rollback <name>`.',
+    exit: 'busy',
+  },
   E_RELOAD_FAILED: {
     message: 'The new version did not start; the previous revision keeps serving.',
     hint: "Read the new worker's output above, fix the app, and reload again.",

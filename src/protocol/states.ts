@@ -27,12 +27,13 @@ export type WorkerState = (typeof WORKER_STATES)[number];
  * - `errored`: no worker serves, and at least one is errored.
  * - `stopping`: workers are draining because of `hotctl stop`.
  * - `stopped`: no worker runs, on purpose.
+ * - `canary`: a canary of a new revision serves beside the active one, until `promote` or `rollback`.
  */
-export const APP_STATUSES = ['starting', 'online', 'reloading', 'degraded', 'errored', 'stopping', 'stopped'] as const;
+export const APP_STATUSES = ['starting', 'online', 'reloading', 'degraded', 'errored', 'stopping', 'stopped', 'canary'] as const;
 export type AppStatus = (typeof APP_STATUSES)[number];
 
 /** The kinds of operation the daemon runs on an app, one at a time per app. */
-export const OPERATION_KINDS = ['start', 'reload', 'restart', 'stop', 'delete'] as const;
+export const OPERATION_KINDS = ['start', 'reload', 'restart', 'stop', 'delete', 'scale', 'promote', 'rollback'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /**
@@ -58,5 +59,9 @@ export type OperationState = (typeof OPERATION_STATES)[number];
 export const TERMINAL_OPERATION_STATES: readonly OperationState[] = ['succeeded', 'failed'];
 
 /** What became of a revision. */
-export const REVISION_OUTCOMES = ['pending', 'active', 'failed', 'superseded', 'rolled_back'] as const;
+export const REVISION_OUTCOMES = ['pending', 'canary', 'active', 'failed', 'superseded', 'rolled_back'] as const;
 export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];
+
+/** How a reload replaces workers. */
+export const RELOAD_STRATEGIES = ['surge', 'rolling'] as const;
+export type ReloadStrategy = (typeof RELOAD_STRATEGIES)[number];

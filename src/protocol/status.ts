@@ -3,6 +3,7 @@
  * This is the document `hotctl status --json` prints; field names are snake_case there.
  */
 import type { ErrorPayload } from './errors.js';
+import type { AppSpec } from './app-spec.js';
 import type { AppStatus, OperationKind, OperationState, RevisionOutcome, WorkerState } from './states.js';
 
 /** One worker, as status shows it. */
@@ -39,6 +40,13 @@ export interface RevisionInfo {
   number: number;
   created_at: string;
   outcome: RevisionOutcome;
+  /** The OS user who made it (the daemon's user). */
+  user: string;
+  /** How it was made: start, reload, rollback (of `rollback_of`), restart. */
+  cause: string;
+  rollback_of: number | null;
+  /** The full spec as deployed. */
+  spec: AppSpec;
   /** Absolute path of the entry script as resolved when the revision was made (symlinks followed). */
   script: string;
   /** sha256 of the entry script's content. */
@@ -80,6 +88,13 @@ export interface OperationSnapshot {
   error: ErrorPayload | null;
 }
 
+/** A canary in progress: some workers of a new revision serving beside the active one. */
+export interface CanaryInfo {
+  revision: number;
+  workers: number;
+  since: string;
+}
+
 /** One app. */
 export interface AppStatusInfo {
   name: string;
@@ -97,6 +112,8 @@ export interface AppStatusInfo {
   operation: OperationSnapshot | null;
   /** The last finished operation, if any. */
   last_operation: OperationSnapshot | null;
+  /** The canary in progress, if any. */
+  canary: CanaryInfo | null;
 }
 
 export interface DaemonInfo {

@@ -1,0 +1,64 @@
+/**
+ * The command line: yargs, strict (an unknown command or flag is a usage error, exit 2), one
+ * module per command under commands/. `runCli` returns the exit code; only main.ts exits.
+ */
+import yargs from 'yargs';
+import { EXIT_CODES, HotctlError } from '../protocol/index.js';
+import { HOTCTL_VERSION } from '../version.js';
+import { registerDelete } from './commands/delete.js';
+import { registerKill } from './commands/kill.js';
+import { registerReload } from './commands/reload.js';
+import { registerRestart } from './commands/restart.js';
+import { registerRun } from './commands/run.js';
+import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
+import { registerStop } from './commands/stop.js';
+import type { CliIo, CommandContext } from './context.js';
+import { createOutput, printError } from './output.js';
+
+const EPILOGUE = `Exit codes: 0 done · 1 the operation failed (the previous revision keeps serving) · 2 usage or config error · 3 daemon unreachable or another version · 4 another operation on the app is in progress · 5 a resource is taken (port, state directory).
+State: HOTCTL_HOME (default ~/.hotctl). Colour: off with NO_COLOR or when not a terminal.`;
+
+function usageError(io: CliIo, json: boolean, message: string): number {
+  const out = createOutput(io, json);
+  printError(out, new HotctlError('E_USAGE', message, { hint: 'Run `hotctl --help`, or `hotctl <command> --help`, for the accepted arguments.' }), io.env);
+  return EXIT_CODES.usage;
+}
+
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  // What follows `--` goes to the app untouched (yargs would turn "007" into 7).
+  const dashes = args.indexOf('--');
+  const own = dashes === -1 ? args : args.slice(0, dashes);
+  const passthrough = dashes === -1 ? [] : args.slice(dashes + 1);
+  const json = own.includes('--json');
+  if (passthrough.length > 0 && own.find((a) => !a.startsWith('-')) !== 'start') {
+    return usageError(io, json, 'Arguments after `--` are passed to the app by `hotctl start <script>` only.');
+  }
+  const ctx: CommandContext = { ...io, exitCode: EXIT_CODES.ok, passthrough };
+  const base = yargs(own, io.cwd)
+    .scriptName('hotctl')
+    .usage('$0 <command> [options]\n\nCluster-mode, zero-downtime process manager for Node.js.')
+    .option('json', { type: 'boolean', default: false, global: true, describe: 'Machine output: JSON (lines), no colour, no progress text' })
+    .version(HOTCTL_VERSION)
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command.')
+    .epilogue(EPILOGUE)
+    .exitProcess(false)
+    .fail(false)
+    .wrap(Math.min(110, process.stdout.columns || 100));
+  let parser = registerStart(base, ctx);
+  for (const register of [registerReload, registerRestart, registerStop, registerDelete, registerStatus, registerKill, registerRun]) {
+    parser = register(parser, ctx);
+  }
+  parser = parser.completion('completion', 'Print the shell completion script (hotctl completion >> ~/.bashrc)');
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    // Handlers never throw (runAction catches): whatever reaches here is yargs refusing the input.
+    return usageError(io, json, err instanceof Error ? err.message : String(err));
+  }
+  return ctx.exitCode;
+}

@@ -1,0 +1,173 @@
+/**
+ * The CLI's end of the control protocol (src/protocol/control.ts): one ws connection over the
+ * daemon's unix socket, typed requests matched to responses by id, and events.
+ *
+ * When the connection closes, every pending request is rejected (E_DAEMON_UNREACHABLE), so
+ * nothing waits forever on a daemon that went away.
+ */
+import WebSocket from 'ws';
+import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
+import { HotctlError, PROTOCOL_VERSION } from '../protocol/index.js';
+import { HOTCTL_VERSION } from '../version.js';
+
+/** Why a connection could not be opened; `code` is the socket error (ENOENT, ECONNREFUSED, …). */
+export class ConnectError extends Error {
+  readonly code: string | undefined;
+  constructor(socketPath: string, cause: Error & { code?: string }) {
+    super(`cannot connect to ${socketPath}: ${cause.message}`, { cause });
+    this.name = 'ConnectError';
+    this.code = cause.code;
+  }
+}
+
+interface Pending {
+  method: Method;
+  resolve(result: unknown): void;
+  reject(err: HotctlError): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface RequestOptions {
+  /** Reject with E_DAEMON_UNREACHABLE when no answer came within this time. Default: none. */
+  timeoutMs?: number;
+}
+
+export class ControlClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly eventListeners = new Set<(event: DaemonEvent) => void>();
+  private readonly closeListeners = new Set<(err: HotctlError) => void>();
+  private closedWith: HotctlError | null = null;
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data, isBinary) => this.receive(isBinary ? '' : data.toString()));
+    ws.on('close', () => this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', 'The connection to the daemon closed.')));
+    // 'close' always follows 'error'; the handler only keeps an error from being thrown.
+    ws.on('error', () => {});
+  }
+
+  /** Opens a connection. Rejects with a {@link ConnectError} when nothing listens there. */
+  static connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<ControlClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws+unix:${socketPath}`, { handshakeTimeout: options.timeoutMs ?? 5000, perMessageDeflate: false });
+      const fail = (err: Error & { code?: string }): void => {
+        ws.removeAllListeners();
+        ws.on('error', () => {});
+        ws.terminate();
+        reject(new ConnectError(socketPath, err));
+      };
+      ws.once('error', fail);
+      ws.once('unexpected-response', (_req, res) => fail(Object.assign(new Error(`unexpected HTTP ${res.statusCode}`), { code: 'EPROTO' })));
+      ws.once('open', () => {
+        ws.removeListener('error', fail);
+        ws.removeAllListeners('unexpected-response');
+        resolve(new ControlClient(ws));
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== null;
+  }
+
+  /** Sends one request and resolves with its result; a daemon error rejects as a HotctlError. */
+  request<M extends Method>(method: M, params: Params<M>, options: RequestOptions = {}): Promise<Result<M>> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    const id = this.nextId++;
+    return new Promise<Result<M>>((resolve, reject) => {
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.pending.delete(id);
+              reject(new HotctlError('E_DAEMON_UNREACHABLE', `The daemon did not answer "${method}" within ${options.timeoutMs} ms.`));
+            }, options.timeoutMs);
+      this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
+      this.ws.send(JSON.stringify({ id, method, params }), (err) => {
+        if (err) this.settle(id, undefined, new HotctlError('E_DAEMON_UNREACHABLE', `Could not send "${method}" to the daemon: ${err.message}`));
+      });
+    });
+  }
+
+  /**
+   * The first request of every connection. Resolves with the daemon's info; rejects with the
+   * daemon's refusal (E_DAEMON_VERSION_MISMATCH, E_DAEMON_NEWER) or when it speaks another protocol.
+   */
+  async hello(options: RequestOptions = { timeoutMs: 10_000 }): Promise<DaemonInfo> {
+    const info = await this.request('hello', { client_version: HOTCTL_VERSION, protocol: PROTOCOL_VERSION }, options);
+    if (info.protocol !== PROTOCOL_VERSION) {
+      const newer = info.protocol > PROTOCOL_VERSION;
+      throw new HotctlError(
+        newer ? 'E_DAEMON_NEWER' : 'E_DAEMON_VERSION_MISMATCH',
+        `The daemon (hotctl ${info.version}, protocol ${info.protocol}) speaks another protocol than this CLI (hotctl ${HOTCTL_VERSION}, protocol ${PROTOCOL_VERSION}).`,
+      );
+    }
+    return info;
+  }
+
+  /** Calls `fn` for every event; returns a function that stops it. */
+  onEvent(fn: (event: DaemonEvent) => void): () => void {
+    this.eventListeners.add(fn);
+    return () => this.eventListeners.delete(fn);
+  }
+
+  /** Calls `fn` once the connection is closed, with the error pending requests were rejected with. */
+  onClose(fn: (err: HotctlError) => void): () => void {
+    if (this.closedWith) {
+      const err = this.closedWith;
+      queueMicrotask(() => fn(err));
+      return () => {};
+    }
+    this.closeListeners.add(fn);
+    return () => this.closeListeners.delete(fn);
+  }
+
+  /** Closes the connection; pending requests are rejected at once. */
+  close(): void {
+    if (this.closedWith) return;
+    this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', 'The connection to the daemon was closed by the CLI.'));
+    this.ws.close(1000);
+    // A daemon that never answers the close frame must not keep the CLI alive (ws waits 30 s).
+    setTimeout(() => this.ws.terminate(), 500).unref();
+  }
+
+  private receive(text: string): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(text) as ServerMessage;
+      if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+    } catch {
+      this.shutDown(new HotctlError('E_PROTOCOL', 'The daemon sent a malformed message.', { hint: 'The CLI and daemon may differ in version; see the daemon log.' }));
+      this.ws.terminate();
+      return;
+    }
+    if ('id' in msg && typeof msg.id === 'number') {
+      if (msg.ok) this.settle(msg.id, msg.result, undefined);
+      else this.settle(msg.id, undefined, HotctlError.fromJSON(msg.error));
+      return;
+    }
+    if ('event' in msg && typeof msg.data === 'object' && msg.data !== null) {
+      for (const fn of [...this.eventListeners]) fn(msg.data);
+    }
+  }
+
+  private settle(id: number, result: unknown, err: HotctlError | undefined): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    if (pending.timer) clearTimeout(pending.timer);
+    if (err) pending.reject(err);
+    else pending.resolve(result);
+  }
+
+  private shutDown(err: HotctlError): void {
+    if (this.closedWith) return;
+    this.closedWith = err;
+    for (const [id, pending] of [...this.pending]) {
+      this.settle(id, undefined, new HotctlError(err.code, `${err.message} No answer to "${pending.method}".`, { hint: err.hint }));
+    }
+    for (const fn of [...this.closeListeners]) fn(err);
+    this.closeListeners.clear();
+    this.eventListeners.clear();
+  }
+}

@@ -1,0 +1,77 @@
+/** `hotctl start <file|script>`: start the apps of an ecosystem file, or one script. */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import type { AppSpec } from '../../protocol/index.js';
+import { HotctlError } from '../../protocol/index.js';
+import { appFromFlags, isEcosystemPath, loadApps, type CliAppInput } from '../config-bridge.js';
+import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
+import { followOperations, outcome } from '../operations.js';
+import type { Output } from '../output.js';
+
+interface StartArgs extends GlobalArgs {
+  target: string;
+  name: string | undefined;
+  instances: string | undefined;
+  env: string | undefined;
+  waitReady: boolean | undefined;
+  watch: boolean | undefined;
+}
+
+/** `-i 4`, `-i max`, `-i 0`, `-i -1` → what specFromCli takes. */
+export function parseInstances(value: string): number | 'max' {
+  if (value === 'max') return 'max';
+  if (/^-?\d+$/.test(value) && Number(value) >= -1) return Number(value);
+  throw new HotctlError('E_USAGE', `--instances must be a whole number, "max", 0 or -1; got "${value}".`);
+}
+
+function usage(message: string): HotctlError {
+  return new HotctlError('E_USAGE', message, { hint: 'Run `hotctl start --help` for the accepted arguments.' });
+}
+
+async function appsToStart(argv: StartArgs, out: Output, cwd: string, args: string[]): Promise<AppSpec[]> {
+  if (await isEcosystemPath(argv.target)) {
+    const perApp = [argv.name !== undefined && '--name', argv.instances !== undefined && '--instances', argv.waitReady !== undefined && '--wait-ready', args.length > 0 && '-- args']
+      .filter(Boolean)
+      .join(', ');
+    if (perApp) throw usage(`${perApp}: set these in the ecosystem file, not on the command line.`);
+    const apps = await loadApps(out, resolve(cwd, argv.target), argv.env);
+    // `--watch` turns watching on for every app of the file (a list of paths stays as it is).
+    return argv.watch ? apps.map((app) => (app.watch === false ? { ...app, watch: true } : app)) : apps;
+  }
+  if (argv.env !== undefined) throw usage('--env selects an env_<name> block of an ecosystem file; it does not apply to a script.');
+  const input: CliAppInput = { script: argv.target, args };
+  if (argv.name !== undefined) input.name = argv.name;
+  if (argv.instances !== undefined) input.instances = parseInstances(argv.instances);
+  if (argv.waitReady !== undefined) input.waitReady = argv.waitReady;
+  if (argv.watch !== undefined) input.watch = argv.watch;
+  return [await appFromFlags(input, cwd)];
+}
+
+export async function start(ctx: CommandContext, out: Output, argv: StartArgs): Promise<number> {
+  const apps = await appsToStart(argv, out, ctx.cwd, ctx.passthrough);
+  if (apps.length === 0) throw usage(`${argv.target} defines no apps.`);
+  return withDaemon(ctx, out, true, async ({ client }) => {
+    const finals = await followOperations(client, out, async () => (await client.request('start', { apps, follow: true })).operations);
+    if (finals.length === 0 && !out.json) out.line('Nothing to start.');
+    return outcome(out, finals, ctx.env);
+  });
+}
+
+export function registerStart<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {
+  return y.command(
+    'start <target>',
+    'Start the apps of an ecosystem file, or one script',
+    (cmd) =>
+      cmd
+        .positional('target', { type: 'string', demandOption: true, describe: 'An ecosystem file (ecosystem.json, ecosystem.config.js/.cjs/.mjs) or a script' })
+        .option('name', { alias: 'n', type: 'string', describe: 'App name (script only; default: the script\'s name)' })
+        .option('instances', { alias: 'i', type: 'string', describe: 'Workers: a number, "max" (one per core), -1 (cores - 1) (script only)' })
+        .option('env', { type: 'string', describe: 'Use the env_<NAME> block of the ecosystem file' })
+        .option('wait-ready', { type: 'boolean', describe: 'Ready when the app calls process.send("ready"), not when it listens (script only)' })
+        .option('watch', { type: 'boolean', describe: 'Reload on file changes' })
+        .example('$0 start ecosystem.json', 'Start every app of the file')
+        .example('$0 start ecosystem.json --env production', 'Use env_production')
+        .example('$0 start server.js -n api -i max -- --port 3000', 'Start one script on every core, with arguments'),
+    (argv) => runAction(ctx, argv.json, (out) => start(ctx, out, argv)),
+  );
+}

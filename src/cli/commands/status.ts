@@ -1,0 +1,41 @@
+/** `hotctl status`: the daemon, its apps and their workers. */
+import type { Argv } from 'yargs';
+import type { StatusSnapshot } from '../../protocol/index.js';
+import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
+import { connectDaemon } from '../daemon-launcher.js';
+import type { Output } from '../output.js';
+import { renderStatus } from '../render/status-table.js';
+
+/** What `status --json` prints when no daemon runs. */
+export interface NoDaemonStatus {
+  daemon: null;
+  apps: [];
+}
+
+export async function status(ctx: CommandContext, out: Output): Promise<number> {
+  const home = homeOf(ctx);
+  const conn = await connectDaemon({ home, start: false, out, env: ctx.env });
+  if (!conn) {
+    if (out.json) out.line(JSON.stringify({ daemon: null, apps: [] } satisfies NoDaemonStatus, null, 2));
+    else out.line(`No daemon running (HOTCTL_HOME=${home}).`);
+    return 0;
+  }
+  let snapshot: StatusSnapshot;
+  try {
+    snapshot = await conn.client.request('status', {}, { timeoutMs: 10_000 });
+  } finally {
+    conn.client.close();
+  }
+  if (out.json) out.line(JSON.stringify(snapshot, null, 2));
+  else for (const line of renderStatus(snapshot, out.colours)) out.line(line);
+  return 0;
+}
+
+export function registerStatus<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {
+  return y.command(
+    'status',
+    'Show the daemon, its apps and their workers (never starts a daemon)',
+    (cmd) => cmd.example('$0 status', 'The table of apps and workers').example('$0 status --json | jq .apps[].status', 'The status document, for scripts'),
+    (argv) => runAction(ctx, argv.json, (out) => status(ctx, out)),
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * Finds the daemon of a state directory, and starts it on demand: detached, its stdout and
+ * stderr appended to HOTCTL_HOME/daemon.log, then waited for until its socket answers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { DaemonInfo } from '../protocol/index.js';
+import { EXIT_CODES, HotctlError, homePaths, type HomePaths } from '../protocol/index.js';
+import { HOTCTL_VERSION } from '../version.js';
+import { ConnectError, ControlClient } from './client.js';
+import type { Output } from './output.js';
+
+/** Socket errors that mean "no daemon listens there" (as opposed to "not allowed" etc.). */
+const NOT_RUNNING = new Set(['ENOENT', 'ECONNREFUSED']);
+/** How long a freshly spawned daemon may take to answer on its socket. */
+const START_TIMEOUT_MS = 10_000;
+/** Lines of daemon.log shown when the daemon did not start. */
+const LOG_TAIL_LINES = 20;
+
+export interface DaemonConnection {
+  client: ControlClient;
+  info: DaemonInfo;
+  /** True when this call started the daemon. */
+  started: boolean;
+}
+
+export interface ConnectOptions {
+  home: string;
+  /** Start a daemon when none runs. When false and none runs, resolves with null. */
+  start: boolean;
+  out: Output;
+  env?: NodeJS.ProcessEnv;
+  /** The daemon's entry script; default dist/src/daemon/main.js next to this file. */
+  daemonEntry?: string;
+  startTimeoutMs?: number;
+}
+
+export function defaultDaemonEntry(): string {
+  return fileURLToPath(new URL('../daemon/main.js', import.meta.url));
+}
+
+/** Connects to the daemon of `home` and says hello; starts it first when asked and needed. */
+export async function connectDaemon(options: ConnectOptions): Promise<DaemonConnection | null> {
+  const paths = homePaths(options.home);
+  let client = await tryConnect(paths.socket);
+  let started = false;
+  if (!client) {
+    if (!options.start) return null;
+    client = await startAndConnect(paths, options);
+    started = true;
+  }
+  const info = await greet(client);
+  if (started && !options.out.json) options.out.note(options.out.colours.dim(`started the hotctl daemon (pid ${info.pid}, HOTCTL_HOME=${info.home})`));
+  return { client, info, started };
+}
+
+/** Connects to a socket and says hello (used by `hotctl run` for its own supervisor). */
+export async function connectSocket(socketPath: string): Promise<DaemonConnection> {
+  const client = await tryConnect(socketPath);
+  if (!client) throw new HotctlError('E_DAEMON_UNREACHABLE', `Nothing listens on ${socketPath}.`);
+  return { client, info: await greet(client), started: false };
+}
+
+async function greet(client: ControlClient): Promise<DaemonInfo> {
+  try {
+    return await client.hello();
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+}
+
+/** Resolves with null when no daemon listens; rejects when the socket is there but unusable. */
+async function tryConnect(socketPath: string): Promise<ControlClient | null> {
+  try {
+    return await ControlClient.connect(socketPath);
+  } catch (err) {
+    if (err instanceof ConnectError && err.code !== undefined && NOT_RUNNING.has(err.code)) return null;
+    throw new HotctlError('E_DAEMON_UNREACHABLE', `Cannot connect to the daemon at ${socketPath}: ${(err as Error).message}`);
+  }
+}
+
+async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promise<ControlClient> {
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const logOffset = fileSize(paths.daemonLog);
+  const fd = openSync(paths.daemonLog, 'a', 0o600);
+  let exit: { code: number | null; signal: string | null; error?: Error } | null = null;
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [options.daemonEntry ?? defaultDaemonEntry()], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: options.env ?? process.env,
+    });
+    child.once('exit', (code, signal) => (exit = { code, signal }));
+    child.once('error', (error) => (exit = { code: null, signal: null, error }));
+    child.unref();
+  } finally {
+    closeSync(fd);
+  }
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? START_TIMEOUT_MS);
+  let delayMs = 20;
+  for (;;) {
+    const client = await tryConnect(paths.socket);
+    if (client) return client;
+    const ended = exit as { code: number | null; signal: string | null; error?: Error } | null;
+    // A daemon that exits with the "conflict" code lost a start race to another one, which
+    // is about to listen: keep trying that one.
+    if (ended && ended.code !== EXIT_CODES.conflict) {
+      const how = ended.error ? `could not be spawned: ${ended.error.message}` : `exited with ${ended.signal ? `signal ${ended.signal}` : `code ${ended.code}`} before it listened`;
+      throw startFailed(paths, logOffset, `The hotctl daemon ${how}.`, child.pid);
+    }
+    if (Date.now() >= deadline) {
+      // Do not leave a half-started daemon behind that may come up later, unasked.
+      child.kill('SIGTERM');
+      throw startFailed(paths, logOffset, `The hotctl daemon did not answer on ${paths.socket} within ${Math.round((options.startTimeoutMs ?? START_TIMEOUT_MS) / 1000)} s; it was stopped.`, child.pid);
+    }
+    await sleep(Math.min(delayMs, Math.max(1, deadline - Date.now())));
+    delayMs = Math.min(delayMs * 2, 250);
+  }
+}
+
+function startFailed(paths: HomePaths, logOffset: number, message: string, pid: number | undefined): HotctlError {
+  return new HotctlError('E_DAEMON_START_FAILED', message, {
+    hint: `Read the daemon log above (${paths.daemonLog}). This CLI is hotctl ${HOTCTL_VERSION}.`,
+    details: { log_file: paths.daemonLog, log: logTail(paths.daemonLog, logOffset), pid: pid ?? null },
+  });
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last lines written to the log since `offset` (or the file's last lines if it shrank). */
+export function logTail(path: string, offset: number, lines = LOG_TAIL_LINES): string[] {
+  let text: string;
+  try {
+    const all = readFileSync(path);
+    text = (all.length >= offset ? all.subarray(offset) : all).toString('utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((line, i, arr) => line !== '' || i < arr.length - 1).slice(-lines);
+}

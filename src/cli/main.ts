@@ -1,0 +1,17 @@
+/** Entry of the `hotctl` command (bin/hotctl imports this). The only place that sets the exit code. */
+import { hideBin } from 'yargs/helpers';
+import { toHotctlError } from '../protocol/index.js';
+import { runCli } from './cli.js';
+
+let code: number;
+try {
+  code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+} catch (err) {
+  const error = toHotctlError(err);
+  process.stderr.write(`error: ${error.message} (${error.code})\n${error.stack ?? ''}\nhint: ${error.hint}\n`);
+  code = error.exitCode;
+}
+process.exitCode = code;
+// The work is done: a handle someone left open (a library's timer, a socket) must not keep the
+// CLI alive. Unref'd, so a clean exit is not delayed by it.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -1,0 +1,75 @@
+/**
+ * `hotctl status` as a table: one row per app (its status and the operation in progress), then
+ * one indented row per worker (pid, state, revision, uptime, restarts).
+ */
+import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
+import { stateColour, type Colours } from './colour.js';
+import { formatBytes, formatSeconds, formatUptime } from './units.js';
+import { renderTable, type Row } from './table.js';
+
+export function describeDaemon(daemon: DaemonInfo): string {
+  const parts = [`daemon pid ${daemon.pid}`, `hotctl ${daemon.version}`];
+  if (daemon.mode === 'run') parts.push('foreground (hotctl run)');
+  parts.push(`up ${formatUptime(daemon.uptime_ms)}`, `HOTCTL_HOME=${daemon.home}`);
+  if (daemon.http) parts.push(`dashboard ${daemon.http}`);
+  return parts.join(' · ');
+}
+
+function revisionMove(op: OperationSnapshot): string {
+  if (op.to_revision === null || op.to_revision === op.from_revision) return op.from_revision === null ? '' : ` r${op.from_revision}`;
+  return op.from_revision === null ? ` → r${op.to_revision}` : ` r${op.from_revision} → r${op.to_revision}`;
+}
+
+function appNote(app: AppStatusInfo, colours: Colours): string {
+  const ready = app.workers.filter((w) => w.state === 'ready' && w.revision === app.revision).length;
+  const parts = [`${ready}/${app.instances} ready`];
+  if (app.canary) parts.push(colours.cyan(`canary r${app.canary.revision}: ${app.canary.workers} worker${app.canary.workers === 1 ? '' : 's'} (promote or rollback)`));
+  if (app.operation) {
+    const op = app.operation;
+    parts.push(colours.yellow(`${op.kind}${revisionMove(op)}: ${op.state} ${formatSeconds(op.duration_ms)}`));
+  } else if (app.last_operation?.state === 'failed') {
+    const op = app.last_operation;
+    parts.push(colours.red(`last ${op.kind} failed${op.error ? ` (${op.error.code})` : ''}`));
+  }
+  return parts.join(' · ');
+}
+
+/** The status table, as lines. */
+export function renderStatus(snapshot: StatusSnapshot, colours: Colours): string[] {
+  const lines = [colours.dim(describeDaemon(snapshot.daemon))];
+  if (snapshot.apps.length === 0) {
+    lines.push('No apps. Start one with `hotctl start <ecosystem file | script>`.');
+    return lines;
+  }
+  const header = ['APP / WORKER', 'PID', 'STATE', 'REV', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'NOTE'].map((text) => ({ text, paint: colours.bold }));
+  const rows: Row[] = [header];
+  for (const app of snapshot.apps) {
+    rows.push([
+      { text: app.name, paint: colours.bold },
+      '',
+      { text: app.status, paint: stateColour(colours, app.status) },
+      String(app.revision),
+      '',
+      String(app.restarts),
+      '',
+      '',
+      appNote(app, colours),
+    ]);
+    const workers = [...app.workers].sort((a, b) => a.revision - b.revision || a.instance - b.instance || a.id - b.id);
+    for (const w of workers) {
+      rows.push([
+        `  worker ${w.id}`,
+        w.pid === null ? '-' : String(w.pid),
+        { text: w.state, paint: stateColour(colours, w.state) },
+        { text: String(w.revision), paint: w.revision === app.revision ? undefined : colours.cyan },
+        w.pid === null ? '-' : formatUptime(w.uptime_ms),
+        String(w.restarts),
+        w.metrics ? `${w.metrics.cpu_percent.toFixed(0)}%` : '-',
+        w.metrics ? formatBytes(w.metrics.rss_bytes) : '-',
+        '',
+      ]);
+    }
+  }
+  lines.push(...renderTable(rows));
+  return lines;
+}

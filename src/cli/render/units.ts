@@ -1,0 +1,34 @@
+/** Durations and sizes as people read them. */
+
+/** `0.12s`, `1.42s`, `12.3s`: the elapsed time of an operation or step. */
+export function formatSeconds(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  return s < 10 ? `${s.toFixed(2)}s` : `${s.toFixed(1)}s`;
+}
+
+/** `850ms`, `42s`, `5m 3s`, `2h 5m`, `3d 4h`: an uptime. */
+export function formatUptime(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const total = Math.floor(ms / 1000);
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+/** `512B`, `48.2MB`, `1.50GB`: a memory size. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = Math.max(0, bytes);
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  const digits = i === 0 ? 0 : value < 10 ? 2 : 1;
+  return `${value.toFixed(digits)}${units[i]}`;
+}

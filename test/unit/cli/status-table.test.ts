@@ -1,0 +1,71 @@
+import t from 'tap';
+import { createColours, stripColour } from '../../../src/cli/render/colour.js';
+import { formatBytes, formatSeconds, formatUptime } from '../../../src/cli/render/units.js';
+import { renderStatus } from '../../../src/cli/render/status-table.js';
+import { renderTable } from '../../../src/cli/render/table.js';
+import { statusSnapshot } from './fixtures/samples.js';
+
+t.test('durations', async (t) => {
+  t.equal(formatSeconds(120), '0.12s');
+  t.equal(formatSeconds(1420), '1.42s');
+  t.equal(formatSeconds(12_345), '12.3s');
+  t.equal(formatUptime(850), '850ms');
+  t.equal(formatUptime(42_000), '42s');
+  t.equal(formatUptime(303_000), '5m 3s');
+  t.equal(formatUptime(2 * 3600_000 + 5 * 60_000), '2h 5m');
+  t.equal(formatUptime(3 * 86_400_000 + 4 * 3600_000), '3d 4h');
+  t.equal(formatBytes(512), '512B');
+  t.equal(formatBytes(52_000_000), '49.6MB');
+  t.equal(formatBytes(1.5 * 1024 ** 3), '1.50GB');
+});
+
+t.test('tables pad columns to the widest cell, colour after padding', async (t) => {
+  const c = createColours(true);
+  const lines = renderTable([
+    ['A', 'BB', 'C'],
+    [{ text: 'long', paint: c.red }, 'x', 'last'],
+  ]);
+  t.same(lines.map(stripColour), ['A     BB  C', 'long  x   last']);
+});
+
+t.test('status table: one row per app, one per worker, no colour when disabled', async (t) => {
+  const snapshot = statusSnapshot();
+  const lines = renderStatus(snapshot, createColours(false));
+  t.notOk(lines.some((l) => l.includes('\u001b[')), 'no ANSI sequences');
+  t.match(lines[0], /4242/, 'daemon line names its pid');
+  const header = lines.findIndex((l) => l.startsWith('APP'));
+  t.ok(header > 0, 'a header row');
+  const rows = lines.slice(header + 1);
+  t.equal(rows.length, 2 + 3, 'two apps, three workers');
+  const cols = (line: string) => line.trim().split(/\s{2,}/);
+  const api = rows.find((r) => r.startsWith('api'));
+  t.ok(api);
+  t.equal(cols(api!)[1], 'reloading');
+  t.match(api!, /awaiting_ready/, 'the operation in progress is shown');
+  for (const w of snapshot.apps[0]!.workers) {
+    const row = rows.find((r) => r.trim().startsWith(`worker ${w.id} `));
+    t.ok(row, `worker ${w.id} has a row`);
+    const c = cols(row!);
+    t.equal(c[1], String(w.pid));
+    t.equal(c[2], w.state);
+    t.equal(c[3], String(w.revision));
+    if (w.metrics) t.equal(c[7], '49.6MB', 'memory of a sampled worker');
+  }
+  const queue = rows.find((r) => r.startsWith('worker-queue'));
+  t.match(queue!, /E_RELOAD_FAILED/, 'a failed last operation is named by its code');
+  // Columns line up: every row's STATE column starts at the same offset as the header's.
+  const stateAt = lines[header]!.indexOf('STATE');
+  for (const row of rows) t.equal(row.slice(stateAt).search(/\S/), 0, `aligned: ${row}`);
+});
+
+t.test('status table with colour keeps the same text', async (t) => {
+  const plain = renderStatus(statusSnapshot(), createColours(false));
+  const coloured = renderStatus(statusSnapshot(), createColours(true));
+  t.ok(coloured.some((l) => l.includes('\u001b[')));
+  t.same(coloured.map(stripColour), plain);
+});
+
+t.test('status table without apps says so', async (t) => {
+  const lines = renderStatus({ ...statusSnapshot(), apps: [] }, createColours(false));
+  t.equal(lines.length, 2);
+});
