@@ -4,7 +4,7 @@
  * process the test started (daemon, workers, stray CLIs) by pid and checks they are gone.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,7 +167,13 @@ export class EventLog {
   describeLast(n: number): string {
     return this.events
       .slice(-n)
-      .map((e) => (e.kind === 'worker' ? `worker ${e.app}#${e.worker_id} r${e.revision} ${e.from}→${e.to} (${e.reason})` : `op ${e.operation.id} ${e.operation.state} ${e.message ?? ''}`))
+      .map((e) =>
+        e.kind === 'worker'
+          ? `worker ${e.app}#${e.worker_id} r${e.revision} ${e.from}→${e.to} (${e.reason})`
+          : e.kind === 'operation'
+            ? `op ${e.operation.id} ${e.operation.state} ${e.message ?? ''}`
+            : e.kind,
+      )
       .join('\n');
   }
 
@@ -298,4 +304,16 @@ export function lastOperation(stdout: string): OperationSnapshot | null {
     }
   }
   return op;
+}
+
+/**
+ * "Deploys" a fixture as `dir/<asName>` the way an operator ships new files: the fixture's
+ * siblings it requires (http-app.cjs, package.json) are copied along.
+ */
+export function deployFixture(dir: string, fixture: string, asName: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const sibling of ['http-app.cjs', 'package.json']) copyFileSync(join(FIXTURES, sibling), join(dir, sibling));
+  const target = join(dir, asName);
+  copyFileSync(join(FIXTURES, fixture), target);
+  return target;
 }

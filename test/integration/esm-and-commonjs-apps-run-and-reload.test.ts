@@ -1,7 +1,6 @@
 import t from 'tap';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, freePort, Home, lastOperation, servingPids, writeEcosystem } from '../helpers/harness.js';
+import { deployFixture, freePort, Home, lastOperation, servingPids, writeEcosystem } from '../helpers/harness.js';
 
 t.test('an ESM app and a CommonJS app both run and reload', async (t) => {
   const home = new Home(t);
@@ -28,15 +27,13 @@ t.test('an ESM entry whose top-level await rejects fails like any broken version
   const home = new Home(t);
   const port = await freePort();
   const dir = join(home.dir, 'app');
-  mkdirSync(dir);
-  const script = join(dir, 'server.mjs');
-  copyFileSync(join(FIXTURES, 'esm-app.mjs'), script);
+  const script = deployFixture(dir, 'esm-app.mjs', 'server.mjs');
   t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'esm', script, instances: 2, env: { PORT: port } }])])).code, 0);
   const oldPids = (await home.status()).apps[0]!.workers.map((w) => w.pid).sort();
   const events = await home.events();
   t.teardown(() => events.close());
 
-  copyFileSync(join(FIXTURES, 'esm-tla-reject.mjs'), script);
+  deployFixture(dir, 'esm-tla-reject.mjs', 'server.mjs');
   const r = await home.run(['reload', 'esm', '--json']);
   t.equal(r.code, 1);
   t.equal(lastOperation(r.stdout)?.error?.details?.cause, 'E_WORKER_EXITED');

@@ -1,7 +1,6 @@
 import t from 'tap';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, freePort, Home, lastOperation, servingPids, writeEcosystem } from '../helpers/harness.js';
+import { deployFixture, freePort, Home, lastOperation, servingPids, writeEcosystem } from '../helpers/harness.js';
 import { underLoad } from '../helpers/load.js';
 
 /**
@@ -10,7 +9,7 @@ import { underLoad } from '../helpers/load.js';
  * serving — untouched, with zero failed requests.
  */
 const cases = [
-  { title: 'throws at start-up', fixture: 'throws-at-boot.cjs', cause: 'E_WORKER_EXITED', stderr: /boom at boot/ },
+  { title: 'throws at start-up', fixture: 'throws-at-boot.cjs', cause: 'E_WORKER_EXITED', stderr: /kaboom at load/ },
   { title: 'never becomes ready', fixture: 'never-ready.cjs', cause: 'E_READY_TIMEOUT', stderr: null },
   { title: 'exits right after ready (within min_uptime)', fixture: 'exits-after-ready.cjs', cause: 'E_WORKER_EXITED', stderr: null },
 ] as const;
@@ -20,10 +19,8 @@ for (const c of cases) {
     const home = new Home(t);
     const port = await freePort();
     const appDir = join(home.dir, 'app');
-    mkdirSync(appDir);
-    const script = join(appDir, 'server.cjs');
     // Under wait_ready, v1 must signal ready itself: wait-ready.cjs does.
-    copyFileSync(join(FIXTURES, c.fixture === 'never-ready.cjs' ? 'wait-ready.cjs' : 'http-app.cjs'), script);
+    const script = deployFixture(appDir, c.fixture === 'never-ready.cjs' ? 'wait-ready.cjs' : 'http-app.cjs', 'server.cjs');
     const file = writeEcosystem(home, [
       { name: 'api', script, instances: 2, env: { PORT: port }, listen_timeout: 2000, min_uptime: 1500, wait_ready: c.fixture === 'never-ready.cjs' ? true : false },
     ]);
@@ -31,7 +28,7 @@ for (const c of cases) {
     const before = (await home.status()).apps[0]!;
     const oldPids = before.workers.map((w) => w.pid).sort();
 
-    copyFileSync(join(FIXTURES, c.fixture), script);
+    deployFixture(appDir, c.fixture, 'server.cjs');
     const { value: reload, load } = await underLoad({ port, connections: 24 }, () => home.run(['reload', 'api', '--json']));
     t.equal(reload.code, 1, 'the reload command fails (exit 1)');
     const op = lastOperation(reload.stdout);

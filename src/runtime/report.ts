@@ -1,0 +1,45 @@
+/**
+ * Periodic measurements only the inside of a worker can make, sent to the primary.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { WorkerReport } from '../protocol/worker-ipc.js';
+import type { ServerRegistry } from './servers.js';
+
+export const DEFAULT_REPORT_INTERVAL_MS = 1000;
+const RESOLUTION_MS = 10;
+
+/** Starts reporting every `intervalMs` (0: never); returns a function that stops it. */
+export function startReports(intervalMs: number, servers: ServerRegistry, send: (report: WorkerReport) => void): () => void {
+  if (!(intervalMs > 0)) return () => {};
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  const timer = setInterval(() => {
+    const heap = process.memoryUsage();
+    send({
+      heapUsedBytes: heap.heapUsed,
+      heapTotalBytes: heap.heapTotal,
+      eventLoopDelayP50Ms: delayMs(delay.percentile(50)),
+      eventLoopDelayP99Ms: delayMs(delay.percentile(99)),
+      requestsInFlight: servers.requestsInFlight,
+      requestsServed: servers.requestsServed,
+    });
+    delay.reset();
+  }, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    delay.disable();
+  };
+}
+
+/** The histogram records the whole time between its timer's ticks; the delay is what exceeds the resolution. */
+function delayMs(ns: number): number {
+  if (!Number.isFinite(ns)) return 0;
+  return Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
+}
+
+export function reportIntervalMs(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_REPORT_INTERVAL_MS;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_REPORT_INTERVAL_MS;
+}

@@ -1,0 +1,167 @@
+/**
+ * The entry of every cluster worker: hotctl's runtime, which then loads the app.
+ *
+ *   booting ──ready──► serving ──shutdown──► draining ──► exit 0 (after `drained`)
+ *      │                  │                     │
+ *      └─ boot-error ─────┴─ fatal ─────────────┴──► exit 1
+ *
+ * Ready, without wait_ready: once a server listens AND the app's module has finished
+ * evaluating. For CommonJS that is the first 'listening' (require() returns before any event
+ * fires). For ESM it also waits for the top-level awaits: an app that listens and then has a
+ * top-level await reject is a boot error, never ready. An ESM app whose top-level await never
+ * settles must therefore use wait_ready. With wait_ready: the app's `process.send('ready')`
+ * (which goes to the primary as is) or hotctl's `ready()`.
+ *
+ * If the IPC channel goes away (the primary died), node:cluster's child exits at once
+ * (lib/internal/cluster/child.js, "Unexpected disconnect"): no orphan workers. We keep that.
+ */
+import { inspect } from 'node:util';
+import {
+  IPC_MARK,
+  PM2_READY_MESSAGE,
+  RUNTIME_ENV,
+  isPrimaryMessage,
+  type WorkerErrorInfo,
+  type WorkerToPrimary,
+} from '../protocol/worker-ipc.js';
+import { drain, ShutdownHooks } from './drain.js';
+import { setRuntime } from './global.js';
+import { loadApp } from './loader.js';
+import { reportIntervalMs, startReports } from './report.js';
+import { ServerRegistry } from './servers.js';
+
+type RuntimeState = 'booting' | 'serving' | 'draining' | 'exiting';
+
+/** The grace period when the worker gets SIGINT/SIGTERM itself rather than a shutdown message. */
+const SIGNAL_GRACE_MS = 1000;
+/** How long an exit waits for its last IPC message to be written. */
+const FLUSH_TIMEOUT_MS = 1000;
+
+/** A message to the primary, without the mark that `send` adds. */
+type Payload = WorkerToPrimary extends infer M ? (M extends unknown ? Omit<M, 'hotctl'> : never) : never;
+
+const script = process.env[RUNTIME_ENV.script];
+const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
+const sendRaw: typeof process.send = process.send?.bind(process);
+
+let state: RuntimeState = 'booting';
+let listened = false;
+let evaluated = false;
+
+function send(payload: Payload, done?: () => void): void {
+  if (!sendRaw || !process.connected) {
+    done?.();
+    return;
+  }
+  try {
+    sendRaw({ hotctl: IPC_MARK, ...payload }, undefined, {}, done && (() => done()));
+  } catch {
+    done?.();
+  }
+}
+
+/** Sends the last message, then exits, even if the message cannot be written. */
+function exitAfter(payload: Payload, code: number): void {
+  state = 'exiting';
+  process.exitCode = code;
+  let exited = false;
+  const exit = (): void => {
+    if (exited) return;
+    exited = true;
+    process.exit(code);
+  };
+  setTimeout(exit, FLUSH_TIMEOUT_MS).unref();
+  send(payload, exit);
+}
+
+function markReady(via: 'listening' | 'app'): void {
+  if (state !== 'booting') return;
+  state = 'serving';
+  send({ type: 'ready', via });
+}
+
+function onListening(): void {
+  listened = true;
+  if (!waitReady && evaluated) markReady('listening');
+}
+
+function errorInfo(err: unknown): WorkerErrorInfo {
+  if (typeof err !== 'object' || err === null) return { name: 'Error', message: inspect(err) };
+  const e = err as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown };
+  return {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : inspect(err),
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
+  };
+}
+
+/** An uncaught exception, an unhandled rejection, or a failed load: report it and exit 1. */
+function die(err: unknown): void {
+  // Like Node, only the first one counts (an ESM load failure may arrive by two paths).
+  if (state === 'exiting') return;
+  // Printed as Node prints an uncaught error, so the app's stderr log reads the same.
+  process.stderr.write(`${err instanceof Error ? '' : 'Uncaught '}${inspect(err)}\n\nNode.js ${process.version}\n`);
+  exitAfter({ type: state === 'booting' ? 'boot-error' : 'fatal', error: errorInfo(err) }, 1);
+}
+
+const servers = new ServerRegistry(onListening);
+const hooks = new ShutdownHooks();
+const stopReports = startReports(reportIntervalMs(process.env[RUNTIME_ENV.reportIntervalMs]), servers, (report) =>
+  send({ type: 'report', ...report }),
+);
+
+function shutdown(graceMs: number): void {
+  if (state === 'draining' || state === 'exiting') return;
+  state = 'draining';
+  stopReports();
+  drain({ servers, hooks, graceMs }).then(
+    () => exitAfter({ type: 'drained', served: servers.requestsServed }, 0),
+    die,
+  );
+}
+
+if (script) process.argv[1] = script;
+
+// Unhandled rejections reach this handler too, in Node's default `--unhandled-rejections=throw`
+// mode; not listening for 'unhandledRejection' ourselves keeps that flag and the app's own
+// 'unhandledRejection' handlers meaning what they mean under plain node.
+process.on('uncaughtException', (err) => {
+  // Like Node: an app that listens for uncaught exceptions itself decides what they mean.
+  if (process.listenerCount('uncaughtException') > 1) return;
+  die(err);
+});
+
+if (sendRaw) {
+  // Seeing the app's own PM2-style ready tells us that later errors are no longer boot errors.
+  process.send = function (this: unknown, message: unknown, ...rest: unknown[]) {
+    if (waitReady && message === PM2_READY_MESSAGE && state === 'booting') state = 'serving';
+    return (sendRaw as (...a: unknown[]) => boolean)(message, ...rest);
+  } as typeof process.send;
+}
+
+process.on('message', (message: unknown) => {
+  if (isPrimaryMessage(message) && message.type === 'shutdown') shutdown(message.graceMs);
+});
+process.on('SIGINT', () => shutdown(SIGNAL_GRACE_MS));
+process.on('SIGTERM', () => shutdown(SIGNAL_GRACE_MS));
+
+setRuntime({
+  version: 1,
+  ready: () => {
+    if (waitReady) markReady('app');
+  },
+  onShutdown: (hook) => hooks.add(hook),
+  isDraining: () => state === 'draining' || state === 'exiting',
+});
+
+servers.install();
+
+if (!script) {
+  die(new Error(`hotctl runtime: ${RUNTIME_ENV.script} is not set`));
+} else {
+  loadApp(script).then(() => {
+    evaluated = true;
+    if (!waitReady && listened) markReady('listening');
+  }, die);
+}
