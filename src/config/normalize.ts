@@ -1,0 +1,57 @@
+/**
+ * Pure conversions from what users write to the normalised {@link AppSpec} values. No I/O:
+ * the core count and base directories are passed in.
+ */
+
+/**
+ * Splits an argument string on white space; single or double quotes group words. No shell:
+ * no expansion, no escapes beyond the quotes — `$(x)` stays `$(x)`.
+ */
+export function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | null = null;
+  let inWord = false;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) out.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(current);
+  return out;
+}
+
+/** "max" or 0: one per core; -1: cores - 1 (at least 1); otherwise the number itself. */
+export function resolveInstances(value: number | string, cores: number): number {
+  if (value === 'max' || value === 0) return Math.max(1, cores);
+  if (value === -1) return Math.max(1, cores - 1);
+  return Number(value);
+}
+
+const MEMORY_UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** "300M", "1G", "512K", "1024" or a number → bytes; null when it is not a memory size. */
+export function parseMemory(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? Math.floor(value) : null;
+  if (typeof value !== 'string') return null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([BKMG]?)B?\s*$/i.exec(value);
+  if (!m) return null;
+  const bytes = Math.floor(Number(m[1]) * MEMORY_UNITS[m[2]!.toUpperCase()]!);
+  return bytes > 0 ? bytes : null;
+}
+
+/** Env values as strings (numbers and booleans written by users become text). */
+export function envStrings(env: Record<string, string | number | boolean>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}

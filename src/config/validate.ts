@@ -1,0 +1,264 @@
+/**
+ * Validation of ecosystem content against the app schema (src/protocol/app-spec.ts), then
+ * normalisation into {@link AppSpec}s. Every problem is collected, then reported at once in one
+ * E_CONFIG_INVALID error naming file, app, key path, what was expected and what was found.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, extname, isAbsolute, resolve } from 'node:path';
+import type { AppSpec, KeyDef } from '../protocol/index.js';
+import { APP_KEYS, appDefaults, ENV_BLOCK_PATTERN, HotctlError, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
+import { didYouMean } from './did-you-mean.js';
+import { envStrings, parseMemory, resolveInstances, splitArgs } from './normalize.js';
+
+export interface ConfigProblem {
+  file: string | null;
+  app: string | null;
+  path: string;
+  expected: string;
+  found: string;
+  suggestion?: string;
+}
+
+export interface ConfigWarning {
+  file: string | null;
+  app: string | null;
+  key: string;
+  message: string;
+}
+
+export interface ValidateContext {
+  file: string | null;
+  /** Relative `cwd`s are resolved from here (the ecosystem file's directory). */
+  baseDir: string;
+  envName?: string;
+  /** For `instances: "max"`; default: this machine's. */
+  cores?: number;
+}
+
+const TOP_LEVEL_KEYS = ['apps', '$schema'];
+const PM2_TOP_LEVEL = ['deploy'];
+
+/** Validates a whole ecosystem document and returns its normalised apps. Throws E_CONFIG_INVALID. */
+export function validateEcosystem(raw: unknown, ctx: ValidateContext): { apps: AppSpec[]; warnings: ConfigWarning[] } {
+  const problems: ConfigProblem[] = [];
+  const warnings: ConfigWarning[] = [];
+  const problem = (p: Omit<ConfigProblem, 'file'>) => problems.push({ file: ctx.file, ...p });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problem({ app: null, path: '(file)', expected: 'an object { "apps": [...] }', found: describe(raw) });
+    throw invalid(ctx, problems);
+  }
+  for (const key of Object.keys(raw)) {
+    if (TOP_LEVEL_KEYS.includes(key)) continue;
+    if (PM2_TOP_LEVEL.includes(key)) {
+      warnings.push({ file: ctx.file, app: null, key, message: `"${key}" (PM2 deployment) is not supported by hotctl and is ignored` });
+      continue;
+    }
+    problem({ app: null, path: key, expected: 'only "apps" (and "$schema") at the top level', found: `unknown key "${key}"`, suggestion: didYouMean(key, TOP_LEVEL_KEYS) });
+  }
+  const apps = (raw as { apps?: unknown }).apps;
+  if (!Array.isArray(apps) || apps.length === 0) {
+    problem({ app: null, path: 'apps', expected: 'a non-empty list of apps', found: describe(apps) });
+    throw invalid(ctx, problems);
+  }
+  const specs: AppSpec[] = [];
+  const seen = new Map<string, number>();
+  let envBlockFound = false;
+  apps.forEach((entry, index) => {
+    const result = validateApp(entry, index, ctx, problem, warnings);
+    if (!result) return;
+    envBlockFound ||= result.hasEnvBlock;
+    const first = seen.get(result.spec.name);
+    if (first !== undefined) {
+      problem({ app: result.spec.name, path: `apps[${index}].name`, expected: 'a name used by one app only', found: `"${result.spec.name}", also the name of apps[${first}]` });
+    } else {
+      seen.set(result.spec.name, index);
+    }
+    specs.push(result.spec);
+  });
+  if (problems.length > 0) throw invalid(ctx, problems);
+  if (ctx.envName && !envBlockFound) {
+    warnings.push({ file: ctx.file, app: null, key: `env_${ctx.envName}`, message: `--env ${ctx.envName} was given but no app has an "env_${ctx.envName}" block` });
+  }
+  return { apps: specs, warnings };
+}
+
+/** A spec for `hotctl start app.js --name api -i 4`, through the same validation. */
+export function specFromCli(
+  input: { script: string; name?: string; instances?: string | number; args?: string[]; env?: Record<string, string>; nodeArgs?: string[]; waitReady?: boolean; watch?: boolean },
+  cwd: string,
+): AppSpec {
+  const script = resolve(cwd, input.script);
+  const app: Record<string, unknown> = { name: input.name ?? basename(script, extname(script)).replace(/[^A-Za-z0-9._-]/g, '-'), script, cwd };
+  if (input.instances !== undefined) app.instances = typeof input.instances === 'string' && /^-?\d+$/.test(input.instances) ? Number(input.instances) : input.instances;
+  if (input.args) app.args = input.args;
+  if (input.env) app.env = input.env;
+  if (input.nodeArgs) app.node_args = input.nodeArgs;
+  if (input.waitReady !== undefined) app.wait_ready = input.waitReady;
+  if (input.watch !== undefined) app.watch = input.watch;
+  return validateEcosystem({ apps: [app] }, { file: null, baseDir: cwd }).apps[0]!;
+}
+
+type AddProblem = (p: Omit<ConfigProblem, 'file'>) => void;
+
+function validateApp(entry: unknown, index: number, ctx: ValidateContext, problem: AddProblem, warnings: ConfigWarning[]): { spec: AppSpec; hasEnvBlock: boolean } | null {
+  const at = `apps[${index}]`;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    problem({ app: at, path: at, expected: 'an app object { "name", "script", ... }', found: describe(entry) });
+    return null;
+  }
+  const raw = entry as Record<string, unknown>;
+  const nameOk = typeof raw.name === 'string' && new RegExp(APP_KEYS.name.pattern).test(raw.name);
+  const app = nameOk ? (raw.name as string) : at;
+  let found = 0;
+  const add: AddProblem = (p) => {
+    found++;
+    problem(p);
+  };
+  const knownKeys = Object.keys(APP_KEYS);
+  let hasEnvBlock = false;
+  for (const [key, value] of Object.entries(raw)) {
+    if (key in APP_KEYS) {
+      checkValue(APP_KEYS[key as keyof typeof APP_KEYS], value, `${at}.${key}`, app, add);
+    } else if (ENV_BLOCK_PATTERN.test(key)) {
+      if (key === `env_${ctx.envName}`) hasEnvBlock = true;
+      checkValue({ kind: 'env', description: '' }, value, `${at}.${key}`, app, add);
+    } else if ((PM2_UNSUPPORTED_KEYS as readonly string[]).includes(key)) {
+      warnings.push({ file: ctx.file, app, key, message: `"${key}" is a PM2 key that hotctl does not support; it is ignored` });
+    } else {
+      add({ app, path: `${at}.${key}`, expected: 'a known app key', found: `unknown key "${key}"`, suggestion: didYouMean(key, [...knownKeys, ...PM2_UNSUPPORTED_KEYS]) });
+    }
+  }
+  for (const [key, def] of Object.entries(APP_KEYS) as [string, KeyDef][]) {
+    if (def.required && raw[key] === undefined) add({ app, path: `${at}.${key}`, expected: `${expectedOf(def)} (required)`, found: 'nothing' });
+  }
+  if (raw.exec_mode === 'fork' || raw.exec_mode === 'fork_mode') {
+    warnings.push({ file: ctx.file, app, key: 'exec_mode', message: `exec_mode "${raw.exec_mode}": hotctl runs every app in cluster mode` });
+  }
+  if (found > 0) return null;
+
+  const cwd = resolve(ctx.baseDir, typeof raw.cwd === 'string' ? raw.cwd : '.');
+  const script = isAbsolute(raw.script as string) ? (raw.script as string) : resolve(cwd, raw.script as string);
+  if (!existsSync(script) || !statSync(script).isFile()) {
+    add({ app, path: `${at}.script`, expected: 'an existing file', found: script });
+    return null;
+  }
+  if (!existsSync(cwd)) {
+    add({ app, path: `${at}.cwd`, expected: 'an existing directory', found: cwd });
+    return null;
+  }
+  return { spec: normalizeApp(raw, { script, cwd, envName: ctx.envName, cores: ctx.cores ?? availableParallelism() }), hasEnvBlock };
+}
+
+function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: string; envName?: string; cores: number }): AppSpec {
+  const spec: Record<string, unknown> = { ...appDefaults() };
+  for (const [key, def] of Object.entries(APP_KEYS) as [string, KeyDef][]) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    switch (def.kind) {
+      case 'string-list':
+        spec[key] = typeof value === 'string' ? splitArgs(value) : [...(value as string[])];
+        break;
+      case 'instances':
+        spec[key] = resolveInstances(typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : (value as number | string), o.cores);
+        break;
+      case 'memory':
+        spec[key] = parseMemory(value);
+        break;
+      case 'env':
+        spec[key] = envStrings(value as Record<string, string>);
+        break;
+      default:
+        spec[key] = value;
+    }
+  }
+  if (Array.isArray(spec.interpreter_args)) {
+    spec.node_args = [...(spec.node_args as string[]), ...(spec.interpreter_args as string[])];
+    delete spec.interpreter_args;
+  }
+  const block = o.envName ? raw[`env_${o.envName}`] : undefined;
+  if (block && typeof block === 'object') spec.env = { ...(spec.env as Record<string, string>), ...envStrings(block as Record<string, string>) };
+  spec.script = o.script;
+  spec.cwd = o.cwd;
+  return spec as AppSpec;
+}
+
+function checkValue(def: KeyDef, value: unknown, path: string, app: string, add: AddProblem): void {
+  const fail = () => add({ app, path, expected: expectedOf(def), found: describe(value) });
+  switch (def.kind) {
+    case 'string':
+      if (typeof value !== 'string' || value.length === 0) return fail();
+      if (def.pattern && !new RegExp(def.pattern).test(value)) add({ app, path, expected: def.patternText ?? `text matching ${def.pattern}`, found: describe(value) });
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail();
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < (def.min ?? -Infinity)) fail();
+      return;
+    case 'string-list':
+      if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      return;
+    case 'env':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail();
+      for (const [k, v] of Object.entries(value)) {
+        if (!['string', 'number', 'boolean'].includes(typeof v)) add({ app, path: `${path}.${k}`, expected: 'a string, number or boolean', found: describe(v) });
+      }
+      return;
+    case 'instances': {
+      const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+      if (!(n === 'max' || (typeof n === 'number' && Number.isInteger(n) && n >= -1))) fail();
+      return;
+    }
+    case 'memory':
+      if (parseMemory(value) === null) fail();
+      return;
+    case 'watch':
+      if (!(typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      return;
+    case 'enum':
+      if (typeof value !== 'string' || !def.values?.includes(value)) fail();
+      return;
+  }
+}
+
+/** What a key expects, in words. */
+export function expectedOf(def: KeyDef): string {
+  switch (def.kind) {
+    case 'string':
+      return 'a non-empty string';
+    case 'boolean':
+      return 'true or false';
+    case 'integer':
+      return def.min === undefined ? 'a whole number' : `a whole number ≥ ${def.min}${def.unit === 'ms' ? ' (milliseconds)' : ''}`;
+    case 'string-list':
+      return 'a string or a list of strings';
+    case 'env':
+      return 'an object of env values (strings, numbers or booleans)';
+    case 'instances':
+      return 'a whole number ≥ 1, "max", 0 or -1';
+    case 'memory':
+      return 'a memory size such as "300M", "1G", "512K" or a number of bytes';
+    case 'watch':
+      return 'true, false or a list of paths';
+    case 'enum':
+      return `one of ${(def.values ?? []).map((v) => `"${v}"`).join(', ')}`;
+  }
+}
+
+/** A value as it was found, with its type: `"lots" (string)`, `-5 (number)`, `an object`. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? '' : 's'})`;
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return `${text.length > 60 ? `${text.slice(0, 57)}…` : text} (${typeof value})`;
+}
+
+function invalid(ctx: ValidateContext, problems: ConfigProblem[]): HotctlError {
+  const where = ctx.file ?? 'the app spec';
+  return new HotctlError('E_CONFIG_INVALID', `${where} is invalid: ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, {
+    details: { file: ctx.file, problems },
+  });
+}
