@@ -82,7 +82,10 @@ function markReady(via: 'listening' | 'app'): void {
 
 function onListening(): void {
   listened = true;
-  if (!waitReady && evaluated) markReady('listening');
+  // One turn later: node:cluster sends its own 'listening' message (with the address) from a
+  // 'listening' listener added after ours, and the primary must learn the address before it
+  // hears "ready" — it refuses a port another app of the daemon already serves.
+  if (!waitReady && evaluated) setImmediate(() => markReady('listening'));
 }
 
 function errorInfo(err: unknown): WorkerErrorInfo {
