@@ -7,7 +7,7 @@ import { planApply } from '../cluster/apply-plan.js';
 import type { OperationRequest } from '../cluster/op-steps.js';
 import { HotctlError } from '../protocol/index.js';
 import type { Operation } from '../cluster/operation.js';
-import type { SupervisorDeps } from '../cluster/supervisor.js';
+import type { SupervisorDeps, SupervisorRecord } from '../cluster/supervisor.js';
 import { Supervisor } from '../cluster/supervisor.js';
 import type { PortClaims } from '../cluster/worker-pool.js';
 
@@ -133,6 +133,30 @@ export class AppRegistry {
       else if (item.action === 'delete') operations.push(await this.operate('delete', item.app, { wait: options.wait }));
     }
     return { plan, operations };
+  }
+
+  /** Re-creates an app from its record (history kept); starts it if it was running. */
+  async restore(record: SupervisorRecord): Promise<Operation | null> {
+    if (this.apps.has(record.name)) return null;
+    const sup = new Supervisor(record.spec, this.deps, record);
+    this.apps.set(record.name, sup);
+    if (!record.running) return null;
+    return sup.begin('start', { spec: record.spec });
+  }
+
+  /** Starts the saved apps that do not run now. */
+  async resurrect(records: SupervisorRecord[]): Promise<Operation[]> {
+    const ops: Operation[] = [];
+    for (const record of records) {
+      const sup = this.apps.get(record.name);
+      if (sup && (sup.wanted === 'running' || sup.operation)) continue;
+      if (sup) ops.push(await sup.begin('start', { spec: record.spec }));
+      else {
+        const op = await this.restore({ ...record, running: true });
+        if (op) ops.push(op);
+      }
+    }
+    return ops;
   }
 
   findOperation(id: string): OperationSnapshot | null {

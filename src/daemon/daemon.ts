@@ -5,8 +5,12 @@
  * `hotctl run` runs the same thing in the foreground (mode `run`): same socket, so `hotctl
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
-import type { DaemonEvent, DaemonInfo, StatusSnapshot } from '../protocol/index.js';
-import { HotctlError, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
+import type { DaemonEvent, DaemonInfo, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
+import { EVENT_TOPIC, HotctlError, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
+import { MetricsSampler } from '../metrics/sampler.js';
+import { MetricsHistory } from '../metrics/history.js';
+import { renderPrometheus } from '../metrics/prometheus.js';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HttpServer } from './http-server.js';
 import { systemClock } from '../cluster/worker-state.js';
 import { forkClusterWorker } from '../cluster/worker-host.js';
 import { LogWriter, formatLogLine } from '../logs/log-writer.js';
@@ -16,11 +20,20 @@ import { ControlServer, type Handlers } from './control-server.js';
 import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
 import { ensureStateDir } from './state-dir.js';
+import { loadState, STATE_VERSION, StateWriter, writeStateAtomic, type StateFile } from './state-store.js';
+import { join } from 'node:path';
 import { compareVersions } from './version-compare.js';
 
 export interface DaemonOptions {
   home: string;
   mode: 'daemon' | 'run';
+  /** The HTTP listener's port (default HOTCTL_HTTP_PORT, else 9716); 0 turns it off. */
+  httpPort?: number;
+  httpHost?: string;
+  /** Allows a non-loopback httpHost. */
+  httpAllowRemote?: boolean;
+  /** Actions over HTTP need this token; null (default): none possible. */
+  httpToken?: string | null;
 }
 
 export interface DaemonHandle {
@@ -45,21 +58,29 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const startedMs = Date.now();
 
   let control: ControlServer | null = null;
+  // Subscribers of the HTTP listener's /ws, each with the topics it wants.
+  const httpSubscribers = new Map<(event: DaemonEvent) => void, Set<SubscriptionTopic>>();
+  const httpWants = (topic: SubscriptionTopic) => [...httpSubscribers.values()].some((topics) => topics.has(topic));
+  const publish = (event: DaemonEvent) => {
+    control?.broadcast(event);
+    const topic = EVENT_TOPIC[event.kind];
+    for (const [send, topics] of httpSubscribers) if (topics.has(topic)) send(event);
+  };
   const logs = new LogWriter(paths.logsDir, (path, err) => log(`cannot write log file ${path}: ${err.message}`));
   const emit = (event: DaemonEvent) => {
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
     else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
-    control?.broadcast(event);
+    publish(event);
     if (event.kind === 'worker' || event.kind === 'operation') statusChanged();
   };
   // Status subscribers get a full snapshot after changes, coalesced so a burst of transitions
   // (a reload of 16 workers) costs one snapshot, not sixty.
   let statusTimer: NodeJS.Timeout | null = null;
   const statusChanged = () => {
-    if (statusTimer !== null || !control?.wants('status')) return;
+    if (statusTimer !== null || !(control?.wants('status') || httpWants('status'))) return;
     statusTimer = setTimeout(() => {
       statusTimer = null;
-      control?.broadcast(statusEvent());
+      publish(statusEvent());
     }, STATUS_COALESCE_MS);
     statusTimer.unref();
   };
@@ -70,7 +91,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     ports: new PortRegistry(),
     reportIntervalMs: 1000,
     inspect: inspectScript,
-    changed: () => {},
+    changed: () => stateWriter.changed(),
+    metricsOf: (app: string, workerId: number): WorkerMetricsSummary | null => {
+      const m = sampler.latest(app, workerId);
+      return m ? { cpu_percent: m.cpu_percent, rss_bytes: m.rss_bytes, requests_per_sec: m.requests_per_sec, requests_total: m.requests_total } : null;
+    },
     output: (worker, stream, text) => {
       const sup = registry.list().find((s) => s.name === worker.app);
       const line = { app: worker.app, workerId: worker.id, revision: worker.revision, stream, text, atMs: Date.now() };
@@ -82,6 +107,40 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
   });
 
+  const sampler: MetricsSampler = new MetricsSampler({
+    intervalMs: 1000,
+    targets: () =>
+      registry.list().flatMap((sup) =>
+        sup.pool.workers.flatMap((w) => (w.pid === null ? [] : [{ app: sup.name, workerId: w.id, pid: w.pid, revision: w.revision, report: sup.pool.report(w.id) }])),
+      ),
+    apps: () =>
+      registry.list().map((sup) => {
+        const nowMs = Date.now();
+        const started = sup.pool.workers.flatMap((w) => (w.processStartedMs === null ? [] : [w.processStartedMs]));
+        return {
+          app: sup.name,
+          revision: sup.activeRevision,
+          restarts: sup.pool.workers.reduce((n, w) => n + w.restarts, 0),
+          uptime_ms: started.length === 0 ? 0 : nowMs - Math.min(...started),
+          reloads: sup.reloadCounts(),
+        };
+      }),
+    log,
+  });
+  const history = new MetricsHistory();
+  sampler.onTick((event) => {
+    history.record(event);
+    if (control?.wants('metrics') || httpWants('metrics')) publish(event);
+  });
+  sampler.start();
+
+  let httpUrl: string | null = null;
+  let http: HttpServer | null = null;
+  const notices: string[] = [];
+  const snapshotState = (): StateFile => ({ version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().map((sup) => sup.record()) });
+  const stateWriter = new StateWriter(paths.stateFile, snapshotState, (err) => log(`cannot write ${paths.stateFile}: ${err.message}`));
+  const dumpFile = join(paths.home, 'dump.json');
+
   const info = (): DaemonInfo => ({
     pid: process.pid,
     version: HOTCTL_VERSION,
@@ -89,7 +148,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     home: paths.home,
     mode: options.mode,
     uptime_ms: Date.now() - startedMs,
-    http: null,
+    http: httpUrl,
+    notices: notices.slice(),
   });
   const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
@@ -109,6 +169,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       } finally {
         clearTimeout(limit);
       }
+      stateWriter.flush();
+      sampler.stop();
+      await http?.close();
       await control?.close();
       await logs.close();
       lock.release();
@@ -203,6 +266,19 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       if (topics.includes('status')) setImmediate(() => ctx.push(statusEvent()));
       return { topics };
     },
+    save: async () => {
+      const apps = registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.spec);
+      writeStateAtomic(dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.record()) });
+      return { file: dumpFile, apps: apps.map((a) => a.name) };
+    },
+    resurrect: async ({ follow }, ctx) => {
+      if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      const saved = loadState(dumpFile);
+      if (saved.kind !== 'ok') throw new HotctlError('E_USAGE', saved.kind === 'none' ? `Nothing saved yet (${dumpFile}): run \`hotctl save\` first.` : `The saved list was unreadable; kept as ${saved.keptAs}.`);
+      const ops = await registry.resurrect(saved.state.apps);
+      if (follow) for (const op of ops) ctx.follow(op.id, op.app);
+      return { file: dumpFile, operations: ops.map((op) => op.snapshot()) };
+    },
     kill: async () => {
       const apps = registry.list().map((sup) => sup.name);
       setImmediate(() => void shutdown('hotctl kill'));
@@ -218,14 +294,79 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     throw err;
   }
 
+  // A daemon that died (even kill -9) comes back with every app it ran, at its last spec.
+  function restoreState(): void {
+    const loaded = loadState(paths.stateFile);
+    if (loaded.kind === 'corrupt') {
+      const notice = `The state file was unreadable (${loaded.reason}); it was kept as ${loaded.keptAs} and the daemon started empty.`;
+      notices.push(notice);
+      log(notice);
+      return;
+    }
+    if (loaded.kind === 'none') return;
+    for (const record of loaded.state.apps) {
+      void registry.restore(record).then(
+        (op) => op && log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`),
+        (err: Error) => log(`could not restore ${record.name}: ${err.message}`),
+      );
+    }
+  }
+
   const onTerm = (signal: NodeJS.Signals) => void shutdown(signal);
   const onHup = () => {
     log('SIGHUP: reloading every app');
     for (const sup of registry.list()) void sup.begin('reload', { wait: true }).catch((err: Error) => log(`reload of ${sup.name} refused: ${err.message}`));
   };
+  const httpPort = options.httpPort ?? httpPortFromEnv(process.env.HOTCTL_HTTP_PORT, log);
+  if (httpPort !== 0) {
+    http = new HttpServer({
+      host: options.httpHost ?? DEFAULT_HTTP_HOST,
+      port: httpPort,
+      allowRemote: options.httpAllowRemote ?? false,
+      token: options.httpToken ?? null,
+      status,
+      metricsText: () => {
+        const last = sampler.snapshot();
+        return renderPrometheus({ workers: last?.workers ?? [], apps: last?.apps ?? [], daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - startedMs } });
+      },
+      history: () => history.history(),
+      ready: () => {
+        const apps = registry
+          .list()
+          .filter((sup) => sup.wanted === 'running')
+          .map((sup) => ({ name: sup.name, ready: sup.pool.workers.filter((w) => w.state === 'ready').length, wanted: sup.spec.instances }));
+        return { ready: apps.every((a) => a.ready > 0 && a.ready >= a.wanted), apps };
+      },
+      subscribe: (topics, send) => {
+        httpSubscribers.set(send, new Set(topics));
+        return () => void httpSubscribers.delete(send);
+      },
+      log,
+    });
+    try {
+      httpUrl = await http.listen();
+    } catch (err) {
+      // The daemon serves its socket without the listener rather than not at all; status says so.
+      const notice = `HTTP listener off: ${(err as Error).message}`;
+      notices.push(notice);
+      log(notice);
+      http = null;
+    }
+  }
+
+  restoreState();
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onTerm);
   process.on('SIGHUP', onHup);
   log(`hotctl ${HOTCTL_VERSION} ${options.mode} listening on ${paths.socket}`);
   return { socketPath: paths.socket, done, shutdown };
+}
+
+/** HOTCTL_HTTP_PORT: a port number, 0 for off; anything else is reported and the default used. */
+function httpPortFromEnv(value: string | undefined, log: (line: string) => void): number {
+  if (value === undefined || value === '') return DEFAULT_HTTP_PORT;
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  log(`HOTCTL_HTTP_PORT=${JSON.stringify(value)} is not a port (0-65535); using ${DEFAULT_HTTP_PORT}`);
+  return DEFAULT_HTTP_PORT;
 }

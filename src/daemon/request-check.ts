@@ -30,6 +30,8 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   operation: { id: { shape: 'string', required: true } },
   subscribe: { topics: { shape: 'topics', required: true }, apps: { shape: 'names' } },
+  save: {},
+  resurrect: { follow: { shape: 'boolean' } },
   kill: {},
 };
 

@@ -119,6 +119,16 @@ export interface Methods {
     params: { topics: SubscriptionTopic[]; apps?: string[] };
     result: { topics: SubscriptionTopic[] };
   };
+  /** Saves the list of running apps (with their specs) to HOTCTL_HOME/dump.json. */
+  save: {
+    params: Record<string, never>;
+    result: { file: string; apps: string[] };
+  };
+  /** Starts the apps of the saved list that do not run now. */
+  resurrect: {
+    params: { follow?: boolean };
+    result: { file: string; operations: OperationSnapshot[] };
+  };
   /** Stop every app gracefully, then end the daemon. Answers before the daemon exits. */
   kill: {
     params: Record<string, never>;
@@ -155,6 +165,8 @@ export const METHODS = [
   'delete',
   'operation',
   'subscribe',
+  'save',
+  'resurrect',
   'kill',
 ] as const satisfies readonly Method[];
 

@@ -126,6 +126,8 @@ export interface DaemonInfo {
   uptime_ms: number;
   /** The URL of the HTTP listener (dashboard, /metrics), or null when it is off. */
   http: string | null;
+  /** Things the operator should know (e.g. a corrupt state file kept aside). */
+  notices: string[];
 }
 
 /** The document `hotctl status --json` prints. */

@@ -38,7 +38,7 @@ export class Home {
   constructor(t: Teardown, extraEnv: NodeJS.ProcessEnv = {}) {
     // Short path: a unix socket path must fit in ~104 bytes.
     this.dir = realpathSync(mkdtempSync(join(tmpdir(), 'hc-')));
-    this.env = { ...process.env, HOTCTL_HOME: this.dir, NO_COLOR: '1', ...extraEnv };
+    this.env = { ...process.env, HOTCTL_HOME: this.dir, NO_COLOR: '1', HOTCTL_HTTP_PORT: '0', ...extraEnv };
     delete this.env.NODE_OPTIONS;
     t.teardown(() => this.destroy(t));
   }

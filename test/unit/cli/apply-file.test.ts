@@ -24,10 +24,9 @@ function capture() {
 
 t.test('plan items read as one line each', async (t) => {
   t.equal(describePlanItem({ app: 'api', action: 'reload', changed: ['env', 'args'] }), 'api: reload (changed: env, args)');
-  t.equal(describePlanItem({ app: 'web', action: 'scale', changed: ['instances'], instances: { from: 2, to: 4 } }), 'web: scale 2 → 4 workers (changed: instances)');
 });
 
-t.test('with apply: one request, the plan printed, every operation followed', async (t) => {
+t.test('with apply: one request, the plan printed, every operation followed, one summary', async (t) => {
   const fake = await startFakeDaemon({
     apply: () => ({
       plan: [
@@ -42,22 +41,40 @@ t.test('with apply: one request, the plan printed, every operation followed', as
   const client = await ControlClient.connect(fake.socket);
   t.teardown(() => client.close());
   const { out, lines } = capture();
-  const code = await applyFile(client, out, {}, [spec('api'), spec('web'), spec('db')], { wait: false, dryRun: false });
+  const code = await applyFile(client, out, {}, [spec('api'), spec('web'), spec('db')], { wait: false, dryRun: false, source: 'eco.json' });
   t.equal(code, 0);
   t.same(fake.requests.map((r) => r.method), ['apply']);
-  t.equal(fake.requests[0]!.params.follow, true);
-  t.ok(lines.includes('db: unchanged'));
-  t.equal(lines.filter((l) => l.startsWith('✓')).length, 2);
+  t.same(fake.requests[0]!.params.follow, true);
+  t.notOk('prune' in fake.requests[0]!.params, 'no prune unless asked');
+  t.equal(lines[0], 'Plan for eco.json:');
+  t.ok(lines.some((l) => /^ {2}db +unchanged$/.test(l)), 'the plan names the unchanged app');
+  t.equal(lines.filter((l) => l.startsWith('✓')).length, 3, 'one summary per operation, then one for the file');
+  t.equal(lines[lines.length - 1], '✓ eco.json: 1 reloaded, 1 started; 1 unchanged');
 });
 
-t.test('--dry-run asks for the plan only', async (t) => {
+t.test('--dry-run asks for the plan only, and says nothing changed', async (t) => {
   const fake = await startFakeDaemon({ apply: (params) => ({ plan: [{ app: 'api', action: params.dry_run ? 'reload' : 'start', changed: [] }], operations: [] }) });
   t.teardown(() => fake.dispose());
   const client = await ControlClient.connect(fake.socket);
   t.teardown(() => client.close());
   const { out, lines } = capture();
-  t.equal(await applyFile(client, out, {}, [spec('api')], { wait: false, dryRun: true }), 0);
-  t.same(lines, ['api: reload']);
+  t.equal(await applyFile(client, out, {}, [spec('api')], { wait: false, dryRun: true, prune: true }), 0);
+  t.same(fake.requests[0]!.params, { apps: [spec('api')], dry_run: true, prune: true });
+  t.same(lines, ['Plan for the file:', '  APP  ACTION  CHANGE', '  api  reload', 'Dry run: nothing was changed (1 reload planned).']);
+});
+
+t.test('--prune with a daemon that predates apply is refused, not silently skipped', async (t) => {
+  const fake = await startFakeDaemon({
+    apply: () => {
+      throw new FakeError({ code: 'E_UNKNOWN_METHOD', message: 'no apply', hint: 'h' });
+    },
+  });
+  t.teardown(() => fake.dispose());
+  const client = await ControlClient.connect(fake.socket);
+  t.teardown(() => client.close());
+  const { out } = capture();
+  await t.rejects(applyFile(client, out, {}, [spec('api')], { wait: false, dryRun: false, prune: true }), { code: 'E_UNKNOWN_METHOD' });
+  t.same(fake.requests.map((r) => r.method), ['apply']);
 });
 
 t.test('without apply: running apps reload with the file\'s spec, new ones start', async (t) => {

@@ -1,0 +1,47 @@
+/**
+ * The dashboard's static files (src/dashboard/public/: plain HTML, JS and CSS, no build step, no
+ * CDN), and the one place that maps a URL path to a file among them.
+ */
+import { isAbsolute, join, relative, resolve, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** src/dashboard/public/, from this file compiled to dist/src/dashboard/ (../../../ is the package root). */
+export const DASHBOARD_PUBLIC_DIR = fileURLToPath(new URL('../../../src/dashboard/public/', import.meta.url));
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+export interface Asset {
+  path: string;
+  contentType: string;
+}
+
+/**
+ * The file a URL path (still percent-encoded, relative to the assets root) names, or null when
+ * it names none that may be served: anything that decodes to a `..`, `.` or hidden segment, a
+ * backslash, a NUL, an absolute path, or a type not in the list is refused — nothing outside
+ * `dir` can be reached.
+ */
+export function resolveAsset(dir: string, encodedPath: string): Asset | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(encodedPath);
+  } catch {
+    return null;
+  }
+  if (decoded.length === 0 || decoded.includes('\0') || decoded.includes('\\') || isAbsolute(decoded)) return null;
+  const segments = decoded.split('/');
+  if (segments.some((s) => s === '' || s.startsWith('.'))) return null;
+  const root = resolve(dir);
+  const path = resolve(join(root, ...segments));
+  const rel = relative(root, path);
+  if (rel.startsWith('..') || isAbsolute(rel)) return null;
+  const contentType = CONTENT_TYPES[extname(path).toLowerCase()];
+  return contentType === undefined ? null : { path, contentType };
+}

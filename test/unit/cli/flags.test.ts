@@ -1,0 +1,72 @@
+/** Flag parsing: bad counts and combinations are usage errors (exit 2) before any daemon is asked. */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { strategyParams } from '../../../src/cli/commands/reload.js';
+import { parseCount } from '../../../src/cli/flags.js';
+import { tempHome } from './fixtures/fake-daemon.js';
+import { cli } from './fixtures/run-cli.js';
+
+t.test('counts are plain whole numbers ≥ 1', async (t) => {
+  t.equal(parseCount('3', '--batch', 'reload'), 3);
+  t.equal(parseCount(undefined, '--batch', 'reload'), undefined);
+  t.equal(parseCount('0', 'x', 'scale', 0), 0);
+  for (const bad of ['0', '-1', '1.5', '1e3', 'x', '', '2x', '99999999999999999999']) {
+    t.throws(() => parseCount(bad, '--canary', 'reload'), { code: 'E_USAGE' }, `"${bad}" is refused`);
+  }
+});
+
+t.test('reload strategy flags', async (t) => {
+  t.same(strategyParams({ canary: '2', strategy: undefined, batch: undefined }), { canary: 2 });
+  t.same(strategyParams({ canary: undefined, strategy: undefined, batch: '3' }), { strategy: 'rolling', batch: 3 });
+  t.same(strategyParams({ canary: undefined, strategy: 'rolling', batch: '3' }), { strategy: 'rolling', batch: 3 });
+  t.same(strategyParams({ canary: undefined, strategy: 'surge', batch: undefined }), { strategy: 'surge' });
+  t.same(strategyParams({ canary: undefined, strategy: undefined, batch: undefined }), {});
+  t.throws(() => strategyParams({ canary: '1', strategy: 'rolling', batch: undefined }), { code: 'E_USAGE' });
+  t.throws(() => strategyParams({ canary: '1', strategy: undefined, batch: '2' }), { code: 'E_USAGE' });
+  t.throws(() => strategyParams({ canary: undefined, strategy: 'surge', batch: '2' }), { code: 'E_USAGE' });
+});
+
+t.test('usage errors exit 2 without a daemon (none is started, none is needed)', async (t) => {
+  const home = tempHome();
+  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  writeFileSync(join(home, 'server.js'), '');
+  writeFileSync(join(home, 'ecosystem.json'), JSON.stringify({ apps: [{ name: 'api', script: 'server.js' }] }));
+  const state = join(home, 'state');
+  const cases = [
+    ['reload', 'api', '--canary', '0'],
+    ['reload', 'api', '--canary', 'two'],
+    ['reload', 'api', '--batch', '0'],
+    ['reload', 'api', '--strategy', 'fast'],
+    ['reload', 'api', '--strategy', 'surge', '--batch', '2'],
+    ['reload', 'api', '--canary', '1', '--strategy', 'rolling'],
+    ['reload', 'api', '--dry-run'],
+    ['reload', 'api', '--prune'],
+    ['reload', 'ecosystem.json', '--canary', '1'],
+    ['scale', 'api', 'x'],
+    ['scale', 'api', '0'],
+    ['scale', 'api'],
+    ['rollback', 'api', '--to', '0'],
+    ['rollback', 'api', '--to', 'last'],
+    ['promote'],
+    ['history'],
+    ['start', 'server.js', '--wait'],
+  ];
+  for (const args of cases) {
+    const ran = await cli(state, args, {}, home);
+    t.equal(ran.code, 2, `hotctl ${args.join(' ')} exits 2`);
+    t.match(ran.stderr, /E_USAGE/);
+  }
+});
+
+t.test('every new command has help with examples', async (t) => {
+  const home = tempHome();
+  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  for (const cmd of ['promote', 'rollback', 'scale', 'history', 'reload', 'start']) {
+    const ran = await cli(home, [cmd, '--help']);
+    t.equal(ran.code, 0, cmd);
+    t.match(ran.stdout, /Examples:/, `${cmd} --help has examples`);
+  }
+  const reload = await cli(home, ['reload', '--help']);
+  for (const flag of ['--canary', '--strategy', '--batch', '--wait', '--update-env', '--env', '--prune', '--dry-run']) t.match(reload.stdout, flag);
+});

@@ -1,0 +1,145 @@
+import t from 'tap';
+import parse, { type ParsedFamily } from 'parse-prometheus-text-format';
+import type { AppMetrics, WorkerMetrics } from '../../../src/protocol/index.js';
+import { escapeLabelValue, renderPrometheus } from '../../../src/metrics/prometheus.js';
+
+function worker(app: string, id: number, pid: number, revision: number, over: Partial<WorkerMetrics> = {}): WorkerMetrics {
+  return {
+    app,
+    worker_id: id,
+    pid,
+    revision,
+    cpu_percent: 25,
+    rss_bytes: 50_000_000,
+    heap_used_bytes: 10_000_000,
+    heap_total_bytes: 20_000_000,
+    event_loop_delay_p50_ms: 1.5,
+    event_loop_delay_p99_ms: 12,
+    requests_in_flight: 3,
+    requests_total: 1234,
+    requests_per_sec: 40,
+    ...over,
+  };
+}
+
+function app(name: string, over: Partial<AppMetrics> = {}): AppMetrics {
+  return { app: name, revision: 2, restarts: 4, uptime_ms: 90_000, reloads: { succeeded: 3, failed: 1 }, requests_per_sec: 0, cpu_percent: 0, rss_bytes: 0, ...over };
+}
+
+const WORKER_SERIES = [
+  ['hotctl_worker_cpu_ratio', 'GAUGE'],
+  ['hotctl_worker_resident_memory_bytes', 'GAUGE'],
+  ['hotctl_worker_heap_used_bytes', 'GAUGE'],
+  ['hotctl_worker_heap_total_bytes', 'GAUGE'],
+  ['hotctl_worker_event_loop_delay_seconds', 'GAUGE'],
+  ['hotctl_worker_requests_in_flight', 'GAUGE'],
+  ['hotctl_worker_requests_total', 'COUNTER'],
+] as const;
+
+function family(families: ParsedFamily[], name: string): ParsedFamily {
+  const found = families.find((f) => f.name === name);
+  if (!found) throw new Error(`no family ${name}`);
+  return found;
+}
+
+t.test('every worker series, for every worker, with app/worker/pid/revision labels; parsed by a real parser', async (t) => {
+  const workers = [worker('api', 1, 101, 1), worker('api', 2, 102, 2, { cpu_percent: 150 }), worker('jobs', 7, 201, 5)];
+  const text = renderPrometheus({ workers, apps: [app('api'), app('jobs')], daemon: { version: '1.2.3', uptime_ms: 5000 } });
+  const families = parse(text);
+
+  for (const [name, type] of WORKER_SERIES) {
+    const f = family(families, name);
+    t.equal(f.type, type, `${name} type`);
+    t.ok(f.help.length > 0, `${name} has HELP`);
+    const expected = name === 'hotctl_worker_event_loop_delay_seconds' ? 2 * workers.length : workers.length;
+    t.equal(f.metrics.length, expected, `${name}: one sample per worker (per quantile)`);
+    for (const w of workers) {
+      const samples = f.metrics.filter((m) => m.labels?.app === w.app && m.labels.worker === String(w.worker_id) && m.labels.pid === String(w.pid) && m.labels.revision === String(w.revision));
+      t.equal(samples.length, expected / workers.length, `${name} for ${w.app}#${w.worker_id}`);
+    }
+  }
+
+  const cpu = family(families, 'hotctl_worker_cpu_ratio').metrics.map((m) => Number(m.value));
+  t.same(cpu, [0.25, 1.5, 0.25], 'cpu as a ratio of one core');
+  const delay = family(families, 'hotctl_worker_event_loop_delay_seconds').metrics.filter((m) => m.labels?.worker === '1');
+  t.same(
+    delay.map((m) => [m.labels!.quantile, Number(m.value)]),
+    [
+      ['0.5', 0.0015],
+      ['0.99', 0.012],
+    ],
+  );
+  t.same(
+    family(families, 'hotctl_worker_requests_total').metrics.map((m) => m.value),
+    ['1234', '1234', '1234'],
+  );
+});
+
+t.test('app and daemon series', async (t) => {
+  const families = parse(renderPrometheus({ workers: [], apps: [app('api'), app('jobs', { restarts: 0, revision: 9 })], daemon: { version: '1.2.3', uptime_ms: 5000 } }));
+  const values = (name: string) => family(families, name).metrics.map((m) => ({ ...m.labels, value: m.value }));
+  t.equal(family(families, 'hotctl_app_restarts_total').type, 'COUNTER');
+  t.same(values('hotctl_app_restarts_total'), [
+    { app: 'api', value: '4' },
+    { app: 'jobs', value: '0' },
+  ]);
+  t.equal(family(families, 'hotctl_app_reloads_total').type, 'COUNTER');
+  t.same(values('hotctl_app_reloads_total'), [
+    { app: 'api', result: 'succeeded', value: '3' },
+    { app: 'api', result: 'failed', value: '1' },
+    { app: 'jobs', result: 'succeeded', value: '3' },
+    { app: 'jobs', result: 'failed', value: '1' },
+  ]);
+  t.same(values('hotctl_app_revision'), [
+    { app: 'api', value: '2' },
+    { app: 'jobs', value: '9' },
+  ]);
+  t.same(values('hotctl_app_uptime_seconds'), [
+    { app: 'api', value: '90' },
+    { app: 'jobs', value: '90' },
+  ]);
+  t.same(values('hotctl_daemon_info'), [{ version: '1.2.3', value: '1' }]);
+  t.same(values('hotctl_daemon_uptime_seconds'), [{ value: '5' }]);
+  t.same(
+    family(families, 'hotctl_worker_cpu_ratio').metrics,
+    [],
+    'no workers: the family is declared, with no samples',
+  );
+});
+
+t.test('label values are escaped per the format, and parse back to the original', async (t) => {
+  const nasty = 'we"ird\\app\nname,{x="y"}';
+  t.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
+  const text = renderPrometheus({ workers: [worker(nasty, 1, 1, 1)], apps: [app(nasty)], daemon: { version: 'v"1\\', uptime_ms: 0 } });
+  t.notOk(text.split('\n').some((line) => line.includes('name,{') && !line.includes('\\n')), 'no raw line feed splits a sample');
+  const families = parse(text);
+  for (const [name] of WORKER_SERIES) t.equal(family(families, name).metrics[0]!.labels!.app, nasty, name);
+  t.equal(family(families, 'hotctl_app_revision').metrics[0]!.labels!.app, nasty);
+  t.equal(family(families, 'hotctl_daemon_info').metrics[0]!.labels!.version, 'v"1\\');
+});
+
+t.test('runtime series are absent for a worker until its first report; OS series are there', async (t) => {
+  const fresh = worker('api', 3, 103, 1, {
+    heap_used_bytes: null,
+    heap_total_bytes: null,
+    event_loop_delay_p50_ms: null,
+    event_loop_delay_p99_ms: null,
+    requests_in_flight: null,
+    requests_total: null,
+    requests_per_sec: null,
+  });
+  const families = parse(renderPrometheus({ workers: [fresh], apps: [], daemon: { version: '1', uptime_ms: 0 } }));
+  t.equal(family(families, 'hotctl_worker_cpu_ratio').metrics.length, 1);
+  t.equal(family(families, 'hotctl_worker_resident_memory_bytes').metrics.length, 1);
+  for (const name of ['hotctl_worker_heap_used_bytes', 'hotctl_worker_heap_total_bytes', 'hotctl_worker_event_loop_delay_seconds', 'hotctl_worker_requests_in_flight', 'hotctl_worker_requests_total']) {
+    t.equal(family(families, name).metrics.length, 0, name);
+  }
+});
+
+t.test('text format basics: every line is a comment or a sample, ending in a line feed', async (t) => {
+  const text = renderPrometheus({ workers: [worker('api', 1, 1, 1)], apps: [app('api')], daemon: { version: '1', uptime_ms: 1 } });
+  t.ok(text.endsWith('\n'));
+  for (const line of text.slice(0, -1).split('\n')) t.match(line, /^(# (HELP|TYPE) hotctl_[a-z_]+ .+|hotctl_[a-z_]+(\{[^\n]*\})? [-+0-9.eE]+|NaN|[+-]Inf)$/);
+  const types = text.split('\n').filter((l) => l.startsWith('# TYPE')).map((l) => l.split(' ')[2]);
+  t.equal(new Set(types).size, types.length, 'each family declared once');
+});
