@@ -1,49 +1,61 @@
 /**
- * `hotctl reload <ecosystem file>`: apply the file. The daemon's `apply` picks, per app, the
- * least disruptive change (start, reload, scale, nothing) and says what changed. A daemon that
- * predates `apply` gets the same effect the plain way: apps it runs are reloaded with the file's
- * spec, the others started, one app at a time.
+ * `hotctl reload <ecosystem file>` (and `hotctl start <file>`): apply the file. The daemon's
+ * `apply` picks, per app, the least disruptive change (start, reload, scale, nothing; delete
+ * only with --prune) and answers with its plan; the plan is printed, then the progress of each
+ * operation, then a one-line summary. With --dry-run only the plan is asked for and printed.
+ *
+ * A daemon that predates `apply` gets the same effect the plain way: apps it runs are reloaded
+ * with the file's spec, the others started, one app at a time (no --dry-run, no --prune there).
  */
 import type { ApplyPlanItem, AppSpec } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
 import { followOperations, outcome } from './operations.js';
 import type { Output } from './output.js';
+import { applySummary, dryRunSummary, renderPlan } from './render/plan.js';
+
+export { describePlanItem } from './render/plan.js';
 
 export interface ApplyOptions {
   wait: boolean;
   dryRun: boolean;
-}
-
-export function describePlanItem(item: ApplyPlanItem): string {
-  const changed = item.changed.length > 0 ? ` (changed: ${item.changed.join(', ')})` : '';
-  const instances = item.instances ? ` ${item.instances.from} → ${item.instances.to} workers` : '';
-  return `${item.app}: ${item.action}${instances}${changed}`;
+  /** Delete the running apps the file does not name. */
+  prune?: boolean;
+  /** How the summary names the file (as the user typed it). */
+  source?: string;
 }
 
 export async function applyFile(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], options: ApplyOptions): Promise<number> {
   try {
     return await viaApply(client, out, env, apps, options);
   } catch (err) {
-    if (!(err instanceof HotctlError && err.code === 'E_UNKNOWN_METHOD') || options.dryRun) throw err;
+    if (!(err instanceof HotctlError && err.code === 'E_UNKNOWN_METHOD') || options.dryRun || options.prune) throw err;
     return oneByOne(client, out, env, apps, options);
   }
 }
 
 async function viaApply(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], options: ApplyOptions): Promise<number> {
-  const wait = options.wait ? { wait: true } : {};
+  const source = options.source ?? 'the file';
+  const extra = { ...(options.wait ? { wait: true } : {}), ...(options.prune ? { prune: true } : {}) };
   if (options.dryRun) {
-    const { plan } = await client.request('apply', { apps, dry_run: true, ...wait });
-    if (out.json) out.jsonLine({ plan });
-    else for (const item of plan) out.line(describePlanItem(item));
+    const { plan } = await client.request('apply', { apps, dry_run: true, ...extra });
+    if (out.json) {
+      out.jsonLine({ plan });
+    } else {
+      for (const line of renderPlan(source, plan, out.colours)) out.line(line);
+      out.line(dryRunSummary(plan, out.colours));
+    }
     return 0;
   }
+  let plan: ApplyPlanItem[] = [];
   const finals = await followOperations(client, out, async () => {
-    const { plan, operations } = await client.request('apply', { apps, follow: true, ...wait });
+    const answer = await client.request('apply', { apps, follow: true, ...extra });
+    plan = answer.plan;
     if (out.json) out.jsonLine({ plan });
-    else for (const item of plan) out.line(out.colours.dim(describePlanItem(item)));
-    return operations;
+    else for (const line of renderPlan(source, plan, out.colours)) out.line(line);
+    return answer.operations;
   });
+  if (!out.json) out.line(applySummary(source, plan, finals, out.colours));
   return outcome(out, finals, env);
 }
 

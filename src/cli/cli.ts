@@ -6,10 +6,14 @@ import yargs from 'yargs';
 import { EXIT_CODES, HotctlError } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { registerDelete } from './commands/delete.js';
+import { registerHistory } from './commands/history.js';
 import { registerKill } from './commands/kill.js';
+import { registerPromote } from './commands/promote.js';
 import { registerReload } from './commands/reload.js';
 import { registerRestart } from './commands/restart.js';
+import { registerRollback } from './commands/rollback.js';
 import { registerRun } from './commands/run.js';
+import { registerScale } from './commands/scale.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
@@ -50,7 +54,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .fail(false)
     .wrap(Math.min(110, process.stdout.columns || 100));
   let parser = registerStart(base, ctx);
-  for (const register of [registerReload, registerRestart, registerStop, registerDelete, registerStatus, registerKill, registerRun]) {
+  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerKill, registerRun];
+  for (const register of commands) {
     parser = register(parser, ctx);
   }
   parser = parser.completion('completion', 'Print the shell completion script (hotctl completion >> ~/.bashrc)');

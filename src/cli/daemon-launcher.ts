@@ -47,7 +47,9 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
   let client = await tryConnect(paths.socket);
   let started = false;
   if (!client) {
-    if (!options.start) return null;
+    // A daemon that died with apps running (even kill -9) is started again by any command: it
+    // restores those apps from its state file.
+    if (!options.start && !hasAppsToRestore(paths.stateFile)) return null;
     client = await startAndConnect(paths, options);
     started = true;
   }
@@ -148,4 +150,14 @@ export function logTail(path: string, offset: number, lines = LOG_TAIL_LINES): s
     return [];
   }
   return text.split('\n').filter((line, i, arr) => line !== '' || i < arr.length - 1).slice(-lines);
+}
+
+/** Whether the state file lists an app that was running when its daemon went away. */
+export function hasAppsToRestore(stateFile: string): boolean {
+  try {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { apps?: Array<{ running?: unknown }> };
+    return Array.isArray(state.apps) && state.apps.some((app) => app?.running === true);
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@ import type { DaemonEvent, OperationEvent, OperationSnapshot, WorkerTransitionEv
 import { HotctlError, TERMINAL_OPERATION_STATES } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
 import type { Output } from './output.js';
-import { ProgressRenderer } from './render/progress.js';
+import { ProgressRenderer, type ProgressOptions } from './render/progress.js';
 
 /** After this long without news of an operation, ask the daemon for it. */
 const POLL_AFTER_MS = 5000;
@@ -42,9 +42,11 @@ export class OperationFollower {
   constructor(
     private readonly client: ControlClient,
     private readonly out: Output,
-    options: { showApp?: boolean } = {},
+    options: { showApp?: boolean; describe?: ProgressOptions['describe'] } = {},
   ) {
-    this.renderer = new ProgressRenderer((line) => out.line(line), { colours: out.colours, showApp: options.showApp ?? false });
+    const progress: ProgressOptions = { colours: out.colours, showApp: options.showApp ?? false };
+    if (options.describe) progress.describe = options.describe;
+    this.renderer = new ProgressRenderer((line) => out.line(line), progress);
     this.stopEvents = client.onEvent((event) => this.onEvent(event));
     this.stopClose = client.onClose((err) => this.onClose(err));
     this.pollTimer = setInterval(() => this.pollQuiet(), 1000);

@@ -4,18 +4,29 @@
  * With --json, stdout gets every event as a JSON line (`{"event":…,"data":…}`), then one line
  * per operation with its final snapshot.
  */
-import type { OperationSnapshot } from '../protocol/index.js';
+import type { OperationSnapshot, Params } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
 import { OperationFollower } from './follow.js';
 import { printError, type Output } from './output.js';
+import type { ProgressOptions } from './render/progress.js';
+
+export interface FollowOptions {
+  /** The summary's account of the revisions, when the command knows better (see ProgressOptions). */
+  describe?: ProgressOptions['describe'];
+}
 
 /**
  * Sends a request that starts operations with `follow: true` (`send` resolves with the
  * operations the daemon answered with), and waits until every one of them has ended.
  */
-export async function followOperations(client: ControlClient, out: Output, send: () => Promise<OperationSnapshot[]>): Promise<OperationSnapshot[]> {
-  const follower = new OperationFollower(client, out);
+export async function followOperations(
+  client: ControlClient,
+  out: Output,
+  send: () => Promise<OperationSnapshot[]>,
+  options: FollowOptions = {},
+): Promise<OperationSnapshot[]> {
+  const follower = new OperationFollower(client, out, options.describe ? { describe: options.describe } : {});
   try {
     const answers = await send();
     follower.showApp = new Set(answers.map((op) => op.app)).size > 1;
@@ -46,18 +57,29 @@ export function outcome(out: Output, ops: OperationSnapshot[], env: NodeJS.Proce
   return code;
 }
 
-/** One of the single-app operations (`reload`, `restart`, `stop`, `delete`) on `name`. */
-export async function operateOne(
+/** The operations that act on one named app and answer `{ operation }`. */
+export type SingleAppKind = 'reload' | 'restart' | 'stop' | 'delete' | 'promote' | 'rollback' | 'scale';
+
+/** What a single-app request carries besides `follow` (added here). */
+export type SingleAppParams<K extends SingleAppKind> = Omit<Params<K>, 'follow'>;
+
+/** Runs one single-app operation (`params.name`) and follows it to its end. */
+export async function operateOne<K extends SingleAppKind>(
   client: ControlClient,
   out: Output,
-  kind: 'reload' | 'restart' | 'stop' | 'delete',
-  name: string,
-  options: { wait: boolean },
+  kind: K,
+  params: SingleAppParams<K>,
+  options: FollowOptions = {},
 ): Promise<OperationSnapshot> {
-  const [final] = await followOperations(client, out, async () => {
-    const params = { name, follow: true, ...(options.wait ? { wait: true } : {}) };
-    const { operation } = await client.request(kind, params);
-    return [operation];
-  });
+  const [final] = await followOperations(
+    client,
+    out,
+    async () => {
+      const request = client.request as (method: SingleAppKind, params: Params<SingleAppKind>) => Promise<{ operation: OperationSnapshot }>;
+      const { operation } = await request.call(client, kind, { ...params, follow: true } as Params<SingleAppKind>);
+      return [operation];
+    },
+    options,
+  );
   return final as OperationSnapshot;
 }

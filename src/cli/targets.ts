@@ -4,11 +4,18 @@
  */
 import type { AppStatusInfo } from '../protocol/index.js';
 import { toHotctlError } from '../protocol/index.js';
+import type { ControlClient } from './client.js';
 import { runAction, withDaemon, type CommandContext } from './context.js';
-import { operateOne, outcome } from './operations.js';
+import { operateOne, outcome, type FollowOptions, type SingleAppParams } from './operations.js';
 import { printError, type Output } from './output.js';
 
 export type TargetKind = 'reload' | 'restart' | 'stop' | 'delete';
+
+export interface TargetOptions extends FollowOptions {
+  wait: boolean;
+  /** The rest of each app's reload request (its strategy flags, or a spec with an updated env). */
+  params?: (client: ControlClient, name: string) => Promise<Partial<SingleAppParams<'reload'>>>;
+}
 
 /** Which apps `all` means for each kind: stopping or reloading a stopped app does nothing useful. */
 function wantedFor(kind: TargetKind, app: AppStatusInfo): boolean {
@@ -16,7 +23,7 @@ function wantedFor(kind: TargetKind, app: AppStatusInfo): boolean {
   return true;
 }
 
-export async function operateOnTargets(ctx: CommandContext, out: Output, kind: TargetKind, target: string, options: { wait: boolean }): Promise<number> {
+export async function operateOnTargets(ctx: CommandContext, out: Output, kind: TargetKind, target: string, options: TargetOptions): Promise<number> {
   return withDaemon(ctx, out, false, async ({ client }) => {
     let names = [target];
     if (target === 'all') {
@@ -32,7 +39,9 @@ export async function operateOnTargets(ctx: CommandContext, out: Output, kind: T
     for (const name of names) {
       let result: number;
       try {
-        result = outcome(out, [await operateOne(client, out, kind, name, options)], ctx.env);
+        const extra = options.params ? await options.params(client, name) : {};
+        const params = { ...extra, name, ...(options.wait ? { wait: true } : {}) };
+        result = outcome(out, [await operateOne(client, out, kind, params, options)], ctx.env);
       } catch (err) {
         if (names.length === 1 || client.closed) throw err;
         const error = toHotctlError(err);

@@ -17,8 +17,11 @@ import type { Supervisor } from './supervisor.js';
 
 export async function runOperationBody(sup: Supervisor, op: Operation, req: OperationRequest): Promise<void> {
   switch (op.kind) {
-    case 'start':
-      return startWorkers(sup, op, await newRevision(sup, op, req.spec ?? sup.spec));
+    case 'start': {
+      const resumed = req.resume ? sup.activeRevisionRecord() : undefined;
+      if (resumed) op.toRevision = resumed.number;
+      return startWorkers(sup, op, resumed ?? (await newRevision(sup, op, req.spec ?? sup.spec)));
+    }
     case 'reload': {
       refuseDuringCanary(sup);
       const revision = await newRevision(sup, op, req.spec ?? sup.spec);

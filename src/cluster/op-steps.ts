@@ -20,6 +20,8 @@ export interface OperationRequest {
   force?: boolean;
   /** scale: the new worker count. */
   instances?: number;
+  /** start: run the active revision again (a daemon restoring its apps) instead of making a new one. */
+  resume?: boolean;
   /** Why, when hotctl itself started the operation (e.g. a canary worker crashed). */
   reason?: string;
 }

@@ -107,8 +107,10 @@ export class AppRegistry {
    * the whole apply (unless `wait`).
    */
   async apply(specs: AppSpec[], options: { prune?: boolean; dryRun?: boolean; wait?: boolean }): Promise<{ plan: ApplyPlanItem[]; operations: Operation[] }> {
+    // A stopped app named in the file is started again; only running apps are compared.
+    const running = this.list().filter((sup) => sup.wanted === 'running' || sup.operation !== null);
     const plan = planApply(
-      this.list().map((sup) => sup.spec),
+      running.map((sup) => sup.spec),
       specs,
       options.prune === true,
     );
@@ -141,7 +143,7 @@ export class AppRegistry {
     const sup = new Supervisor(record.spec, this.deps, record);
     this.apps.set(record.name, sup);
     if (!record.running) return null;
-    return sup.begin('start', { spec: record.spec });
+    return sup.begin('start', { spec: record.spec, resume: true });
   }
 
   /** Starts the saved apps that do not run now. */

@@ -8,6 +8,7 @@
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { HotctlError } from '../protocol/index.js';
+import { isProcessAlive } from '../platform/process-alive.js';
 
 export interface PidLock {
   readonly path: string;
@@ -21,7 +22,7 @@ export function acquirePidLock(path: string, notice: (message: string) => void):
   for (let attempt = 0; attempt < 5; attempt++) {
     if (tryCreate(path)) return lockAt(path);
     const holder = readPid(path);
-    if (holder !== null && holder !== process.pid && isAlive(holder)) {
+    if (holder !== null && holder !== process.pid && isProcessAlive(holder)) {
       throw new HotctlError('E_DAEMON_RUNNING', `Another hotctl daemon (pid ${holder}) already runs on this state directory.`, {
         details: { pid: holder, pid_file: path },
       });
@@ -75,15 +76,6 @@ function readPid(path: string): number | null {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

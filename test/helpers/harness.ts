@@ -76,6 +76,21 @@ export class Home {
     return JSON.parse(r.stdout) as StatusSnapshot;
   }
 
+  /**
+   * Waits until `pred` holds for the daemon's status — for states reached before any event
+   * subscription could exist (a daemon that just came back). Bounded; asks every 100 ms.
+   */
+  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 20_000): Promise<StatusSnapshot> {
+    const deadline = Date.now() + timeoutMs;
+    let last: StatusSnapshot | null = null;
+    while (Date.now() < deadline) {
+      last = await this.status();
+      if (pred(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`status condition not met in ${timeoutMs} ms; last status:\n${JSON.stringify(last?.apps.map((a) => [a.name, a.status, a.workers.map((w) => w.state)]))}`);
+  }
+
   daemonPid(): number | null {
     try {
       return Number.parseInt(readFileSync(join(this.dir, 'daemon.pid'), 'utf8'), 10);

@@ -27,19 +27,12 @@ t.test('hotctl run: the supervisor in the foreground; status works against it; S
   let out = '';
   run.stdout.on('data', (d) => (out += d));
   run.stderr.on('data', (d) => (out += d));
-  const status = await (async () => {
-    for (let i = 0; i < 100; i++) {
-      const s = await home.run(['status', '--json']);
-      const snap = JSON.parse(s.stdout);
-      if (snap.apps?.[0]?.status === 'online') return snap;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return null;
-  })();
-  t.ok(status, `the app comes online under run:\n${out}`);
+  const status = await home.waitForStatus((s) => s.apps[0]?.status === 'online').catch((err: Error) => {
+    throw new Error(`${err.message}\nrun output:\n${out}`);
+  });
   t.equal(status.daemon.mode, 'run');
   t.equal(status.daemon.pid, run.pid);
-  const workers = status.apps[0].workers.map((w: { pid: number }) => w.pid);
+  const workers = status.apps[0]!.workers.map((w) => w.pid!);
   t.same(descendants(run.pid!).sort(), [...workers].sort(), 'the workers are its children');
   const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
   run.kill('SIGTERM');

@@ -5,15 +5,7 @@ import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../cont
 import { connectDaemon } from '../daemon-launcher.js';
 import type { Output } from '../output.js';
 
-/** True while a process with this pid exists (EPERM: it exists, but is someone else's). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive as processAlive } from '../../platform/process-alive.js';
 
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -1,50 +1,124 @@
 /**
- * `hotctl reload <name|all|file>`: zero-downtime reload. With an ecosystem file, the file is
- * applied (see apply-file.ts): changed apps reload, new ones start, unchanged ones are left alone.
+ * `hotctl reload <name|all|file>`: zero-downtime reload.
+ *
+ * - By name (or `all`): with the app's strategy, or `--strategy` / `--batch` for this reload;
+ *   `--canary K` starts K new workers beside the old and holds (then `promote` or `rollback`).
+ * - With an ecosystem file: the file is applied (see apply-file.ts): changed apps reload, an
+ *   `instances` change scales, new apps start, unchanged ones are left alone, apps missing from
+ *   the file are deleted only with `--prune`; `--dry-run` prints the plan and changes nothing.
+ * - `--update-env` merges the CLI's own environment (see update-env.ts for which wins).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { HotctlError } from '../../protocol/index.js';
+import type { OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
 import { applyFile } from '../apply-file.js';
 import { isEcosystemPath, loadApps } from '../config-bridge.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
+import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
 import { operateOnTargets } from '../targets.js';
+import { currentSpecWithCliEnv, fileSpecWithCliEnv } from '../update-env.js';
 import { targetOptions } from './shared-options.js';
 
-interface ReloadArgs extends GlobalArgs {
+export interface ReloadArgs extends GlobalArgs {
   target: string;
   wait: boolean;
   env: string | undefined;
   dryRun: boolean;
+  prune: boolean;
+  updateEnv: boolean;
+  canary: string | undefined;
+  strategy: string | undefined;
+  batch: string | undefined;
 }
 
-async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs): Promise<number> {
-  const apps = await loadApps(out, resolve(ctx.cwd, argv.target), argv.env);
-  return withDaemon(ctx, out, true, ({ client }) => applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun }));
+/** What `reload <name>` adds to its request for the strategy flags. */
+export interface StrategyParams {
+  strategy?: ReloadStrategy;
+  batch?: number;
+  canary?: number;
+}
+
+/** Reads --canary, --strategy and --batch; a bad value or combination is a usage error. */
+export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch'>): StrategyParams {
+  const canary = parseCount(argv.canary, '--canary', 'reload');
+  const batch = parseCount(argv.batch, '--batch', 'reload');
+  const strategy = argv.strategy as ReloadStrategy | undefined;
+  if (canary !== undefined) {
+    if (strategy !== undefined || batch !== undefined) {
+      throw usageError('reload', '--canary holds the new workers; the app\'s reload_strategy completes the rollout at `hotctl promote`. Drop --strategy/--batch.');
+    }
+    return { canary };
+  }
+  if (batch !== undefined) {
+    if (strategy === 'surge') throw usageError('reload', '--batch is the batch size of the rolling strategy; it does not go with --strategy surge.');
+    return { strategy: 'rolling', batch };
+  }
+  return strategy === undefined ? {} : { strategy };
+}
+
+function onlyForFiles(argv: ReloadArgs): void {
+  const given = [argv.env !== undefined && '--env', argv.dryRun && '--dry-run', argv.prune && '--prune'].filter(Boolean);
+  if (given.length > 0) throw usageError('reload', `${given.join(', ')}: for an ecosystem file only.`);
+}
+
+async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs, flags: StrategyParams): Promise<number> {
+  if (Object.keys(flags).length > 0) {
+    throw usageError('reload', '--canary, --strategy and --batch apply to `hotctl reload <name|all>`; in an ecosystem file, set reload_strategy and reload_batch.');
+  }
+  const loaded = await loadApps(out, resolve(ctx.cwd, argv.target), argv.env);
+  const apps = argv.updateEnv ? loaded.map((spec) => fileSpecWithCliEnv(spec, ctx.env)) : loaded;
+  return withDaemon(ctx, out, true, ({ client }) =>
+    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, source: argv.target }),
+  );
+}
+
+/** The summary of a held canary: which revision serves beside which. */
+function describeCanary(op: OperationSnapshot): string | undefined {
+  if (op.to_revision === null) return undefined;
+  return `: canary of revision ${op.to_revision} serves beside revision ${op.from_revision ?? '-'}`;
 }
 
 export async function reload(ctx: CommandContext, out: Output, argv: ReloadArgs): Promise<number> {
+  const flags = strategyParams(argv);
   // "api.json" may be an app name: it is read as a file when one is there (or it has a path).
   const fileLike = existsSync(resolve(ctx.cwd, argv.target)) || /[\\/]/.test(argv.target);
-  if (argv.target !== 'all' && fileLike && (await isEcosystemPath(argv.target))) return reloadFile(ctx, out, argv);
-  if (argv.env !== undefined || argv.dryRun) {
-    throw new HotctlError('E_USAGE', '--env and --dry-run apply to an ecosystem file only.', { hint: 'Run `hotctl reload --help` for the accepted arguments.' });
+  if (argv.target !== 'all' && fileLike && (await isEcosystemPath(argv.target))) return reloadFile(ctx, out, argv, flags);
+  onlyForFiles(argv);
+  const code = await operateOnTargets(ctx, out, 'reload', argv.target, {
+    wait: argv.wait,
+    params: async (client, name) => (argv.updateEnv ? { ...flags, spec: await currentSpecWithCliEnv(client, name, ctx.env) } : flags),
+    ...(flags.canary === undefined ? {} : { describe: describeCanary }),
+  });
+  if (code === 0 && flags.canary !== undefined && !out.json) {
+    const name = argv.target === 'all' ? '<name>' : argv.target;
+    out.line(out.colours.dim(`The canary holds: \`hotctl promote ${name}\` completes the rollout, \`hotctl rollback ${name}\` retires it.`));
   }
-  return operateOnTargets(ctx, out, 'reload', argv.target, { wait: argv.wait });
+  return code;
 }
 
 export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {
   return y.command(
     'reload <target>',
-    'Zero-downtime reload: new workers up and ready, then the old ones drain',
+    'Zero-downtime reload: new workers up and ready, then the old ones drain (or apply an ecosystem file)',
     (cmd) =>
       targetOptions(cmd, 'reload (or an ecosystem file to apply)')
+        .option('strategy', { type: 'string', choices: ['surge', 'rolling'], describe: "This reload's strategy: surge (all new workers first) or rolling (--batch at a time); default: the app's reload_strategy" })
+        .option('batch', { type: 'string', describe: 'Rolling batch size: replace N workers at a time (implies --strategy rolling)' })
+        .option('canary', { type: 'string', describe: 'Start K new workers beside the old ones and hold (status "canary") until `hotctl promote` or `hotctl rollback`' })
+        .option('update-env', { type: 'boolean', default: false, describe: "Merge this shell's environment into the app's env. With a file the file's env wins; with a name the shell's wins" })
         .option('env', { type: 'string', describe: 'With an ecosystem file: use its env_<NAME> block' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'With an ecosystem file: only print what would change' })
-        .example('$0 reload api', 'Deploy the new code on disk of the app "api"')
-        .example('$0 reload ecosystem.json --env production', 'Apply the file: changed apps reload, new ones start')
+        .option('prune', { type: 'boolean', default: false, describe: 'With an ecosystem file: delete the running apps the file does not name' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'With an ecosystem file: print the plan, change nothing' })
+        .example('$0 reload api', 'Deploy the new code on disk of the app "api" (its reload_strategy, surge by default)')
+        .example('$0 reload api --strategy rolling --batch 2', 'Replace 2 workers at a time (for hosts short of memory)')
+        .example('$0 reload api --canary 1', 'One new worker beside the old ones; then `hotctl promote api` or `hotctl rollback api`')
+        .example('$0 reload api --wait', 'Queue behind an operation in progress instead of exiting 4')
+        .example('DB_URL=postgres://db2 $0 reload api --update-env', "Redeploy with this shell's DB_URL over the app's env")
+        .example('$0 reload ecosystem.json --env production', 'Apply the file: changed apps reload, instances changes scale, new apps start')
+        .example('$0 reload ecosystem.json --dry-run', 'Print what applying the file would do; change nothing')
+        .example('$0 reload ecosystem.json --prune', 'Apply the file and delete the apps it no longer names')
         .example('$0 reload all --json', 'Reload every app, events as JSON lines'),
     (argv) => runAction(ctx, argv.json, (out) => reload(ctx, out, argv)),
   );

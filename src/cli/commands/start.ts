@@ -1,12 +1,21 @@
-/** `hotctl start <file|script>`: start the apps of an ecosystem file, or one script. */
+/**
+ * `hotctl start <file|script>`: start the apps of an ecosystem file, or one script.
+ *
+ * A file goes through the daemon's `apply`, like `hotctl reload <file>`: apps not running yet
+ * start, and apps of the file that already run get the file applied (changed ones reload, an
+ * `instances` change scales, unchanged ones are left alone). A script is a plain `start`.
+ */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { AppSpec } from '../../protocol/index.js';
 import { HotctlError } from '../../protocol/index.js';
+import { applyFile } from '../apply-file.js';
 import { appFromFlags, isEcosystemPath, loadApps, type CliAppInput } from '../config-bridge.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
-import { followOperations, outcome } from '../operations.js';
+import type { ControlClient } from '../client.js';
+import { followOperations, operateOne, outcome } from '../operations.js';
 import type { Output } from '../output.js';
+import { cliEnv, fileSpecWithCliEnv } from '../update-env.js';
 
 interface StartArgs extends GlobalArgs {
   target: string;
@@ -15,6 +24,8 @@ interface StartArgs extends GlobalArgs {
   env: string | undefined;
   waitReady: boolean | undefined;
   watch: boolean | undefined;
+  updateEnv: boolean;
+  wait: boolean;
 }
 
 /** `-i 4`, `-i max`, `-i 0`, `-i -1` → what specFromCli takes. */
@@ -28,15 +39,23 @@ function usage(message: string): HotctlError {
   return new HotctlError('E_USAGE', message, { hint: 'Run `hotctl start --help` for the accepted arguments.' });
 }
 
-async function appsToStart(argv: StartArgs, out: Output, cwd: string, args: string[]): Promise<AppSpec[]> {
+interface ToStart {
+  apps: AppSpec[];
+  /** From an ecosystem file: applied, not merely started. */
+  file: boolean;
+}
+
+async function appsToStart(argv: StartArgs, out: Output, ctx: CommandContext): Promise<ToStart> {
+  const { cwd, passthrough: args } = ctx;
   if (await isEcosystemPath(argv.target)) {
     const perApp = [argv.name !== undefined && '--name', argv.instances !== undefined && '--instances', argv.waitReady !== undefined && '--wait-ready', args.length > 0 && '-- args']
       .filter(Boolean)
       .join(', ');
     if (perApp) throw usage(`${perApp}: set these in the ecosystem file, not on the command line.`);
-    const apps = await loadApps(out, resolve(cwd, argv.target), argv.env);
+    const loaded = await loadApps(out, resolve(cwd, argv.target), argv.env);
     // `--watch` turns watching on for every app of the file (a list of paths stays as it is).
-    return argv.watch ? apps.map((app) => (app.watch === false ? { ...app, watch: true } : app)) : apps;
+    const watched = argv.watch ? loaded.map((app) => (app.watch === false ? { ...app, watch: true } : app)) : loaded;
+    return { apps: argv.updateEnv ? watched.map((app) => fileSpecWithCliEnv(app, ctx.env)) : watched, file: true };
   }
   if (argv.env !== undefined) throw usage('--env selects an env_<name> block of an ecosystem file; it does not apply to a script.');
   const input: CliAppInput = { script: argv.target, args };
@@ -44,12 +63,35 @@ async function appsToStart(argv: StartArgs, out: Output, cwd: string, args: stri
   if (argv.instances !== undefined) input.instances = parseInstances(argv.instances);
   if (argv.waitReady !== undefined) input.waitReady = argv.waitReady;
   if (argv.watch !== undefined) input.watch = argv.watch;
-  return [await appFromFlags(input, cwd)];
+  if (argv.updateEnv) input.env = cliEnv(ctx.env);
+  return { apps: [await appFromFlags(input, cwd)], file: false };
+}
+
+/**
+ * `apply` leaves an app whose spec did not change as it is, stopped or not; `start` means "run
+ * these apps", so the file's stopped apps are started again (a restart of a stopped app starts it).
+ */
+async function startStopped(ctx: CommandContext, client: ControlClient, out: Output, apps: AppSpec[], wait: boolean): Promise<number> {
+  const named = new Set(apps.map((app) => app.name));
+  const status = await client.request('status', {}, { timeoutMs: 10_000 });
+  let code = 0;
+  for (const app of status.apps.filter((a) => named.has(a.name) && a.status === 'stopped')) {
+    const result = outcome(out, [await operateOne(client, out, 'restart', { name: app.name, ...(wait ? { wait: true } : {}) })], ctx.env);
+    if (code === 0) code = result;
+  }
+  return code;
 }
 
 export async function start(ctx: CommandContext, out: Output, argv: StartArgs): Promise<number> {
-  const apps = await appsToStart(argv, out, ctx.cwd, ctx.passthrough);
+  const { apps, file } = await appsToStart(argv, out, ctx);
   if (apps.length === 0) throw usage(`${argv.target} defines no apps.`);
+  if (file) {
+    return withDaemon(ctx, out, true, async ({ client }) => {
+      const code = await applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: false, source: argv.target });
+      return code !== 0 ? code : startStopped(ctx, client, out, apps, argv.wait);
+    });
+  }
+  if (argv.wait) throw usage('--wait applies to an ecosystem file (its apps may be busy); a script start has nothing to wait for.');
   return withDaemon(ctx, out, true, async ({ client }) => {
     const finals = await followOperations(client, out, async () => (await client.request('start', { apps, follow: true })).operations);
     if (finals.length === 0 && !out.json) out.line('Nothing to start.');
@@ -68,10 +110,14 @@ export function registerStart<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCont
         .option('instances', { alias: 'i', type: 'string', describe: 'Workers: a number, "max" (one per core), -1 (cores - 1) (script only)' })
         .option('env', { type: 'string', describe: 'Use the env_<NAME> block of the ecosystem file' })
         .option('wait-ready', { type: 'boolean', describe: 'Ready when the app calls process.send("ready"), not when it listens (script only)' })
-        .option('watch', { type: 'boolean', describe: 'Reload on file changes' })
-        .example('$0 start ecosystem.json', 'Start every app of the file')
+        .option('watch', { type: 'boolean', describe: "Reload on file changes (the app's cwd, unless the file lists paths)" })
+        .option('update-env', { type: 'boolean', default: false, describe: "Give the apps this shell's environment; a file's env wins over it" })
+        .option('wait', { type: 'boolean', default: false, describe: 'With a file whose apps run: queue behind an operation in progress instead of failing (exit 4)' })
+        .example('$0 start ecosystem.json', 'Start every app of the file; apps already running get the file applied')
         .example('$0 start ecosystem.json --env production', 'Use env_production')
-        .example('$0 start server.js -n api -i max -- --port 3000', 'Start one script on every core, with arguments'),
+        .example('$0 start server.js -n api -i max -- --port 3000', 'Start one script on every core, with arguments')
+        .example('$0 start ecosystem.json --watch', 'Development: every save reloads the app with zero downtime')
+        .example('$0 start server.js --update-env', "Start a script with this shell's environment"),
     (argv) => runAction(ctx, argv.json, (out) => start(ctx, out, argv)),
   );
 }

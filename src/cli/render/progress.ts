@@ -21,7 +21,16 @@ export interface ProgressOptions {
   colours: Colours;
   /** Prefix steps with the app's name (several apps at once). */
   showApp: boolean;
+  /**
+   * What the summary says of the revisions, when the command knows better than the snapshot
+   * (a canary held, a canary retired, a scale): returns the text after `<kind> <app>`, or
+   * undefined for the default (`: revision 2 → 3`).
+   */
+  describe?: (op: OperationSnapshot) => string | undefined;
 }
+
+/** Operations that bring up workers of a new revision and retire the old ones. */
+const REPLACING: readonly OperationSnapshot['kind'][] = ['reload', 'promote', 'rollback'];
 
 function stepKey(step: OperationStep): string {
   return `${step.at}|${step.elapsed_ms}|${step.worker_id ?? ''}|${step.message}`;
@@ -103,21 +112,22 @@ export class ProgressRenderer {
     if (op.state === 'failed') {
       const cause = op.error?.details?.cause;
       const code = op.error ? ` (${op.error.code}${typeof cause === 'string' && cause !== op.error.code ? `, cause ${cause}` : ''})` : '';
-      const keeps = op.kind === 'reload' && op.from_revision !== null ? `; revision ${op.from_revision} keeps serving` : '';
+      const keeps = REPLACING.includes(op.kind) && op.from_revision !== null ? `; revision ${op.from_revision} keeps serving` : '';
       return `${colours.red('✗')} ${op.kind} ${op.app} failed after ${took}${code}${keeps}`;
     }
     const ready = this.readyWorkers.get(op.id)?.size ?? 0;
     const drained = this.drainedWorkers.get(op.id)?.size ?? 0;
     const counts: string[] = [];
-    if (op.kind === 'reload') {
-      if (ready > 0) counts.push(`${plural(ready, 'new worker')} ready`);
+    if (REPLACING.includes(op.kind) && ready > 0) {
+      counts.push(`${plural(ready, 'new worker')} ready`);
       if (drained > 0) counts.push(`${drained} old drained`);
     } else {
       if (ready > 0) counts.push(`${plural(ready, 'worker')} ready`);
       if (drained > 0) counts.push(`${plural(drained, 'worker')} drained`);
     }
     const tail = counts.length > 0 ? ` (${counts.join(', ')})` : '';
-    return `${colours.green('✓')} ${op.kind} ${op.app}${this.revisionText(op)} in ${took}${tail}`;
+    const what = this.options.describe?.(op) ?? this.revisionText(op);
+    return `${colours.green('✓')} ${op.kind} ${op.app}${what} in ${took}${tail}`;
   }
 
   private revisionText(op: OperationSnapshot): string {

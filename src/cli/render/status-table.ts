@@ -23,7 +23,10 @@ function revisionMove(op: OperationSnapshot): string {
 function appNote(app: AppStatusInfo, colours: Colours): string {
   const ready = app.workers.filter((w) => w.state === 'ready' && w.revision === app.revision).length;
   const parts = [`${ready}/${app.instances} ready`];
-  if (app.canary) parts.push(colours.cyan(`canary r${app.canary.revision}: ${app.canary.workers} worker${app.canary.workers === 1 ? '' : 's'} (promote or rollback)`));
+  if (app.canary) {
+    const { revision, workers } = app.canary;
+    parts.push(colours.cyan(`canary: revision ${revision}, ${workers} worker${workers === 1 ? '' : 's'} (promote or rollback)`));
+  }
   if (app.operation) {
     const op = app.operation;
     parts.push(colours.yellow(`${op.kind}${revisionMove(op)}: ${op.state} ${formatSeconds(op.duration_ms)}`));

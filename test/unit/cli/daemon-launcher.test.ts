@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import t from 'tap';
 import { connectDaemon } from '../../../src/cli/daemon-launcher.js';
-import { processAlive } from '../../../src/cli/commands/kill.js';
+import { isProcessAlive as processAlive } from '../../../src/platform/process-alive.js';
 import { createOutput } from '../../../src/cli/output.js';
 import { HotctlError, PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { HOTCTL_VERSION } from '../../../src/version.js';

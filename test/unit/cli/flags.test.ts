@@ -1,11 +1,15 @@
 /** Flag parsing: bad counts and combinations are usage errors (exit 2) before any daemon is asked. */
+import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { strategyParams } from '../../../src/cli/commands/reload.js';
 import { parseCount } from '../../../src/cli/flags.js';
 import { tempHome } from './fixtures/fake-daemon.js';
 import { cli } from './fixtures/run-cli.js';
+
+const BIN = fileURLToPath(new URL('../../../../bin/hotctl', import.meta.url));
 
 t.test('counts are plain whole numbers ≥ 1', async (t) => {
   t.equal(parseCount('3', '--batch', 'reload'), 3);
@@ -59,14 +63,22 @@ t.test('usage errors exit 2 without a daemon (none is started, none is needed)',
   }
 });
 
-t.test('every new command has help with examples', async (t) => {
+t.test('every new command has help with examples (the built launcher: yargs prints help itself)', async (t) => {
   const home = tempHome();
   t.teardown(() => rmSync(home, { recursive: true, force: true }));
-  for (const cmd of ['promote', 'rollback', 'scale', 'history', 'reload', 'start']) {
-    const ran = await cli(home, [cmd, '--help']);
+  const help = (cmd: string) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, cmd, '--help'], { env: { ...process.env, HOTCTL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+  for (const cmd of ['promote', 'rollback', 'scale', 'history', 'start']) {
+    const ran = await help(cmd);
     t.equal(ran.code, 0, cmd);
     t.match(ran.stdout, /Examples:/, `${cmd} --help has examples`);
   }
-  const reload = await cli(home, ['reload', '--help']);
+  const reload = await help('reload');
   for (const flag of ['--canary', '--strategy', '--batch', '--wait', '--update-env', '--env', '--prune', '--dry-run']) t.match(reload.stdout, flag);
 });

@@ -1,12 +1,12 @@
 /** promote, rollback, scale, history and reload's rollout flags, in process against a fake daemon. */
 import t from 'tap';
-import type { AppSpec, StatusSnapshot } from '../../../src/protocol/index.js';
+import type { AppSpec, ErrorCode, OperationSnapshot, StatusSnapshot } from '../../../src/protocol/index.js';
 import { startFakeDaemon } from './fixtures/fake-daemon.js';
 import { cli, opHandler } from './fixtures/run-cli.js';
 import { revision, sampleHistory, sampleSpec, statusSnapshot } from './fixtures/samples.js';
 
-function failure(code: string) {
-  return { state: 'failed' as const, error: { code, message: `${code} happened`, hint: 'a hint' } } as const;
+function failure(code: ErrorCode): Partial<OperationSnapshot> {
+  return { state: 'failed', error: { code, message: `${code} happened`, hint: 'a hint' } };
 }
 
 function withCanary(): StatusSnapshot {
@@ -61,7 +61,7 @@ t.test('rollback --to N --force: the params, then which revision it runs', async
 });
 
 t.test("rollback's refusals exit 2 with their codes", async (t) => {
-  for (const code of ['E_REVISION_FILES_CHANGED', 'E_REVISION_NOT_FOUND', 'E_NO_CANARY']) {
+  for (const code of ['E_REVISION_FILES_CHANGED', 'E_REVISION_NOT_FOUND', 'E_NO_CANARY'] as const) {
     const fake = await startFakeDaemon({ status: () => statusSnapshot(), rollback: opHandler('rollback', failure(code)) });
     const ran = await cli(fake.home, ['rollback', 'api', '--to', '9']);
     await fake.dispose();

@@ -69,3 +69,13 @@ t.test('status table without apps says so', async (t) => {
   const lines = renderStatus({ ...statusSnapshot(), apps: [] }, createColours(false));
   t.equal(lines.length, 2);
 });
+
+t.test('status table: a canary is named with its revision and worker count', async (t) => {
+  const snapshot = statusSnapshot();
+  snapshot.apps[0] = { ...snapshot.apps[0]!, status: 'canary', operation: null, canary: { revision: 3, workers: 1, since: snapshot.apps[0]!.workers[0]!.since } };
+  const api = renderStatus(snapshot, createColours(false)).find((l) => l.startsWith('api'))!;
+  t.match(api, /\bcanary\b/);
+  t.match(api, /canary: revision 3, 1 worker \(promote or rollback\)/);
+  snapshot.apps[0]!.canary!.workers = 2;
+  t.match(renderStatus(snapshot, createColours(false)).find((l) => l.startsWith('api'))!, /canary: revision 3, 2 workers/);
+});
