@@ -48,6 +48,7 @@ export class Supervisor {
   /** A canary held between `reload --canary` and `promote`/`rollback`. */
   canary: { revision: Revision; workers: ManagedWorker[]; sinceMs: number } | null = null;
   private reloads = { succeeded: 0, failed: 0 };
+  private readonly replacing = new Set<number>();
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -155,6 +156,30 @@ export class Supervisor {
 
   releaseCanary(): void {
     this.canary = null;
+  }
+
+  /**
+   * Replaces one serving worker gracefully (max_memory_restart): its successor — same instance,
+   * same revision — is ready before it drains. If the successor fails, the worker keeps serving.
+   * Skipped while an operation runs (the operation replaces workers itself).
+   */
+  async replaceWorker(worker: ManagedWorker, reason: string): Promise<boolean> {
+    const revision = this.pool.revisionOf(worker);
+    if (!revision || this.current !== null || this.replacing.has(worker.id) || worker.state !== 'ready' || worker.role !== 'serving') return false;
+    this.replacing.add(worker.id);
+    try {
+      const successor = this.pool.spawn(worker.instance, revision, 'candidate');
+      const ready = await this.pool.waitFor(() => {
+        if (successor.state === 'ready') return true;
+        return successor.state === 'forking' || successor.state === 'starting' ? undefined : false;
+      });
+      if (!ready) return false;
+      successor.role = 'serving';
+      this.pool.retire(worker, reason);
+      return true;
+    } finally {
+      this.replacing.delete(worker.id);
+    }
   }
 
   /** Counters for metrics. */

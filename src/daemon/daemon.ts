@@ -5,7 +5,7 @@
  * `hotctl run` runs the same thing in the foreground (mode `run`): same socket, so `hotctl
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
-import type { DaemonEvent, DaemonInfo, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
+import type { DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { MetricsHistory } from '../metrics/history.js';
@@ -130,9 +130,23 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const history = new MetricsHistory();
   sampler.onTick((event) => {
     history.record(event);
+    enforceMemoryLimits(event);
     if (control?.wants('metrics') || httpWants('metrics')) publish(event);
   });
   sampler.start();
+
+  // max_memory_restart: a worker above its app's limit is replaced, its successor ready first.
+  const enforceMemoryLimits = (event: MetricsEvent) => {
+    for (const m of event.workers) {
+      const sup = registry.list().find((s) => s.name === m.app);
+      const limit = sup?.spec.max_memory_restart;
+      if (!sup || limit === undefined || m.rss_bytes <= limit) continue;
+      const worker = sup.pool.workers.find((w) => w.id === m.worker_id);
+      if (!worker) continue;
+      const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+      void sup.replaceWorker(worker, `max_memory_restart: resident memory ${mb(m.rss_bytes)} is above ${mb(limit)}`);
+    }
+  };
 
   let httpUrl: string | null = null;
   let http: HttpServer | null = null;
@@ -266,6 +280,17 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       if (topics.includes('status')) setImmediate(() => ctx.push(statusEvent()));
       return { topics };
     },
+    logs: async ({ app, lines, stream }) => {
+      const apps = app === undefined ? registry.list() : [registry.get(app)];
+      return logs.tail(
+        apps.map((sup) => ({ app: sup.name, targets: sup.spec })),
+        { lines: lines ?? 20, stream },
+      );
+    },
+    flush: async ({ app }) => {
+      const apps = app === undefined ? registry.list() : [registry.get(app)];
+      return { files: await logs.flush(apps.map((sup) => ({ app: sup.name, targets: sup.spec }))) };
+    },
     save: async () => {
       const apps = registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.spec);
       writeStateAtomic(dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.record()) });
@@ -320,10 +345,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const httpPort = options.httpPort ?? httpPortFromEnv(process.env.HOTCTL_HTTP_PORT, log);
   if (httpPort !== 0) {
     http = new HttpServer({
-      host: options.httpHost ?? DEFAULT_HTTP_HOST,
+      host: options.httpHost ?? (process.env.HOTCTL_HTTP_HOST || DEFAULT_HTTP_HOST),
       port: httpPort,
-      allowRemote: options.httpAllowRemote ?? false,
-      token: options.httpToken ?? null,
+      allowRemote: options.httpAllowRemote ?? process.env.HOTCTL_HTTP_ALLOW_REMOTE === '1',
+      token: options.httpToken ?? (process.env.HOTCTL_HTTP_TOKEN || null),
+      act: async (method, name) => (await registry.operate(method, name)).snapshot(),
       status,
       metricsText: () => {
         const last = sampler.snapshot();

@@ -5,7 +5,7 @@
 import type { AppSpec, Method, Params } from '../protocol/index.js';
 import { HotctlError, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 
-type Shape = 'string' | 'boolean' | 'number' | 'count' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names';
+type Shape = 'string' | 'boolean' | 'number' | 'count' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
 
 const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
   hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
@@ -30,6 +30,8 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   operation: { id: { shape: 'string', required: true } },
   subscribe: { topics: { shape: 'topics', required: true }, apps: { shape: 'names' } },
+  logs: { app: { shape: 'string' }, lines: { shape: 'count' }, stream: { shape: 'stream' } },
+  flush: { app: { shape: 'string' } },
   save: {},
   resurrect: { follow: { shape: 'boolean' } },
   kill: {},
@@ -67,6 +69,8 @@ function matches(shape: Shape, value: unknown): boolean {
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
     case 'strategy':
       return value === 'surge' || value === 'rolling';
+    case 'stream':
+      return value === 'out' || value === 'err';
     case 'spec':
       return isSpecLike(value);
     case 'specs':
@@ -85,6 +89,7 @@ function describe(shape: Shape): string {
     number: 'a number',
     count: 'a whole number ≥ 1',
     strategy: '"surge" or "rolling"',
+    stream: '"out" or "err"',
     spec: 'an app spec object',
     specs: 'a non-empty list of app specs',
     topics: `a list of topics (${SUBSCRIPTION_TOPICS.join(', ')})`,

@@ -18,7 +18,7 @@
  */
 import type { AppSpec } from './app-spec.js';
 import type { ErrorPayload } from './errors.js';
-import type { DaemonEvent } from './events.js';
+import type { DaemonEvent, LogEvent } from './events.js';
 import type { ReloadStrategy } from './states.js';
 import type { DaemonInfo, OperationSnapshot, RevisionInfo, StatusSnapshot } from './status.js';
 
@@ -119,6 +119,19 @@ export interface Methods {
     params: { topics: SubscriptionTopic[]; apps?: string[] };
     result: { topics: SubscriptionTopic[] };
   };
+  /**
+   * The last `lines` lines of an app's log files (or of every app's), oldest first. To follow,
+   * subscribe to the `logs` topic afterwards.
+   */
+  logs: {
+    params: { app?: string; lines?: number; stream?: 'out' | 'err' };
+    result: { lines: LogEvent[]; files: string[] };
+  };
+  /** Empties an app's log files (or every app's). */
+  flush: {
+    params: { app?: string };
+    result: { files: string[] };
+  };
   /** Saves the list of running apps (with their specs) to HOTCTL_HOME/dump.json. */
   save: {
     params: Record<string, never>;
@@ -165,6 +178,8 @@ export const METHODS = [
   'delete',
   'operation',
   'subscribe',
+  'logs',
+  'flush',
   'save',
   'resurrect',
   'kill',
