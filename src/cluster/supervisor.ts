@@ -51,7 +51,8 @@ export class Supervisor {
   private readonly replacing = new Set<number>();
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Operations waiting their turn (`--wait`), oldest first. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     spec: AppSpec,
@@ -81,19 +82,17 @@ export class Supervisor {
    * unless `wait`, in which case it runs after the ones queued before it.
    */
   async begin(kind: OperationKind, options: OperationRequest & { wait?: boolean } = {}): Promise<Operation> {
-    if (this.current !== null) {
+    while (this.current !== null) {
       if (!options.wait) {
         throw new HotctlError('E_OPERATION_IN_PROGRESS', `${this.current.kind} of "${this.name}" is in progress (${this.current.id}, ${this.current.state}).`, {
           details: { app: this.name, operation: this.current.id, kind: this.current.kind, state: this.current.state },
         });
       }
-      const turn = this.queue.then(() => this.begin(kind, { ...options, wait: true }));
-      this.queue = turn.then((op) => op.finished).catch(() => undefined);
-      return turn;
+      // Queued: woken in order when the running operation ends (see run()).
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message));
     this.current = operation;
-    this.queue = operation.finished.catch(() => undefined);
     // The body starts on the next turn, so the caller can follow the operation (and answer its
     // client) before the first event is emitted.
     setImmediate(() => void this.run(operation, options));
@@ -265,6 +264,7 @@ export class Supervisor {
       this.lastOperation = operation;
       this.current = null;
       this.deps.changed();
+      this.waiting.shift()?.();
     }
   }
 
