@@ -20,6 +20,7 @@ import { ControlServer, type Handlers } from './control-server.js';
 import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
 import { ensureStateDir } from './state-dir.js';
+import { WatchManager } from './watch-manager.js';
 import { loadState, STATE_VERSION, StateWriter, writeStateAtomic, type StateFile } from './state-store.js';
 import { join } from 'node:path';
 import { compareVersions } from './version-compare.js';
@@ -91,7 +92,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     ports: new PortRegistry(),
     reportIntervalMs: 1000,
     inspect: inspectScript,
-    changed: () => stateWriter.changed(),
+    changed: () => {
+      stateWriter.changed();
+      watches.changed();
+    },
     metricsOf: (app: string, workerId: number): WorkerMetricsSummary | null => {
       const m = sampler.latest(app, workerId);
       return m ? { cpu_percent: m.cpu_percent, rss_bytes: m.rss_bytes, requests_per_sec: m.requests_per_sec, requests_total: m.requests_total } : null;
@@ -151,6 +155,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   let httpUrl: string | null = null;
   let http: HttpServer | null = null;
   const notices: string[] = [];
+  const watches = new WatchManager(() => registry.list(), log);
   const snapshotState = (): StateFile => ({ version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().map((sup) => sup.record()) });
   const stateWriter = new StateWriter(paths.stateFile, snapshotState, (err) => log(`cannot write ${paths.stateFile}: ${err.message}`));
   const dumpFile = join(paths.home, 'dump.json');
@@ -184,6 +189,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
         clearTimeout(limit);
       }
       stateWriter.flush();
+      watches.close();
       sampler.stop();
       await http?.close();
       await control?.close();

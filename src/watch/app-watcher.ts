@@ -179,7 +179,7 @@ export class AppWatcher {
     if (!stats?.isDirectory()) return 'failed';
     let watcher: FSWatcher;
     try {
-      watcher = watch(dir, { persistent: false }, (_event, name) => this.onEvent(dir, name === null ? null : String(name)));
+      watcher = watch(dir, { persistent: false }, (event, name) => this.onEvent(dir, watcher, event, name === null ? null : String(name)));
     } catch (err) {
       this.fail(err as Error, dir);
       return 'failed';
@@ -193,17 +193,19 @@ export class AppWatcher {
     return what.tree ? 'walk' : 'kept';
   }
 
-  private onEvent(dir: string, name: string | null): void {
+  private onEvent(dir: string, from: FSWatcher, event: string, name: string | null): void {
     const entry = this.dirs.get(dir);
-    if (this.state !== 'watching' || !entry) return;
-    // The directory itself removed, moved away, or replaced: its watch is dead.
+    // Only the current watch of the directory speaks for it (not one dropped meanwhile).
+    if (this.state !== 'watching' || entry?.watcher !== from) return;
+    // The directory itself removed, moved away or replaced: its watch is dead. libuv names the
+    // watched directory itself in such events (inotify's *_SELF); the inode alone cannot tell,
+    // as a directory made again at once often gets the same inode number back.
     const self = statOf(dir, true);
-    if (!self?.isDirectory() || self.ino !== entry.ino || self.dev !== entry.dev) {
+    const selfGone = event === 'rename' && name === basename(dir) && statOf(join(dir, name), false) === null;
+    if (selfGone || !self?.isDirectory() || self.ino !== entry.ino || self.dev !== entry.dev) {
       this.dropTree(dir);
-      if (entry.listed) {
-        this.batch.add(this.rel(dir));
-        if (self?.isDirectory()) void this.addNewTree(dir, true);
-      }
+      if (self?.isDirectory()) this.rewatch(dir, entry);
+      else if (entry.listed) this.batch.add(this.rel(dir));
       return;
     }
     if (name === null) {
@@ -236,6 +238,16 @@ export class AppWatcher {
       return;
     }
     this.batch.add(rel);
+  }
+
+  /** A directory at a path whose watch died: watch it again in the same roles; it changed. */
+  private rewatch(dir: string, old: DirWatch): void {
+    this.batch.add(this.rel(dir));
+    for (const name of old.names) {
+      this.watchDir(dir, { tree: false, name, listed: false });
+      if (statOf(join(dir, name), true)) this.batch.add(this.rel(join(dir, name)));
+    }
+    if (old.tree) void this.addNewTree(dir, old.listed);
   }
 
   /** A directory that appeared: watch it, and report the files it came with. */
