@@ -2,11 +2,12 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Home, ROOT, type Teardown } from '../helpers/harness.js';
+import { freePort, Home, ROOT, servingPids, writeEcosystem, type Teardown } from '../helpers/harness.js';
+import { HOTCTL_VERSION } from '../../src/version.js';
 import { EXIT_CODES } from '../../src/protocol/index.js';
 
-/** A real daemon of another version: this build, copied with another package.json version. */
-async function daemonOfVersion(t: Teardown, home: Home, version: string): Promise<void> {
+/** A real daemon of another version: this build, copied with another package.json version. Returns the copy's CLI entry. */
+async function daemonOfVersion(t: Teardown, home: Home, version: string): Promise<string> {
   const dir = join(home.dir, `hotctl-${version}`);
   mkdirSync(dir);
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
@@ -15,6 +16,13 @@ async function daemonOfVersion(t: Teardown, home: Home, version: string): Promis
   const daemon = spawn(process.execPath, [join(dir, 'dist/src/daemon/main.js')], { env: home.env, stdio: 'ignore' });
   t.teardown(() => void daemon.kill('SIGKILL'));
   for (let i = 0; i < 200 && !existsSync(join(home.dir, 'daemon.sock')); i++) await new Promise((r) => setTimeout(r, 25));
+  return join(dir, 'dist/src/cli/main.js');
+}
+
+/** Runs the other version's CLI against the home. */
+function runOther(home: Home, cli: string, args: string[]): Promise<number | null> {
+  const child = spawn(process.execPath, [cli, ...args], { env: home.env, stdio: 'ignore' });
+  return new Promise((resolve) => child.on('exit', resolve));
 }
 
 for (const [version, code] of [
@@ -30,3 +38,34 @@ for (const [version, code] of [
     t.match(r.stderr, /hotctl update/, 'the hint names the way out');
   });
 }
+
+t.test('hotctl update: an older daemon is replaced, its apps come back under the new one', async (t) => {
+  const home = new Home(t);
+  const port = await freePort();
+  const old = await daemonOfVersion(t, home, '0.0.1');
+  t.equal(await runOther(home, old, ['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port } }])]), 0);
+  const oldPid = home.daemonPid();
+  const r = await home.run(['update']);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, /restarts: api \(2 workers\)/, 'it says before it acts which apps restart');
+  const status = await home.status();
+  t.not(status.daemon.pid, oldPid);
+  t.equal(status.daemon.version, HOTCTL_VERSION);
+  t.equal(status.apps[0]?.status, 'online');
+  t.equal((await servingPids(port, 2)).size, 2, 'the app serves again');
+});
+
+t.test('hotctl update against a newer daemon: refused (E_DAEMON_NEWER) unless --force', async (t) => {
+  const home = new Home(t);
+  const port = await freePort();
+  const newer = await daemonOfVersion(t, home, '99.0.0');
+  t.equal(await runOther(home, newer, ['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', env: { PORT: port } }])]), 0);
+  const refused = await home.run(['update']);
+  t.equal(refused.code, EXIT_CODES.daemon);
+  t.match(refused.stderr, 'E_DAEMON_NEWER');
+  t.match(refused.stderr, /--force/, 'the hint names the force path and what it interrupts');
+  const forced = await home.run(['update', '--force']);
+  t.equal(forced.code, 0, forced.stderr);
+  t.equal((await home.status()).daemon.version, HOTCTL_VERSION);
+  t.equal((await servingPids(port, 1)).size, 1);
+});
