@@ -5,6 +5,7 @@ import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../cont
 import { connectDaemon } from '../daemon-launcher.js';
 import type { Output } from '../output.js';
 import { renderStatus } from '../render/status-table.js';
+import { monit } from './monit.js';
 
 /** What `status --json` prints when no daemon runs. */
 export interface NoDaemonStatus {
@@ -35,7 +36,12 @@ export function registerStatus<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
   return y.command(
     'status',
     'Show the daemon, its apps and their workers (never starts a daemon)',
-    (cmd) => cmd.example('$0 status', 'The table of apps and workers').example('$0 status --json | jq .apps[].status', 'The status document, for scripts'),
-    (argv) => runAction(ctx, argv.json, (out) => status(ctx, out)),
+    (cmd) =>
+      cmd
+        .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'Live view that redraws in place (same as `hotctl monit`)' })
+        .example('$0 status', 'The table of apps and workers')
+        .example('$0 status --json | jq .apps[].status', 'The status document, for scripts')
+        .example('$0 status --watch', 'Watch a reload live; q to quit'),
+    (argv) => runAction(ctx, argv.json, (out) => (argv.watch ? monit(ctx, out, undefined) : status(ctx, out))),
   );
 }
