@@ -228,6 +228,10 @@ export class WorkerPool {
         return;
       }
       case 'drained':
+        // Answered after every connection handed to this worker so far (see worker-ipc.ts).
+        proc.send({ hotctl: IPC_MARK, type: 'exit' });
+        return;
+      case 'bye':
         return;
     }
   }

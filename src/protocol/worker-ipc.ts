@@ -53,15 +53,32 @@ export type WorkerToPrimary =
   | { hotctl: typeof IPC_MARK; type: 'boot-error'; error: WorkerErrorInfo }
   /** An uncaught exception or rejection after start; sent just before the worker exits. */
   | { hotctl: typeof IPC_MARK; type: 'fatal'; error: WorkerErrorInfo }
-  /** The worker finished draining and is about to exit. */
+  /** The worker finished draining; it exits once the primary answers `exit`. */
   | { hotctl: typeof IPC_MARK; type: 'drained'; served: number }
+  /** The last message, right before the worker exits. */
+  | { hotctl: typeof IPC_MARK; type: 'bye' }
   /** Periodic measurements. */
   | ({ hotctl: typeof IPC_MARK; type: 'report' } & WorkerReport);
 
-/** Primary → worker. */
+/**
+ * Primary → worker.
+ *
+ * ```
+ * primary ── shutdown ──► worker   drain: stop accepting … hooks
+ * primary ◄── drained ─── worker
+ * primary ──── exit ────► worker   every connection the primary handed off before this
+ * primary ◄──── bye ───── worker   message was seen (and bounced back) first; then exit 0
+ * ```
+ * Why the `exit` round trip: under round-robin the primary may hand the worker a connection
+ * just before it processes the worker's server close; the worker bounces such a connection
+ * back — but only while it lives. A worker that exited first would leave the primary holding
+ * that connection forever, and its client waiting.
+ */
 export type PrimaryToWorker =
-  /** Drain: stop accepting, finish in-flight requests, close idle keep-alive connections after `graceMs`, run shutdown hooks, exit. */
-  { hotctl: typeof IPC_MARK; type: 'shutdown'; graceMs: number };
+  /** Drain: stop accepting, finish in-flight requests, close idle keep-alive connections after `graceMs`, run shutdown hooks, report `drained`. */
+  | { hotctl: typeof IPC_MARK; type: 'shutdown'; graceMs: number }
+  /** The answer to `drained`: exit now. */
+  | { hotctl: typeof IPC_MARK; type: 'exit' };
 
 /** PM2's readiness message: an app under wait_ready calls `process.send('ready')`. */
 export const PM2_READY_MESSAGE = 'ready';
@@ -71,5 +88,5 @@ export function isWorkerMessage(msg: unknown): msg is WorkerToPrimary {
 }
 
 export function isPrimaryMessage(msg: unknown): msg is PrimaryToWorker {
-  return typeof msg === 'object' && msg !== null && (msg as { hotctl?: unknown }).hotctl === IPC_MARK && (msg as { type?: unknown }).type === 'shutdown';
+  return typeof msg === 'object' && msg !== null && (msg as { hotctl?: unknown }).hotctl === IPC_MARK && ((msg as { type?: unknown }).type === 'shutdown' || (msg as { type?: unknown }).type === 'exit');
 }

@@ -36,6 +36,8 @@ type RuntimeState = 'booting' | 'serving' | 'draining' | 'exiting';
 const SIGNAL_GRACE_MS = 1000;
 /** How long an exit waits for its last IPC message to be written. */
 const FLUSH_TIMEOUT_MS = 1000;
+/** How long a drained worker waits for the primary's `exit` before it exits alone. */
+const EXIT_ANSWER_TIMEOUT_MS = 2000;
 
 /** A message to the primary, without the mark that `send` adds. */
 type Payload = WorkerToPrimary extends infer M ? (M extends unknown ? Omit<M, 'hotctl'> : never) : never;
@@ -118,10 +120,12 @@ function shutdown(graceMs: number): void {
   if (state === 'draining' || state === 'exiting') return;
   state = 'draining';
   stopReports();
-  drain({ servers, hooks, graceMs }).then(
-    () => exitAfter({ type: 'drained', served: servers.requestsServed }, 0),
-    die,
-  );
+  drain({ servers, hooks, graceMs }).then(() => {
+    // Exit when the primary answers (see PrimaryToWorker in worker-ipc.ts); alone after a while
+    // if no primary answers (a signal sent straight to the worker, a primary of old).
+    send({ type: 'drained', served: servers.requestsServed });
+    setTimeout(() => exitAfter({ type: 'bye' }, 0), EXIT_ANSWER_TIMEOUT_MS).unref();
+  }, die);
 }
 
 if (script) process.argv[1] = script;
@@ -144,7 +148,9 @@ if (sendRaw) {
 }
 
 process.on('message', (message: unknown) => {
-  if (isPrimaryMessage(message) && message.type === 'shutdown') shutdown(message.graceMs);
+  if (!isPrimaryMessage(message)) return;
+  if (message.type === 'shutdown') shutdown(message.graceMs);
+  else if (message.type === 'exit' && state === 'draining') exitAfter({ type: 'bye' }, 0);
 });
 process.on('SIGINT', () => shutdown(SIGNAL_GRACE_MS));
 process.on('SIGTERM', () => shutdown(SIGNAL_GRACE_MS));
