@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import type { DaemonEvent, OperationSnapshot, StatusSnapshot } from '../../src/protocol/index.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/index.js';
 import { HOTCTL_VERSION } from '../../src/version.js';
+import { isProcessAlive } from '../../src/platform/process-alive.js';
 
 /** The repository root (dist/test/helpers → ../../..). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -264,19 +265,7 @@ export function descendants(pid: number): number[] {
 }
 
 /** True while the process exists and is not a zombie (a killed daemon may wait for its reaper). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export const isAlive = isProcessAlive;
 
 export function tryKill(pid: number, signal: NodeJS.Signals): void {
   try {

@@ -20,15 +20,5 @@ export function formatUptime(ms: number): string {
   return `${s}s`;
 }
 
-/** `512B`, `48.2MB`, `1.50GB`: a memory size. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = Math.max(0, bytes);
-  let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
-    value /= 1024;
-    i++;
-  }
-  const digits = i === 0 ? 0 : value < 10 ? 2 : 1;
-  return `${value.toFixed(digits)}${units[i]}`;
-}
+/** Memory sizes read the same in every view. */
+export { formatBytes } from '../../metrics/format.js';

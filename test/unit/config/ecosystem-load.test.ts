@@ -12,7 +12,7 @@ const dir = fileURLToPath(new URL('../../../../test/fixtures/ecosystems/', impor
 t.test('a JSON file with $schema: normalised values, env block merged with --env', async (t) => {
   const { apps, warnings } = await loadEcosystem('valid.json', { cwd: dir, envName: 'production' });
   const app = apps[0]!;
-  t.equal(app.script, join(dir, 'http-app.cjs'), 'absolute script');
+  t.equal(app.script, join(dir, '..', 'apps', 'http-app.cjs'), 'absolute script');
   t.equal(app.cwd, dir.replace(/\/$/, ''));
   t.equal(app.instances, availableParallelism(), '"max" is one per core');
   t.same(app.args, ['--port', '1', 'two words', '$(whoami)'], 'quotes group words; nothing is expanded');
@@ -45,11 +45,11 @@ t.test('--env naming a block no app has: a warning', async (t) => {
 });
 
 t.test('specFromCli: name from the script, instances, args kept verbatim', async (t) => {
-  const spec = specFromCli({ script: 'http-app.cjs', instances: '3', args: ['a b', '$(x)'] }, dir);
+  const spec = specFromCli({ script: '../apps/http-app.cjs', instances: '3', args: ['a b', '$(x)'] }, dir);
   t.equal(spec.name, 'http-app');
   t.equal(spec.instances, 3);
   t.same(spec.args, ['a b', '$(x)']);
-  t.throws(() => specFromCli({ script: 'http-app.cjs', instances: 'lots' }, dir));
+  t.throws(() => specFromCli({ script: '../apps/http-app.cjs', instances: 'lots' }, dir));
 });
 
 t.test('isEcosystemPath tells files from scripts', async (t) => {
