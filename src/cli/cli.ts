@@ -19,6 +19,7 @@ import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
 import { registerUpdate } from './commands/update.js';
 import { registerMonit } from './commands/monit.js';
+import { registerLogs } from './commands/logs.js';
 import { registerResurrect, registerSave } from './commands/save-resurrect.js';
 import type { CliIo, CommandContext } from './context.js';
 import { createOutput, printError } from './output.js';
@@ -57,7 +58,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .fail(false)
     .wrap(Math.min(110, process.stdout.columns || 100));
   let parser = registerStart(base, ctx);
-  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect];
+  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect, registerLogs];
   for (const register of commands) {
     parser = register(parser, ctx);
   }

@@ -67,7 +67,21 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     const topic = EVENT_TOPIC[event.kind];
     for (const [send, topics] of httpSubscribers) if (topics.has(topic)) send(event);
   };
-  const logs = new LogWriter(paths.logsDir, (path, err) => log(`cannot write log file ${path}: ${err.message}`));
+  // A log file that cannot be written is a notice in status until writing works again.
+  const logNotices = new Map<string, string>();
+  const logs = new LogWriter(paths.logsDir, {
+    onError: (path, err) => {
+      const notice = `Cannot write log file ${path}: ${err.message}. The apps keep running; their lines are not stored until it can be written again (tried every second).`;
+      logNotices.set(path, notice);
+      log(notice);
+      statusChanged();
+    },
+    onResume: (path, dropped) => {
+      logNotices.delete(path);
+      log(`log file ${path} is writable again; ${dropped} line(s) could not be stored meanwhile`);
+      statusChanged();
+    },
+  });
   const emit = (event: DaemonEvent) => {
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
     else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
@@ -107,7 +121,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       if (control?.wants('logs')) {
         control.broadcast({ kind: 'log', at: new Date(line.atMs).toISOString(), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
       }
-      if (options.mode === 'run') (stream === 'out' ? process.stdout : process.stderr).write(formatLogLine(line));
+      if (options.mode === 'run') (stream === 'out' ? process.stdout : process.stderr).write(formatLogLine(line, sup?.spec.log_date_format));
     },
   });
 
@@ -168,7 +182,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     mode: options.mode,
     uptime_ms: Date.now() - startedMs,
     http: httpUrl,
-    notices: notices.slice(),
+    notices: [...notices, ...logNotices.values()],
   });
   const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
@@ -295,7 +309,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
     flush: async ({ app }) => {
       const apps = app === undefined ? registry.list() : [registry.get(app)];
-      return { files: await logs.flush(apps.map((sup) => ({ app: sup.name, targets: sup.spec }))) };
+      return { files: logs.flush(apps.map((sup) => ({ app: sup.name, targets: sup.spec }))) };
     },
     save: async () => {
       const apps = registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.spec);

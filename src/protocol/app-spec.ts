@@ -142,7 +142,17 @@ export const APP_KEYS = {
   watch_delay: { kind: 'integer', min: 0, default: 300, unit: 'ms', description: 'Debounce of watch reloads (ms).' },
   out_file: { kind: 'string', description: 'File for the workers\' stdout. Default: HOTCTL_HOME/logs/<name>-out.log.' },
   error_file: { kind: 'string', description: 'File for the workers\' stderr. Default: HOTCTL_HOME/logs/<name>-error.log.' },
-  log_date_format: { kind: 'string', description: 'Date format of log line stamps; default ISO 8601.' },
+  log_date_format: {
+    kind: 'string',
+    description: 'Format of the time stamp of each log line, with the tokens YYYY MM DD HH mm ss SSS Z (e.g. "YYYY-MM-DD HH:mm:ss Z"); default ISO 8601 in UTC.',
+  },
+  log_max_size: {
+    kind: 'memory',
+    default: 10 * 1024 * 1024,
+    unit: 'bytes',
+    description: 'Rotate a log file when it would grow past this size ("10M" by default): the file becomes <file>.1, older ones shift up. Lines are never split.',
+  },
+  log_retain: { kind: 'integer', min: 0, default: 5, description: 'Rotated files kept per log file (<file>.1 … <file>.N); older ones are deleted.' },
   merge_logs: { kind: 'boolean', default: true, description: 'Accepted for PM2 compatibility: hotctl always writes one file per app, each line stamped with its worker.' },
   reload_strategy: {
     kind: 'enum',

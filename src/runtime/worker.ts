@@ -46,6 +46,14 @@ const script = process.env[RUNTIME_ENV.script];
 const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
 const sendRaw: typeof process.send = process.send?.bind(process);
 
+// The daemon reads stdout and stderr through pipes, which node:cluster leaves non-blocking: what
+// sits in the write queue when the worker exits (process.exit, a fatal error) would be lost. A
+// blocking pipe writes each line before `write` returns, as Node does for files and terminals,
+// so no line is lost; a worker that logs faster than the daemon stores waits for it.
+for (const stream of [process.stdout, process.stderr]) {
+  (stream as unknown as { _handle?: { setBlocking?: (on: boolean) => void } })._handle?.setBlocking?.(true);
+}
+
 let state: RuntimeState = 'booting';
 let listened = false;
 let evaluated = false;

@@ -40,6 +40,7 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
 /** The status table, as lines. */
 export function renderStatus(snapshot: StatusSnapshot, colours: Colours): string[] {
   const lines = [colours.dim(describeDaemon(snapshot.daemon))];
+  for (const notice of snapshot.daemon.notices) lines.push(colours.yellow(`notice: ${notice}`));
   if (snapshot.apps.length === 0) {
     lines.push('No apps. Start one with `hotctl start <ecosystem file | script>`.');
     return lines;
