@@ -3,6 +3,15 @@ import { hideBin } from 'yargs/helpers';
 import { toHotctlError } from '../protocol/index.js';
 import { runCli } from './cli.js';
 
+// A reader that went away (`hotctl logs -f | head`) ends the command quietly, as with other
+// Unix tools; any other write error is a real failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 let code: number;
 try {
   code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });

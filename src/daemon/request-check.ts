@@ -3,9 +3,9 @@
  * input like any other, and a malformed request gets E_PROTOCOL, never a crash.
  */
 import type { AppSpec, Method, Params } from '../protocol/index.js';
-import { HotctlError, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
+import { HotctlError, MAX_LOG_LINES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 
-type Shape = 'string' | 'boolean' | 'number' | 'count' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
+type Shape = 'string' | 'boolean' | 'number' | 'count' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
 
 const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
   hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
@@ -30,7 +30,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   operation: { id: { shape: 'string', required: true } },
   subscribe: { topics: { shape: 'topics', required: true }, apps: { shape: 'names' } },
-  logs: { app: { shape: 'string' }, lines: { shape: 'count' }, stream: { shape: 'stream' } },
+  logs: { app: { shape: 'string' }, lines: { shape: 'lines' }, stream: { shape: 'stream' } },
   flush: { app: { shape: 'string' } },
   save: {},
   resurrect: { follow: { shape: 'boolean' } },
@@ -67,6 +67,8 @@ function matches(shape: Shape, value: unknown): boolean {
       return typeof value === 'number' && Number.isFinite(value);
     case 'count':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+    case 'lines':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_LOG_LINES;
     case 'strategy':
       return value === 'surge' || value === 'rolling';
     case 'stream':
@@ -88,6 +90,7 @@ function describe(shape: Shape): string {
     boolean: 'true or false',
     number: 'a number',
     count: 'a whole number ≥ 1',
+    lines: `a whole number from 0 to ${MAX_LOG_LINES}`,
     strategy: '"surge" or "rolling"',
     stream: '"out" or "err"',
     spec: 'an app spec object',

@@ -124,6 +124,7 @@ export interface Methods {
    * subscribe to the `logs` topic afterwards.
    */
   logs: {
+    /** `lines`: 0 to {@link MAX_LOG_LINES}, default 20. */
     params: { app?: string; lines?: number; stream?: 'out' | 'err' };
     result: { lines: LogEvent[]; files: string[] };
   };
@@ -191,6 +192,9 @@ export const METHODS = [
  * - `events`: worker transitions and operation progress, as they happen.
  * - `logs`: every line workers write (optionally only some apps: `apps` in subscribe params).
  */
+/** The most lines one `logs` request may ask for. */
+export const MAX_LOG_LINES = 100_000;
+
 export const SUBSCRIPTION_TOPICS = ['status', 'metrics', 'events', 'logs'] as const;
 export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
 

@@ -43,6 +43,25 @@ t.test('logs: numbered lines printed fast across 3 reloads and many rotations ar
   const raw = await home.run(['logs', 'logs', '--lines', '3', '--err', '--raw']);
   t.match(raw.stdout, /^\d+ err \d+\n\d+ err \d+\n\d+ err \d+\n$/, '--raw prints lines as written');
 
+  // `hotctl logs -f` follows live: lines written after it started arrive over the socket.
+  const follower = home.spawnCli(['logs', 'logs', '-f', '--raw', '--out', '--lines', '0']);
+  const followed = await new Promise<string[]>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`logs -f printed too little in 20 s: ${JSON.stringify(text.slice(0, 300))}`)), 20_000);
+    follower.stdout!.on('data', (d) => {
+      text += d;
+      const lines = text.split('\n').slice(0, -1);
+      if (lines.length >= 50) {
+        clearTimeout(timer);
+        resolve(lines);
+      }
+    });
+  });
+  follower.kill('SIGINT');
+  t.ok(followed.every((l) => /^\d+ out \d+$/.test(l)), 'logs -f prints the live lines as written');
+  const exit = await new Promise<number | null>((resolve) => (follower.exitCode !== null ? resolve(follower.exitCode) : follower.once('exit', (c) => resolve(c))));
+  t.equal(exit, 0, 'logs -f ends cleanly on Ctrl-C');
+
   t.equal((await home.run(['stop', 'logs'])).code, 0);
   const logsDir = join(home.dir, 'logs');
   // The last lines of the stopped workers may still be on their way through the pipes.

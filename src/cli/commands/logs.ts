@@ -6,7 +6,7 @@
  * line seen both ways is printed once.
  */
 import type { Argv } from 'yargs';
-import type { LogEvent } from '../../protocol/index.js';
+import { MAX_LOG_LINES, type LogEvent } from '../../protocol/index.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import type { Output } from '../output.js';
 
@@ -101,7 +101,9 @@ export function registerLogs<T extends GlobalArgs>(y: Argv<T>, ctx: CommandConte
           .option('raw', { type: 'boolean', default: false, describe: 'Lines as the app wrote them, without time, worker and revision' })
           .conflicts('err', 'out')
           .check((argv) => {
-            if (!Number.isInteger(argv.lines) || argv.lines < 0) throw new Error(`--lines must be a whole number ≥ 0, got ${String(argv.lines)}.`);
+            if (!Number.isInteger(argv.lines) || argv.lines < 0 || argv.lines > MAX_LOG_LINES) {
+              throw new Error(`--lines must be a whole number from 0 to ${MAX_LOG_LINES}, got ${String(argv.lines)}.`);
+            }
             return true;
           })
           .example('$0 logs api --lines 100', 'The last 100 lines of "api", stdout and stderr merged by time')
