@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import type { DaemonEvent, OperationSnapshot, StatusSnapshot } from '../../src/protocol/index.js';
+import type { DaemonEvent, OperationSnapshot, StatusSnapshot, SubscriptionTopic } from '../../src/protocol/index.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/index.js';
 import { HOTCTL_VERSION } from '../../src/version.js';
 import { isProcessAlive } from '../../src/platform/process-alive.js';
@@ -101,9 +101,9 @@ export class Home {
   }
 
   /** Subscribes to the daemon's events over its socket. */
-  async events(): Promise<EventLog> {
+  async events(topics: SubscriptionTopic[] = ['events']): Promise<EventLog> {
     const log = new EventLog(join(this.dir, 'daemon.sock'));
-    await log.open();
+    await log.open(topics);
     return log;
   }
 
@@ -129,7 +129,7 @@ export class EventLog {
 
   constructor(private readonly socket: string) {}
 
-  async open(): Promise<void> {
+  async open(topics: SubscriptionTopic[] = ['events']): Promise<void> {
     const ws = new WebSocket(`ws+unix:${this.socket}`);
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
@@ -158,7 +158,7 @@ export class EventLog {
       }
     });
     await call('hello', { client_version: HOTCTL_VERSION, protocol: PROTOCOL_VERSION });
-    await call('subscribe', { topics: ['events'] });
+    await call('subscribe', { topics });
   }
 
   /** Resolves with the first event (from index `from`) matching `pred`; rejects after `timeoutMs` listing the last events. */
