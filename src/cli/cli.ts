@@ -20,6 +20,7 @@ import { registerStop } from './commands/stop.js';
 import { registerUpdate } from './commands/update.js';
 import { registerMonit } from './commands/monit.js';
 import { registerLogs } from './commands/logs.js';
+import { registerStartup } from './commands/startup.js';
 import { registerResurrect, registerSave } from './commands/save-resurrect.js';
 import type { CliIo, CommandContext } from './context.js';
 import { createOutput, printError } from './output.js';
@@ -58,7 +59,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .fail(false)
     .wrap(Math.min(110, process.stdout.columns || 100));
   let parser = registerStart(base, ctx);
-  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect, registerLogs];
+  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect, registerLogs, registerStartup];
   for (const register of commands) {
     parser = register(parser, ctx);
   }
