@@ -186,15 +186,15 @@ export const METHODS = [
   'kill',
 ] as const satisfies readonly Method[];
 
+/** The most lines one `logs` request may ask for. */
+export const MAX_LOG_LINES = 100_000;
+
 /**
  * - `status`: a full StatusSnapshot now, then again after every change (coalesced).
  * - `metrics`: one MetricsEvent per sampler tick.
  * - `events`: worker transitions and operation progress, as they happen.
  * - `logs`: every line workers write (optionally only some apps: `apps` in subscribe params).
  */
-/** The most lines one `logs` request may ask for. */
-export const MAX_LOG_LINES = 100_000;
-
 export const SUBSCRIPTION_TOPICS = ['status', 'metrics', 'events', 'logs'] as const;
 export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
 
