@@ -15,8 +15,10 @@ function keySchema(def: KeyDef): Json {
       return { ...base, type: 'string', minLength: 1, ...(def.pattern ? { pattern: def.pattern } : {}) };
     case 'boolean':
       return { ...base, type: 'boolean' };
-    case 'integer':
-      return { ...base, type: 'integer', ...(def.min !== undefined ? { minimum: def.min } : {}) };
+    case 'integer': {
+      const integer = { type: 'integer', ...(def.min !== undefined ? { minimum: def.min } : {}) };
+      return def.unit === 'ms' ? { ...base, oneOf: [integer, { type: 'string', pattern: '^\\s*\\d+\\s*(ms|s|m|h)?\\s*$' }] } : { ...base, ...integer };
+    }
     case 'string-list':
       return { ...base, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
     case 'env':

@@ -9,7 +9,7 @@ import { basename, extname, isAbsolute, resolve } from 'node:path';
 import type { AppSpec, KeyDef } from '../protocol/index.js';
 import { APP_KEYS, appDefaults, ENV_BLOCK_PATTERN, HotctlError, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
 import { didYouMean } from './did-you-mean.js';
-import { envStrings, parseMemory, resolveInstances, splitArgs } from './normalize.js';
+import { envStrings, parseDuration, parseMemory, resolveInstances, splitArgs } from './normalize.js';
 
 export interface ConfigProblem {
   file: string | null;
@@ -165,6 +165,9 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
       case 'memory':
         spec[key] = parseMemory(value);
         break;
+      case 'integer':
+        spec[key] = def.unit === 'ms' ? parseDuration(value) : value;
+        break;
       case 'env':
         spec[key] = envStrings(value as Record<string, string>);
         break;
@@ -178,6 +181,9 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
   }
   const block = o.envName ? raw[`env_${o.envName}`] : undefined;
   if (block && typeof block === 'object') spec.env = { ...(spec.env as Record<string, string>), ...envStrings(block as Record<string, string>) };
+  if (typeof spec.port === 'number' && (spec.env as Record<string, string>).PORT === undefined) {
+    spec.env = { ...(spec.env as Record<string, string>), PORT: String(spec.port) };
+  }
   spec.script = o.script;
   spec.cwd = o.cwd;
   return spec as AppSpec;
@@ -193,9 +199,12 @@ function checkValue(def: KeyDef, value: unknown, path: string, app: string, add:
     case 'boolean':
       if (typeof value !== 'boolean') fail();
       return;
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < (def.min ?? -Infinity)) fail();
+    case 'integer': {
+      // Durations also take PM2's strings ("10s", "5m", "1h").
+      const n = def.unit === 'ms' ? parseDuration(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < (def.min ?? -Infinity)) fail();
       return;
+    }
     case 'string-list':
       if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
       return;
@@ -230,7 +239,8 @@ export function expectedOf(def: KeyDef): string {
     case 'boolean':
       return 'true or false';
     case 'integer':
-      return def.min === undefined ? 'a whole number' : `a whole number ≥ ${def.min}${def.unit === 'ms' ? ' (milliseconds)' : ''}`;
+      if (def.unit === 'ms') return `a duration ≥ ${def.min ?? 0} ms: milliseconds, or a string such as "500ms", "10s", "5m", "1h"`;
+      return def.min === undefined ? 'a whole number' : `a whole number ≥ ${def.min}`;
     case 'string-list':
       return 'a string or a list of strings';
     case 'env':

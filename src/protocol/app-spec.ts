@@ -142,6 +142,11 @@ export const APP_KEYS = {
   watch_delay: { kind: 'integer', min: 0, default: 300, unit: 'ms', description: 'Debounce of watch reloads (ms).' },
   out_file: { kind: 'string', description: 'File for the workers\' stdout. Default: HOTCTL_HOME/logs/<name>-out.log.' },
   error_file: { kind: 'string', description: 'File for the workers\' stderr. Default: HOTCTL_HOME/logs/<name>-error.log.' },
+  port: {
+    kind: 'integer',
+    min: 0,
+    description: 'As in PM2: a shortcut that sets the env variable PORT for the workers (an explicit PORT in `env` wins).',
+  },
   log_date_format: {
     kind: 'string',
     description: 'Format of the time stamp of each log line, with the tokens YYYY MM DD HH mm ss SSS Z (e.g. "YYYY-MM-DD HH:mm:ss Z"); default ISO 8601 in UTC.',
@@ -200,7 +205,6 @@ export const PM2_UNSUPPORTED_KEYS = [
   'pmx',
   'max_old_space_size',
   'version',
-  'port',
 ] as const;
 
 /** The pattern of per-environment env blocks (`env_production`, selected with `--env production`). */
