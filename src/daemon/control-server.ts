@@ -144,7 +144,8 @@ export class ControlServer {
       if (!isMethod(req.method)) {
         throw new HotctlError('E_UNKNOWN_METHOD', `Unknown method ${JSON.stringify(req.method)}.`, { details: { method: String(req.method).slice(0, 100) } });
       }
-      const params = checkParams(req.method, req.params ?? {});
+      // Absent params mean none; `null` is not an object, and is refused like any other non-object.
+      const params = checkParams(req.method, req.params === undefined ? {} : req.params);
       const handler = this.handlers[req.method] as (params: unknown, ctx: ConnectionContext) => Promise<unknown>;
       const result = await handler(params, conn);
       this.send(conn, { id, ok: true, result } as ServerMessage);
