@@ -3,7 +3,8 @@
  * stderr appended to HOTCTL_HOME/daemon.log, then waited for until its socket answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { checkStateDir } from '../daemon/state-dir.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '../protocol/index.js';
@@ -44,6 +45,9 @@ export function defaultDaemonEntry(): string {
 /** Connects to the daemon of `home` and says hello; starts it first when asked and needed. */
 export async function connectDaemon(options: ConnectOptions): Promise<DaemonConnection | null> {
   const paths = homePaths(options.home);
+  // A state directory others can write to could hold a planted socket or log link: refuse it
+  // before touching anything in it (E_HOME_UNSAFE), rather than let a daemon fail there.
+  if (existsSync(paths.home)) checkStateDir(paths.home);
   let client = await tryConnect(paths.socket);
   let started = false;
   if (!client) {
