@@ -14,8 +14,8 @@
  * and writing is tried again (the file reopened) at most once per {@link RETRY_MS} until it
  * works, when `onResume` says how many lines were lost.
  */
-import { closeSync, fstatSync, openSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readdirSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { LogEvent } from '../protocol/events.js';
 import { formatStamp } from './date-format.js';
 import { readLastLines } from './tail.js';
@@ -67,6 +67,18 @@ export function defaultLogPath(logsDir: string, app: string, stream: LogStream):
 /** The rotated files of `path`: path.1 (newest) … path.N. */
 export function rotatedPath(path: string, n: number): string {
   return `${path}.${n}`;
+}
+
+/** The rotated files of `path` that exist (path.1, path.2 …), whatever log_retain was when they were made. */
+function rotatedFiles(path: string): string[] {
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name.startsWith(`${base}.`) && /^\d+$/.test(name.slice(base.length + 1))).map((name) => join(dirname(path), name));
 }
 
 interface OpenFile {
@@ -175,13 +187,7 @@ export class LogWriter {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         }
         if (open) open.size = 0;
-        for (let n = 1; n <= Math.max(open?.retain ?? 0, 99); n++) {
-          try {
-            rmSync(rotatedPath(path, n));
-          } catch {
-            if (n > (open?.retain ?? 5)) break;
-          }
-        }
+        for (const rotated of rotatedFiles(path)) rmSync(rotated, { force: true });
       }
     }
     return emptied;
