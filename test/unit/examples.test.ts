@@ -57,7 +57,10 @@ t.test('Kubernetes: probes on hotctl paths and port, grace period past the drain
   // The example app's kill_timeout bounds its drain; the grace period must outlast it.
   const apps = JSON.parse(read('ecosystem.example.json')).apps as Array<{ kill_timeout?: number }>;
   const drainMs = Math.max(...apps.map((a) => a.kill_timeout ?? 5000));
-  t.ok(pod.terminationGracePeriodSeconds * 1000 > drainMs, `terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds} s) outlasts the drain (${drainMs} ms)`);
+  const preStop = container.lifecycle.preStop.exec.command as string[];
+  t.equal(preStop[0], 'sleep', 'preStop: wait for the endpoints to drop the pod before SIGTERM');
+  const preStopMs = Number(preStop[1]) * 1000;
+  t.ok(pod.terminationGracePeriodSeconds * 1000 > preStopMs + drainMs, `terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds} s) outlasts preStop and the drain (${preStopMs} + ${drainMs} ms)`);
   t.same(deployment.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
   t.ok(container.resources?.requests?.cpu && container.resources?.limits?.memory, 'resources requested and limited');
   t.equal(service.spec.ports[0].targetPort, 'http', 'the Service exposes the app, not the dashboard');
