@@ -35,7 +35,10 @@ t.test('chaos: kill -9 a random worker every 200–500 ms for 20 s under load; t
       await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 300)));
       follow();
       const pids = [...ready.values()];
-      if (pids.length === 0) continue;
+      // Keep one worker listening: when the last one is gone, node:cluster closes the shared
+      // socket and new connections are refused until a worker is back (a whole-app outage, which
+      // this test is not about; on a starved machine restarts can lag behind the kills).
+      if (pids.length < 2) continue;
       tryKill(pids[Math.floor(Math.random() * pids.length)]!, 'SIGKILL');
       kills++;
     }
