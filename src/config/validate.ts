@@ -133,7 +133,10 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
     if (def.required && raw[key] === undefined) add({ app, path: `${at}.${key}`, expected: `${expectedOf(def)} (required)`, found: 'nothing' });
   }
   if (raw.exec_mode === 'fork' || raw.exec_mode === 'fork_mode') {
-    warnings.push({ file: ctx.file, app, key: 'exec_mode', message: `exec_mode "${raw.exec_mode}": hotctl runs every app in cluster mode` });
+    // PM2 runs non-server scripts (queue consumers, cron jobs) in fork mode; here a worker is ready
+    // when it listens, so such a script would never be ready unless it says so itself.
+    const readiness = raw.wait_ready === true ? '' : '; a worker is ready when it listens, so a script that serves no port needs "wait_ready": true and process.send("ready")';
+    warnings.push({ file: ctx.file, app, key: 'exec_mode', message: `exec_mode "${raw.exec_mode}": hotctl runs every app in cluster mode${readiness}` });
   }
   if (found > 0) return null;
 

@@ -1,46 +1,68 @@
 import t from 'tap';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, freePort, get, Home } from '../helpers/harness.js';
+import { FIXTURES, freePort, get, Home, ROOT } from '../helpers/harness.js';
 
-t.test("a PM2 user's ecosystem.config.js starts unchanged; unsupported keys are named", async (t) => {
+/**
+ * Copies a PM2 fixture file as it is — only its port number swapped for a free one — into
+ * `<home>/ecosystems/`, beside `<home>/apps/` with the fixture apps, so that its relative paths
+ * (`../apps/http-app.cjs`, `path.join(__dirname, '..', 'apps', …)`) resolve as in the repository.
+ */
+function deployPm2File(home: Home, fixture: string, fixedPort: number, port: number): string {
+  const apps = join(home.dir, 'apps');
+  const ecosystems = join(home.dir, 'ecosystems');
+  mkdirSync(apps);
+  mkdirSync(ecosystems);
+  for (const app of ['http-app.cjs', 'queue-consumer.cjs', 'package.json']) copyFileSync(join(FIXTURES, app), join(apps, app));
+  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'ecosystems', fixture), 'utf8');
+  const occurrences = text.split(String(fixedPort)).length - 1;
+  if (occurrences !== 1) throw new Error(`${fixture}: expected port ${fixedPort} once, found it ${occurrences} times`);
+  const file = join(ecosystems, fixture);
+  writeFileSync(file, text.replace(String(fixedPort), String(port)));
+  return file;
+}
+
+/** The keys named in the CLI's warnings: `app "x": "key" is a PM2 key …`, or `app "x": exec_mode "fork": …`. */
+const warnedKeys = (stderr: string) => [...stderr.matchAll(/^warning: .*?: (?:"([a-z_]+)" is a PM2 key|(exec_mode) ")/gm)].map((m) => m[1] ?? m[2]).sort();
+
+t.test('an API and a fork-mode queue consumer (pm2-queue.config.js) start and reload; every PM2-only key is named', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const file = join(home.dir, 'ecosystem.config.js');
-  // As a PM2 user writes it: module.exports, cluster_mode, `port`, time strings, PM2-only keys.
-  writeFileSync(
-    file,
-    `module.exports = {
-  apps: [{
-    name: 'shop-api',
-    script: ${JSON.stringify(join(FIXTURES, 'http-app.cjs'))},
-    exec_mode: 'cluster_mode',
-    instances: 2,
-    port: ${port},
-    min_uptime: '1s',
-    kill_timeout: 3000,
-    max_memory_restart: '500M',
-    autorestart: true,
-    cron_restart: '0 4 * * *',
-    merge_logs: true,
-    log_date_format: 'YYYY-MM-DD HH:mm Z',
-    env: { NODE_ENV: 'development' },
-    env_production: { NODE_ENV: 'production' },
-  }],
-  deploy: { production: { user: 'node', host: ['10.0.0.1'], ref: 'origin/main', repo: 'git@example.com:shop.git', path: '/srv/shop' } },
-};
-`,
-  );
+  const file = deployPm2File(home, 'pm2-queue.config.js', 4000, port);
   const r = await home.run(['start', file, '--env', 'production']);
   t.equal(r.code, 0, r.stderr);
-  for (const key of ['autorestart', 'cron_restart', 'deploy']) t.match(r.stderr, new RegExp(`warning: .*"${key}"`), `a warning names ${key}`);
+  t.same(warnedKeys(r.stderr), ['autostart', 'exec_mode', 'increment_var', 'namespace', 'shutdown_with_message', 'stop_exit_codes', 'treekill'], r.stderr);
+
+  const logs = await home.events(['logs']);
+  t.teardown(() => logs.close());
   const status = await home.status();
-  const app = status.apps[0]!;
-  t.equal(app.name, 'shop-api');
-  t.same(app.workers.map((w) => w.state), ['ready', 'ready'], 'both workers ready');
-  const answer = await get(port);
-  t.equal(answer.status, 200, 'served on the port PM2 `port` set');
-  const history = JSON.parse((await home.run(['history', 'shop-api', '--json'])).stdout);
-  t.match(history.revisions[0].spec.env, { NODE_ENV: 'production', PORT: String(port) }, 'env_production applied, PORT from `port`');
-  t.equal((await home.run(['reload', 'shop-api'])).code, 0, 'and reloads');
+  t.same(
+    status.apps.map((a) => [a.name, a.workers.map((w) => w.state)]),
+    [
+      ['orders-api', ['ready', 'ready']],
+      ['orders-consumer', ['ready']],
+    ],
+    'both apps ready: the API listening, the consumer by process.send("ready")',
+  );
+  t.equal((await get(port)).status, 200, 'the API serves on its port');
+  await logs.waitFor((e) => e.kind === 'log' && e.app === 'orders-consumer' && /consumer orders: job/.test(e.text));
+  t.pass('the consumer works (its output reaches the logs)');
+
+  const history = JSON.parse((await home.run(['history', 'orders-api', '--json'])).stdout);
+  t.match(history.revisions[0].spec.env, { NODE_ENV: 'production', POOL_SIZE: '50', FEATURE_X: 'true', PORT: String(port) }, 'env_production over env');
+  const reload = await home.run(['reload', 'orders-consumer']);
+  t.equal(reload.code, 0, `the consumer reloads: its new worker says ready too\n${reload.stderr}`);
+});
+
+t.test('an older PM2 file (pm2-legacy.config.js): cluster_mode, `port`, eight ignored keys; serves and reloads', async (t) => {
+  const home = new Home(t);
+  const port = await freePort();
+  const file = deployPm2File(home, 'pm2-legacy.config.js', 8080, port);
+  const r = await home.run(['start', file]);
+  t.equal(r.code, 0, r.stderr);
+  t.same(warnedKeys(r.stderr), ['autorestart', 'combine_logs', 'cron_restart', 'instance_var', 'interpreter', 'pid_file', 'source_map_support', 'vizion'], r.stderr);
+  const status = await home.status();
+  t.same(status.apps[0]!.workers.map((w) => w.state), ['ready', 'ready', 'ready', 'ready'], 'instances: 4, all ready');
+  t.equal((await get(port)).status, 200, 'served on the port PM2 `port` set');
+  t.equal((await home.run(['reload', 'legacy-api'])).code, 0, 'and reloads');
 });

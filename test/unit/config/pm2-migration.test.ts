@@ -1,9 +1,11 @@
 /** Realistic PM2 ecosystem files load unchanged; what hotctl does not act on is named in a warning. */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { loadEcosystem } from '../../../src/config/load.js';
+import { APP_KEYS, PM2_UNSUPPORTED_KEYS } from '../../../src/protocol/index.js';
 
 const dir = fileURLToPath(new URL('../../../../test/fixtures/ecosystems/', import.meta.url));
 const apps = join(dir, '..', 'apps');
@@ -52,7 +54,52 @@ t.test('a monorepo: three apps, cwd per app, fork mode named in a warning', asyn
   t.equal(loaded[1]!.script, join(apps, 'http-app.cjs'), 'script relative to cwd');
   t.equal(loaded[1]!.env.ADMIN, 'true');
   t.same(warned(warnings), ['jobs:autorestart', 'jobs:exec_mode', 'jobs:time']);
-  t.match(warnings.find((w) => w.key === 'exec_mode')!.message, /exec_mode "fork": hotctl runs every app in cluster mode/);
+  t.match(warnings.find((w) => w.key === 'exec_mode')!.message, /exec_mode "fork": hotctl runs every app in cluster mode; a worker is ready when it listens.*"wait_ready": true/);
+});
+
+t.test('an API and a fork-mode queue consumer with wait_ready: env values as strings, each PM2-only key warned', async (t) => {
+  const { apps: [api, consumer], warnings } = await loadEcosystem('pm2-queue.config.js', { cwd: dir, envName: 'production' });
+  t.equal(api!.name, 'orders-api');
+  t.equal(api!.script, join(apps, 'http-app.cjs'), 'path.join(__dirname, …) works: the file is a real CommonJS module');
+  t.equal(api!.instances, 2);
+  t.same(api!.node_args, ['--max-http-header-size=16384'], 'node_args as an array');
+  t.equal(api!.max_memory_restart, 512 * 1024 ** 2);
+  t.equal(api!.exp_backoff_restart_delay, 200);
+  t.same(api!.env, { NODE_ENV: 'production', PORT: '4000', FEATURE_X: 'true', POOL_SIZE: '50' }, 'numbers and booleans become strings, as in process.env');
+  t.equal(consumer!.name, 'orders-consumer');
+  t.equal(consumer!.instances, 1, 'fork mode: one worker unless instances says more');
+  t.equal(consumer!.wait_ready, true);
+  t.equal(consumer!.kill_timeout, 1600);
+  t.equal(consumer!.restart_delay, 1000);
+  t.equal(consumer!.max_restarts, 10);
+  t.same(consumer!.env, { NODE_ENV: 'production', QUEUE: 'orders' });
+  t.same(warned(warnings), [
+    'orders-api:increment_var',
+    'orders-api:namespace',
+    'orders-consumer:autostart',
+    'orders-consumer:exec_mode',
+    'orders-consumer:shutdown_with_message',
+    'orders-consumer:stop_exit_codes',
+    'orders-consumer:treekill',
+  ]);
+  const fork = warnings.find((w) => w.key === 'exec_mode')!.message;
+  t.match(fork, /exec_mode "fork": hotctl runs every app in cluster mode/);
+  t.notMatch(fork, /wait_ready/, 'it already says when it is ready: no advice needed');
+});
+
+t.test('PM2 `script: "npm"` is refused with the path it looked for (hotctl runs JS entry files, not commands)', async (t) => {
+  const { validateEcosystem } = await import('../../../src/config/validate.js');
+  t.throws(() => validateEcosystem({ apps: [{ name: 'web', script: 'npm', args: 'start' }] }, { file: 'ecosystem.config.js', baseDir: dir }), {
+    code: 'E_CONFIG_INVALID',
+    details: { problems: [{ path: 'apps[0].script', found: join(dir, 'npm') }] },
+  });
+});
+
+t.test('docs/migrating-from-pm2.md names every PM2 key hotctl ignores and every key it reads', async (t) => {
+  const doc = readFileSync(new URL('../../../../docs/migrating-from-pm2.md', import.meta.url), 'utf8');
+  for (const key of PM2_UNSUPPORTED_KEYS) t.match(doc, `\`${key}\``, `ignored key ${key}`);
+  for (const key of Object.keys(APP_KEYS)) t.match(doc, `\`${key}\``, `key ${key}`);
+  for (const fixture of ['pm2-api', 'pm2-legacy', 'pm2-monorepo', 'pm2-queue']) t.match(doc, `${fixture}.config.js`, `links ${fixture}`);
 });
 
 t.test('PM2 time strings that are not durations are refused with the accepted forms', async (t) => {
