@@ -20,7 +20,7 @@ for (const s of strategies) {
       return codes;
     });
     t.same(codes, codes.map(() => 0), 'every step succeeded');
-    t.comment(`requests: ${load.requests}, failed: ${load.failed}`);
+    t.comment(`requests: ${load.requests}, failed: ${load.failed} (errors ${load.errors}, timeouts ${load.timeouts}, non-2xx ${load.non2xx})`);
     t.equal(load.failed, 0, 'zero failed requests');
     const app = (await home.status()).apps[0]!;
     t.equal(app.status, 'online');

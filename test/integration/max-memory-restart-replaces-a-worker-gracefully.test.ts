@@ -25,7 +25,7 @@ t.test('a worker above max_memory_restart is replaced, its successor ready first
     .slice(0, at)
     .find((e) => e.kind === 'worker' && e.to === 'ready' && e.instance === drained.instance && e.worker_id !== drained.worker_id && e.worker_id > drained.worker_id);
   t.ok(successorReady, 'a successor for the same instance was ready before the drain began');
-  t.comment(`requests: ${load.requests}, failed: ${load.failed}`);
+  t.comment(`requests: ${load.requests}, failed: ${load.failed} (errors ${load.errors}, timeouts ${load.timeouts}, non-2xx ${load.non2xx})`);
   t.equal(load.failed, 0, 'zero failed requests');
   const app = (await home.status()).apps[0]!;
   t.equal(app.workers.filter((w) => w.state === 'ready').length >= 2, true, 'the app keeps its worker count');
