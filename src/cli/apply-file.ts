@@ -7,10 +7,10 @@
  * A daemon that predates `apply` gets the same effect the plain way: apps it runs are reloaded
  * with the file's spec, the others started, one app at a time (no --dry-run, no --prune there).
  */
-import type { ApplyPlanItem, AppSpec } from '../protocol/index.js';
+import type { ApplyPlanItem, AppSpec, AppStatus } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
-import { followOperations, outcome } from './operations.js';
+import { followOperations, operateOne, outcome } from './operations.js';
 import type { Output } from './output.js';
 import { applySummary, dryRunSummary, renderPlan } from './render/plan.js';
 
@@ -69,6 +69,29 @@ async function oneByOne(client: ControlClient, out: Output, env: NodeJS.ProcessE
       return [(await client.request('reload', params)).operation];
     });
     const result = outcome(out, finals, env);
+    if (code === 0) code = result;
+  }
+  return code;
+}
+
+/**
+ * `apply` leaves an app whose spec did not change as it is, stopped or not; `start` and `run`
+ * mean "run these apps", so the file's apps in one of `statuses` (default: stopped) are started
+ * again (a restart of a stopped app starts it).
+ */
+export async function startStoppedApps(
+  client: ControlClient,
+  out: Output,
+  env: NodeJS.ProcessEnv,
+  apps: AppSpec[],
+  wait: boolean,
+  statuses: readonly AppStatus[] = ['stopped'],
+): Promise<number> {
+  const named = new Set(apps.map((app) => app.name));
+  const status = await client.request('status', {}, { timeoutMs: 10_000 });
+  let code = 0;
+  for (const app of status.apps.filter((a) => named.has(a.name) && statuses.includes(a.status))) {
+    const result = outcome(out, [await operateOne(client, out, 'restart', { name: app.name, ...(wait ? { wait: true } : {}) })], env);
     if (code === 0) code = result;
   }
   return code;

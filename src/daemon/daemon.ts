@@ -381,7 +381,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
           .list()
           .filter((sup) => sup.wanted === 'running')
           .map((sup) => ({ name: sup.name, ready: sup.pool.workers.filter((w) => w.state === 'ready').length, wanted: sup.spec.instances }));
-        return { ready: apps.every((a) => a.ready > 0 && a.ready >= a.wanted), apps };
+        // No app to run is not ready: a pod whose supervisor has not started its apps yet serves nothing.
+        return { ready: apps.length > 0 && apps.every((a) => a.ready > 0 && a.ready >= a.wanted), apps };
       },
       subscribe: (topics, send) => {
         httpSubscribers.set(send, new Set(topics));

@@ -92,4 +92,10 @@ t.test('/metrics parses and carries every series for every worker; /readyz is 50
 
   t.equal((await home.run(['delete', 'broken'])).code, 0);
   t.equal((await get(httpPort, '/readyz')).status, 200, 'ready again once the broken app is gone');
+
+  // A supervisor that runs no app serves nothing: not ready (a container's first moments).
+  t.equal((await home.run(['delete', 'api'])).code, 0);
+  const empty = await get(httpPort, '/readyz');
+  t.equal(empty.status, 503, 'not ready while no app runs');
+  t.same(empty.json.apps, []);
 });

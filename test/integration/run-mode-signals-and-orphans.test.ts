@@ -6,17 +6,19 @@ import { BIN, FIXTURES, freePort, Home, isAlive, waitGone, writeEcosystem, type 
 import { underLoad } from '../helpers/load.js';
 
 /** `hotctl run <file>` in the foreground, killed by pid at teardown whatever happens. */
-async function runInForeground(t: Teardown, home: Home, port: number): Promise<{ run: ChildProcess; workers: number[]; exited: Promise<number | null>; output: () => string }> {
-  const file = writeEcosystem(home, [{ name: 'api', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: port }, kill_timeout: 3000 }]);
+async function runInForeground(t: Teardown, home: Home, port: number, instances = 2): Promise<{ run: ChildProcess; workers: number[]; exited: Promise<number | null>; output: () => string }> {
+  const file = writeEcosystem(home, [{ name: 'api', script: join(FIXTURES, 'http-app.cjs'), instances, env: { PORT: port }, kill_timeout: 3000 }]);
   const run = spawn(process.execPath, [BIN, 'run', file], { env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => void run.kill('SIGKILL'));
   let out = '';
   run.stdout!.on('data', (d) => (out += d));
   run.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
-  const status = await home.waitForStatus((s) => s.apps[0]?.status === 'online' && s.apps[0].workers.every((w) => w.state === 'ready')).catch((err: Error) => {
-    throw new Error(`${err.message}\nrun output:\n${out}`);
-  });
+  const status = await home
+    .waitForStatus((s) => s.daemon?.pid === run.pid && s.apps[0]?.status === 'online' && s.apps[0].workers.length === instances && s.apps[0].workers.every((w) => w.state === 'ready'))
+    .catch((err: Error) => {
+      throw new Error(`${err.message}\nrun output:\n${out}`);
+    });
   const workers = status.apps[0]!.workers.map((w) => w.pid!);
   t.teardown(() => workers.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));
   return { run, workers, exited, output: () => out };
@@ -78,4 +80,31 @@ t.test('hotctl run killed with -9 under load: its workers exit by themselves, no
   t.comment(`under load: ${load.requests} requests, ${load.ok} answered before the kill`);
   t.same(workers.filter(isAlive), [], 'no orphan left');
   t.ok(await portFree(port), 'the port is free');
+});
+
+t.test('hotctl run started again on the same home after kill -9 (systemd Restart=on-failure) serves the file', async (t) => {
+  const home = new Home(t);
+  const port = await freePort();
+  const first = await runInForeground(t, home, port);
+  first.run.kill('SIGKILL');
+  await bounded(first.exited, 10_000, 'the run process dying');
+  t.ok(await waitGone(first.workers, 10_000), 'the first run\'s workers exited');
+
+  // Its state restores the app; the same file is then applied over it, not started a second time.
+  const second = await runInForeground(t, home, port);
+  const status = await home.status();
+  t.equal(status.apps.length, 1, 'one app, not a refused second start');
+  t.equal(status.apps[0]!.revision, 1, 'the unchanged file resumes revision 1');
+  t.equal(await portFree(port), false, 'it serves');
+  second.run.kill('SIGKILL');
+  await bounded(second.exited, 10_000, 'the second run process dying');
+  await waitGone(second.workers, 10_000);
+
+  // A file changed while it was down is applied: here a scale to 3 workers.
+  const third = await runInForeground(t, home, port, 3);
+  const scaled = await home.status();
+  t.equal(scaled.apps[0]!.workers.length, 3, 'the changed file is applied: 3 workers');
+  t.equal(isAlive(third.run.pid!), true, 'and the supervisor keeps running');
+  third.run.kill('SIGTERM');
+  t.equal(await bounded(third.exited, 20_000, 'exit after SIGTERM'), 0, 'SIGTERM: exit code 0');
 });

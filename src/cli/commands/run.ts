@@ -7,7 +7,10 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import type { AppSpec } from '../../protocol/index.js';
 import { toHotctlError } from '../../protocol/index.js';
+import { applyFile, startStoppedApps } from '../apply-file.js';
+import type { ControlClient } from '../client.js';
 import { loadApps } from '../config-bridge.js';
 import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
 import { connectSocket } from '../daemon-launcher.js';
@@ -23,8 +26,7 @@ export async function run(ctx: CommandContext, out: Output, file: string, envNam
   const starting = (async (): Promise<number> => {
     const { client } = await connectSocket(supervisor.socketPath);
     try {
-      const finals = await followOperations(client, out, async () => (await client.request('start', { apps, follow: true })).operations);
-      return outcome(out, finals, ctx.env);
+      return await applyToSupervisor(client, out, ctx.env, apps, file);
     } finally {
       client.close();
     }
@@ -47,6 +49,26 @@ export async function run(ctx: CommandContext, out: Output, file: string, envNam
   }
   if (!out.json) out.note(out.colours.dim(`hotctl run: supervising (pid ${process.pid}); SIGTERM or SIGINT drains and exits, SIGHUP reloads.`));
   return supervisor.done;
+}
+
+/**
+ * Brings the supervisor to the file. A supervisor restarted on the same home (systemd's
+ * Restart=on-failure, a container restarted with its volume) has restored the apps of its last
+ * run: those restores are followed to their end first, then the file is applied like
+ * `hotctl start <file>` (changed apps reload, unchanged ones stay), and an app of the file left
+ * stopped or errored is started again, since `run` means "run these apps".
+ */
+async function applyToSupervisor(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], file: string): Promise<number> {
+  const named = new Set(apps.map((app) => app.name));
+  const { apps: restored } = await client.request('status', {}, { timeoutMs: 10_000 });
+  const restoring = restored.flatMap((app) => (app.operation && named.has(app.name) ? [app.operation] : []));
+  if (restoring.length > 0) {
+    if (!out.json) out.note(`hotctl run: waiting for the restore of ${restoring.map((op) => op.app).join(', ')} from the last run`);
+    // A failed restore is reported; the file's spec is applied and started over it below.
+    outcome(out, await followOperations(client, out, async () => restoring), env);
+  }
+  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, source: file });
+  return code !== 0 ? code : startStoppedApps(client, out, env, apps, true, ['stopped', 'errored']);
 }
 
 export function registerRun<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {

@@ -9,11 +9,10 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { AppSpec } from '../../protocol/index.js';
 import { HotctlError } from '../../protocol/index.js';
-import { applyFile } from '../apply-file.js';
+import { applyFile, startStoppedApps } from '../apply-file.js';
 import { appFromFlags, isEcosystemPath, loadApps, type CliAppInput } from '../config-bridge.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
-import type { ControlClient } from '../client.js';
-import { followOperations, operateOne, outcome } from '../operations.js';
+import { followOperations, outcome } from '../operations.js';
 import type { Output } from '../output.js';
 import { cliEnv, fileSpecWithCliEnv } from '../update-env.js';
 
@@ -67,28 +66,13 @@ async function appsToStart(argv: StartArgs, out: Output, ctx: CommandContext): P
   return { apps: [await appFromFlags(input, cwd)], file: false };
 }
 
-/**
- * `apply` leaves an app whose spec did not change as it is, stopped or not; `start` means "run
- * these apps", so the file's stopped apps are started again (a restart of a stopped app starts it).
- */
-async function startStopped(ctx: CommandContext, client: ControlClient, out: Output, apps: AppSpec[], wait: boolean): Promise<number> {
-  const named = new Set(apps.map((app) => app.name));
-  const status = await client.request('status', {}, { timeoutMs: 10_000 });
-  let code = 0;
-  for (const app of status.apps.filter((a) => named.has(a.name) && a.status === 'stopped')) {
-    const result = outcome(out, [await operateOne(client, out, 'restart', { name: app.name, ...(wait ? { wait: true } : {}) })], ctx.env);
-    if (code === 0) code = result;
-  }
-  return code;
-}
-
 export async function start(ctx: CommandContext, out: Output, argv: StartArgs): Promise<number> {
   const { apps, file } = await appsToStart(argv, out, ctx);
   if (apps.length === 0) throw usage(`${argv.target} defines no apps.`);
   if (file) {
     return withDaemon(ctx, out, true, async ({ client }) => {
       const code = await applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: false, source: argv.target });
-      return code !== 0 ? code : startStopped(ctx, client, out, apps, argv.wait);
+      return code !== 0 ? code : startStoppedApps(client, out, ctx.env, apps, argv.wait);
     });
   }
   if (argv.wait) throw usage('--wait applies to an ecosystem file (its apps may be busy); a script start has nothing to wait for.');
