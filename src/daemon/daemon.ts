@@ -125,8 +125,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
   });
 
+  // HOTCTL_METRICS_INTERVAL_MS: the sampler's period (default 1000 ms); 0 turns sampling off (the
+  // sampler is built but never ticks: CPU and memory read as absent, max_memory_restart is inert).
+  const metricsIntervalMs = metricsIntervalFromEnv(process.env.HOTCTL_METRICS_INTERVAL_MS, log);
   const sampler: MetricsSampler = new MetricsSampler({
-    intervalMs: 1000,
+    intervalMs: metricsIntervalMs || 1000,
     targets: () =>
       registry.list().flatMap((sup) =>
         sup.pool.workers.flatMap((w) => (w.pid === null ? [] : [{ app: sup.name, workerId: w.id, pid: w.pid, revision: w.revision, report: sup.pool.report(w.id) }])),
@@ -151,7 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     enforceMemoryLimits(event);
     if (control?.wants('metrics') || httpWants('metrics')) publish(event);
   });
-  sampler.start();
+  if (metricsIntervalMs > 0) sampler.start();
 
   // max_memory_restart: a worker above its app's limit is replaced, its successor ready first.
   const enforceMemoryLimits = (event: MetricsEvent) => {
@@ -416,4 +419,13 @@ function httpPortFromEnv(value: string | undefined, log: (line: string) => void)
   if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
   log(`HOTCTL_HTTP_PORT=${JSON.stringify(value)} is not a port (0-65535); using ${DEFAULT_HTTP_PORT}`);
   return DEFAULT_HTTP_PORT;
+}
+
+/** HOTCTL_METRICS_INTERVAL_MS: the metrics sampler's period in ms, 0 for off; anything else is reported and 1000 used. */
+function metricsIntervalFromEnv(value: string | undefined, log: (line: string) => void): number {
+  if (value === undefined || value === '') return 1000;
+  const ms = Number(value);
+  if (Number.isInteger(ms) && ms >= 0) return ms;
+  log(`HOTCTL_METRICS_INTERVAL_MS=${JSON.stringify(value)} is not a whole number of ms (0 = off); using 1000`);
+  return 1000;
 }

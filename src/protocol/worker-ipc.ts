@@ -21,6 +21,8 @@ export const RUNTIME_ENV = {
   revision: 'HOTCTL_REVISION',
   /** The metrics report interval in ms ("0": no reports). */
   reportIntervalMs: 'HOTCTL_REPORT_INTERVAL_MS',
+  /** "0": the runtime does not count HTTP requests (in flight, served); read from the worker's env. */
+  requestCounting: 'HOTCTL_REQUEST_COUNTING',
 } as const;
 
 /** The serialised form of an error thrown inside a worker. */

@@ -27,19 +27,29 @@ export class ServerRegistry {
   private readonly onServerListening: (this: net.Server) => void;
   private readonly onServerClose: (this: net.Server) => void;
 
-  /** `onListening` runs each time a tracked server starts listening. */
-  constructor(onListening: (server: net.Server) => void) {
+  /**
+   * `onListening` runs each time a tracked server starts listening. With `countRequests: false`
+   * (HOTCTL_REQUEST_COUNTING=0) requests are neither counted nor tracked (both counts stay 0);
+   * a draining worker still answers requests that arrive after the drain began with
+   * `Connection: close`, but cannot add it to responses already in flight (their connections
+   * get it on their next request, or are closed idle after the grace period).
+   */
+  constructor(onListening: (server: net.Server) => void, { countRequests = true }: { countRequests?: boolean } = {}) {
     const registry = this;
     const inFlight = this.inFlight;
     function onResponseClose(this: http.ServerResponse): void {
       inFlight.delete(this);
       if (this.writableFinished) registry.served++;
     }
-    this.onRequest = (_req, res) => {
-      inFlight.add(res);
-      res.on('close', onResponseClose);
-      if (registry.closingConnections) res.setHeader('connection', 'close');
-    };
+    this.onRequest = countRequests
+      ? (_req, res) => {
+          inFlight.add(res);
+          res.on('close', onResponseClose);
+          if (registry.closingConnections) res.setHeader('connection', 'close');
+        }
+      : (_req, res) => {
+          if (registry.closingConnections) res.setHeader('connection', 'close');
+        };
     this.onServerListening = function () {
       registry.listening.add(this);
       onListening(this);

@@ -118,7 +118,7 @@ function die(err: unknown): void {
   exitAfter({ type: state === 'booting' ? 'boot-error' : 'fatal', error: errorInfo(err) }, 1);
 }
 
-const servers = new ServerRegistry(onListening);
+const servers = new ServerRegistry(onListening, { countRequests: process.env[RUNTIME_ENV.requestCounting] !== '0' });
 const hooks = new ShutdownHooks();
 const stopReports = startReports(reportIntervalMs(process.env[RUNTIME_ENV.reportIntervalMs]), servers, (report) =>
   send({ type: 'report', ...report }),
