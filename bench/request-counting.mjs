@@ -10,7 +10,7 @@
 //
 // Target: on / off >= 0.98.
 import { join } from 'node:path';
-import { argInt, concurrentRuns, cpuNs, CPUS, daemonPid, workerPids, FIXTURES, fx, haveWrk, header, median, newHome, pinNote, report, runBench, spread, startApps, status, table, waitPort, freePort, wrk } from './lib/common.mjs';
+import { argInt, concurrentRuns, interleavedRounds, CPUS, daemonPid, workerPids, FIXTURES, fx, haveWrk, header, median, newHome, pinNote, report, runBench, spread, startApps, status, table, waitPort, freePort, wrk } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 9);
 const SECONDS = argInt(3, 3);
@@ -37,25 +37,15 @@ await runBench(async () => {
   // CPU per request is much less sensitive than req/s to time taken by other tenants.
   const dpid = daemonPid(home);
   const serverPids = { [onPort]: [dpid, ...(await workerPids(home, 'on'))], [offPort]: [dpid, ...(await workerPids(home, 'off'))] };
-  const load = async (port, durationS = SECONDS) => {
-    const pids = serverPids[port];
-    const c0 = pids.map(cpuNs);
-    const r = await wrk(port, { threads: 1, connections: CONNECTIONS, durationS, cpus: loadCpus });
-    r.cpuUsPerReq = pids.reduce((n, p, i) => n + (cpuNs(p) - c0[i]), 0) / 1e3 / r.requests;
-    return r;
-  };
-  await load(onPort, 1);
-  await load(offPort, 1);
-
-  const rounds = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const onFirst = i % 2 === 0;
-    const first = await load(onFirst ? onPort : offPort);
-    const second = await load(onFirst ? offPort : onPort);
-    const [on, off] = onFirst ? [first, second] : [second, first];
-    rounds.push({ on: on.rps, off: off.rps, ratio: on.rps / off.rps, onCpu: on.cpuUsPerReq, offCpu: off.cpuUsPerReq, cpuRatio: on.cpuUsPerReq / off.cpuUsPerReq, errors: on.socket_errors + off.socket_errors + on.status + off.status });
-    console.error(`round ${i + 1}/${ROUNDS}: on ${fx(on.rps, 0)} req/s, off ${fx(off.rps, 0)} req/s, ratio ${fx(on.rps / off.rps, 3)}`);
-  }
+  const rounds = (
+    await interleavedRounds(
+      [
+        { port: onPort, pids: serverPids[onPort] },
+        { port: offPort, pids: serverPids[offPort] },
+      ],
+      { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus, names: ['on', 'off'] },
+    )
+  ).map(({ a: onRun, b: offRun }) => ({ on: onRun.rps, off: offRun.rps, ratio: onRun.rps / offRun.rps, onCpu: onRun.cpuUsPerReq, offCpu: offRun.cpuUsPerReq, cpuRatio: onRun.cpuUsPerReq / offRun.cpuUsPerReq, errors: onRun.socket_errors + offRun.socket_errors + onRun.status + offRun.status }));
 
   // Both at once, the same number of rounds: CPU per request of each app's workers (the daemon,
   // shared, is left out) under the very same machine noise.

@@ -8,7 +8,7 @@
 //
 // Target: hotctl / bare >= 0.97.
 import { join } from 'node:path';
-import { argInt, concurrentRuns, cpuNs, CPUS, daemonPid, FIXTURES, pinNote, workerPids, fx, haveWrk, header, median, newHome, report, runBench, spread, startApps, startBare, table, waitPort, freePort, wrk } from './lib/common.mjs';
+import { argInt, concurrentRuns, interleavedRounds, CPUS, daemonPid, FIXTURES, pinNote, workerPids, fx, haveWrk, header, median, newHome, report, runBench, spread, startApps, startBare, table, waitPort, freePort, wrk } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 9);
 const SECONDS = argInt(3, 3);
@@ -28,26 +28,15 @@ await runBench(async () => {
   // The server side's CPU time during each run (primary + workers, /proc schedstat): CPU per
   // request is much less sensitive than req/s to time taken by other tenants of the machine.
   const serverPids = { [hotPort]: [daemonPid(home), ...(await workerPids(home, 'b'))], [barePort]: [bare.pid, ...bare.workerPids()] };
-  const load = async (port, durationS = SECONDS) => {
-    const pids = serverPids[port];
-    const c0 = pids.map(cpuNs);
-    const r = await wrk(port, { threads: 1, connections: CONNECTIONS, durationS, cpus: loadCpus });
-    r.cpuUsPerReq = pids.reduce((n, p, i) => n + (cpuNs(p) - c0[i]), 0) / 1e3 / r.requests;
-    return r;
-  };
-  // Warm-up (JIT, connection set-up), not counted.
-  await load(hotPort, 1);
-  await load(barePort, 1);
-
-  const rounds = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const hotFirst = i % 2 === 0;
-    const first = await load(hotFirst ? hotPort : barePort);
-    const second = await load(hotFirst ? barePort : hotPort);
-    const [hot, b] = hotFirst ? [first, second] : [second, first];
-    rounds.push({ hot: hot.rps, bare: b.rps, ratio: hot.rps / b.rps, hotCpu: hot.cpuUsPerReq, bareCpu: b.cpuUsPerReq, cpuRatio: hot.cpuUsPerReq / b.cpuUsPerReq, errors: hot.socket_errors + b.socket_errors + hot.status + b.status });
-    console.error(`round ${i + 1}/${ROUNDS}: hotctl ${fx(hot.rps, 0)} req/s, bare ${fx(b.rps, 0)} req/s, ratio ${fx(hot.rps / b.rps, 3)}`);
-  }
+  const rounds = (
+    await interleavedRounds(
+      [
+        { port: hotPort, pids: serverPids[hotPort] },
+        { port: barePort, pids: serverPids[barePort] },
+      ],
+      { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus, names: ['hotctl', 'bare'] },
+    )
+  ).map(({ a: hotRun, b: bareRun }) => ({ hot: hotRun.rps, bare: bareRun.rps, ratio: hotRun.rps / bareRun.rps, hotCpu: hotRun.cpuUsPerReq, bareCpu: bareRun.cpuUsPerReq, cpuRatio: hotRun.cpuUsPerReq / bareRun.cpuUsPerReq, errors: hotRun.socket_errors + bareRun.socket_errors + hotRun.status + bareRun.status }));
   // Both at once, the same number of rounds: server-side CPU per request under the very same noise.
   const [conHot, conBare] = await concurrentRuns(
     [

@@ -505,6 +505,34 @@ export function report(lines, json) {
  * CPU per request is a steadier figure of their relative cost than req/s measured one after the
  * other. (Their req/s here are not comparable: two load generators share one core.)
  */
+/**
+ * Loads two sides one after the other, round by round, alternating which goes first (ABBA),
+ * after a 1 s warm-up of each. Each side is { port, pids }: the server-side processes whose CPU
+ * time (/proc schedstat) is charged to it. Resolves with one { a, b } per round, each a wrk
+ * result with `cpuUsPerReq` added: CPU per request is much less sensitive than req/s to time
+ * taken by other tenants of the machine.
+ */
+export async function interleavedRounds([a, b], { rounds, durationS, connections = 32, cpus = null, names = ['a', 'b'] }) {
+  const load = async (side, seconds = durationS) => {
+    const c0 = side.pids.map(cpuNs);
+    const r = await wrk(side.port, { threads: 1, connections, durationS: seconds, cpus });
+    r.cpuUsPerReq = side.pids.reduce((n, p, i) => n + (cpuNs(p) - c0[i]), 0) / 1e3 / r.requests;
+    return r;
+  };
+  await load(a, 1);
+  await load(b, 1);
+  const out = [];
+  for (let i = 0; i < rounds; i++) {
+    const aFirst = i % 2 === 0;
+    const first = await load(aFirst ? a : b);
+    const second = await load(aFirst ? b : a);
+    const [ra, rb] = aFirst ? [first, second] : [second, first];
+    out.push({ a: ra, b: rb });
+    console.error(`round ${i + 1}/${rounds}: ${names[0]} ${fx(ra.rps, 0)} req/s, ${names[1]} ${fx(rb.rps, 0)} req/s, ratio ${fx(ra.rps / rb.rps, 3)}`);
+  }
+  return out;
+}
+
 export async function concurrentRuns(sides, { rounds, durationS, connections = 32, cpus = null }) {
   const out = sides.map(() => []);
   for (let i = 0; i < rounds; i++) {
