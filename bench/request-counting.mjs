@@ -1,8 +1,9 @@
 // Benchmark 9: throughput with the runtime's request counting on vs off. One daemon runs the
 // same app twice, side by side: "on" (default) and "off" (HOTCTL_REQUEST_COUNTING=0 in its env).
-// With counting on, each request costs the runtime one Set insert, one 'close' listener on the
-// response and, at its end, a Set delete and a counter increment (src/runtime/servers.ts); off,
-// the runtime's prepended 'request' listener only checks whether the worker is draining.
+// With counting on, each request costs the runtime a counter increment, and each connection a
+// Set insert and a 'close' listener (what is in flight is read from the connections once a
+// second; src/runtime/servers.ts); off, the runtime's prepended 'request' listener only checks
+// whether the worker is draining.
 // wrk loads one then the other, round by round, alternating which goes first (ABBA); then both
 // at once for as many rounds, comparing the CPU each app's workers spend per request.
 //

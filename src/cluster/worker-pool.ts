@@ -237,6 +237,9 @@ export class WorkerPool {
   }
 
   private markReady(worker: ManagedWorker, reason: string): void {
+    // A worker already condemned (its port belongs to another app, it was not ready in time, it
+    // reported a fatal error) may still have a "ready" in the pipe: it never counts as serving.
+    if (worker.failure !== null) return;
     if (worker.state === 'forking') this.lifecycle.transition(worker, 'starting', 'process online');
     if (worker.state === 'starting') this.lifecycle.transition(worker, 'ready', reason);
   }
