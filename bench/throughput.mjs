@@ -8,7 +8,7 @@
 //
 // Target: hotctl / bare >= 0.97.
 import { join } from 'node:path';
-import { argInt, concurrentRuns, interleavedRounds, CPUS, daemonPid, FIXTURES, pinNote, workerPids, fx, haveWrk, header, median, newHome, report, runBench, spread, startApps, startBare, table, waitPort, freePort, wrk } from './lib/common.mjs';
+import { argInt, CPUS, daemonPid, FIXTURES, pinNote, workerPids, haveWrk, header, median, newHome, report, runBench, startApps, startBare, table, waitPort, freePort, wrk, compareSides, comparisonRows } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 9);
 const SECONDS = argInt(3, 3);
@@ -27,29 +27,15 @@ await runBench(async () => {
 
   // The server side's CPU time during each run (primary + workers, /proc schedstat): CPU per
   // request is much less sensitive than req/s to time taken by other tenants of the machine.
-  const serverPids = { [hotPort]: [daemonPid(home), ...(await workerPids(home, 'b'))], [barePort]: [bare.pid, ...bare.workerPids()] };
-  const rounds = (
-    await interleavedRounds(
-      [
-        { port: hotPort, pids: serverPids[hotPort] },
-        { port: barePort, pids: serverPids[barePort] },
-      ],
-      { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus, names: ['hotctl', 'bare'] },
-    )
-  ).map(({ a: hotRun, b: bareRun }) => ({ hot: hotRun.rps, bare: bareRun.rps, ratio: hotRun.rps / bareRun.rps, hotCpu: hotRun.cpuUsPerReq, bareCpu: bareRun.cpuUsPerReq, cpuRatio: hotRun.cpuUsPerReq / bareRun.cpuUsPerReq, errors: hotRun.socket_errors + bareRun.socket_errors + hotRun.status + bareRun.status }));
-  // Both at once, the same number of rounds: server-side CPU per request under the very same noise.
-  const [conHot, conBare] = await concurrentRuns(
+  const c = await compareSides(
     [
-      { port: hotPort, pids: serverPids[hotPort] },
-      { port: barePort, pids: serverPids[barePort] },
+      { port: hotPort, pids: [daemonPid(home), ...(await workerPids(home, 'b'))] },
+      { port: barePort, pids: [bare.pid, ...bare.workerPids()] },
     ],
-    { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus },
+    { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus, names: ['hotctl', 'bare'] },
   );
-  const conRatio = conHot.map((r, i) => r.cpuUsPerReq / conBare[i].cpuUsPerReq);
   await bare.stop();
 
-  const ratio = median(rounds.map((r) => r.ratio));
-  const errors = rounds.reduce((n, r) => n + r.errors, 0);
   report(
     [
       ...header(`1. Throughput: hotctl vs bare node:cluster (${WORKERS} workers, test/fixtures/apps/http-app.cjs)`),
@@ -58,18 +44,19 @@ await runBench(async () => {
       ...table(
         ['measure', 'value'],
         [
-          ['hotctl req/s, median (min–max)', spread(rounds.map((r) => r.hot), 0)],
-          ['bare node:cluster req/s, median (min–max)', spread(rounds.map((r) => r.bare), 0)],
-          ['**ratio hotctl / bare, median of per-round ratios** (min–max)', `**${fx(ratio, 3)}** (${fx(Math.min(...rounds.map((r) => r.ratio)), 3)}–${fx(Math.max(...rounds.map((r) => r.ratio)), 3)})`],
-          ['target', `≥ 0.97: ${ratio >= 0.97 ? 'met' : '**not met**'}`],
-          ['server-side CPU per request (primary + workers), hotctl / bare', `${spread(rounds.map((r) => r.hotCpu), 2)} µs / ${spread(rounds.map((r) => r.bareCpu), 2)} µs`],
-          ['CPU per request ratio hotctl / bare, median of per-round ratios (min–max)', `${fx(median(rounds.map((r) => r.cpuRatio)), 3)} (${fx(Math.min(...rounds.map((r) => r.cpuRatio)), 3)}–${fx(Math.max(...rounds.map((r) => r.cpuRatio)), 3)})`],
-          [`both loaded at once (${ROUNDS} rounds of ${SECONDS} s): server-side CPU per request, hotctl / bare`, `${spread(conHot.map((r) => r.cpuUsPerReq), 2)} µs / ${spread(conBare.map((r) => r.cpuUsPerReq), 2)} µs`],
-          ['**both at once: CPU per request ratio hotctl / bare**, median of per-round ratios (min–max); 1/ratio ≈ the throughput ratio when CPU-bound', `**${fx(median(conRatio), 3)}** (${fx(Math.min(...conRatio), 3)}–${fx(Math.max(...conRatio), 3)}) → ≈ ${fx(1 / median(conRatio), 3)}`],
-          ['socket errors + non-2xx, all runs', String(errors)],
+          ...comparisonRows(c, {
+            pair: 'hotctl / bare',
+            rps: ['hotctl req/s, median (min–max)', 'bare node:cluster req/s, median (min–max)'],
+            target: 0.97,
+            cpu: 'server-side CPU per request (primary + workers)',
+            concurrentCpu: 'server-side CPU per request',
+            rounds: ROUNDS,
+            seconds: SECONDS,
+          }),
+          ['socket errors + non-2xx, all runs', String(c.errors)],
         ],
       ),
     ],
-    { bench: 'throughput', rounds, ratio, errors, concurrent: { hot: conHot, bare: conBare, ratio: median(conRatio) } },
+    { bench: 'throughput', ...c },
   );
 });

@@ -499,20 +499,13 @@ export function report(lines, json) {
 }
 
 /**
- * Loads every side at the same time (one wrk each, same settings), `rounds` times, and returns
- * per side and round the server-side CPU per request (µs; pids: the processes serving that
- * side) and req/s. Both sides share the machine's noise in every round, so the ratio of their
- * CPU per request is a steadier figure of their relative cost than req/s measured one after the
- * other. (Their req/s here are not comparable: two load generators share one core.)
- */
-/**
  * Loads two sides one after the other, round by round, alternating which goes first (ABBA),
  * after a 1 s warm-up of each. Each side is { port, pids }: the server-side processes whose CPU
  * time (/proc schedstat) is charged to it. Resolves with one { a, b } per round, each a wrk
  * result with `cpuUsPerReq` added: CPU per request is much less sensitive than req/s to time
  * taken by other tenants of the machine.
  */
-export async function interleavedRounds([a, b], { rounds, durationS, connections = 32, cpus = null, names = ['a', 'b'] }) {
+async function interleavedRounds([a, b], { rounds, durationS, connections = 32, cpus = null, names = ['a', 'b'] }) {
   const load = async (side, seconds = durationS) => {
     const c0 = side.pids.map(cpuNs);
     const r = await wrk(side.port, { threads: 1, connections, durationS: seconds, cpus });
@@ -533,7 +526,14 @@ export async function interleavedRounds([a, b], { rounds, durationS, connections
   return out;
 }
 
-export async function concurrentRuns(sides, { rounds, durationS, connections = 32, cpus = null }) {
+/**
+ * Loads every side at the same time (one wrk each, same settings), `rounds` times, and returns
+ * per side and round the server-side CPU per request (µs; pids: the processes serving that
+ * side) and req/s. Both sides share the machine's noise in every round, so the ratio of their
+ * CPU per request is a steadier figure of their relative cost than req/s measured one after the
+ * other. (Their req/s here are not comparable: two load generators share one core.)
+ */
+async function concurrentRuns(sides, { rounds, durationS, connections = 32, cpus = null }) {
   const out = sides.map(() => []);
   for (let i = 0; i < rounds; i++) {
     const c0 = sides.map((s) => s.pids.map(cpuNs));
@@ -544,4 +544,59 @@ export async function concurrentRuns(sides, { rounds, durationS, connections = 3
     });
   }
   return out;
+}
+
+/**
+ * A throughput comparison of two sides on the same machine: `rounds` interleaved rounds (req/s
+ * and CPU per request), then as many rounds with both loaded at once (CPU per request only).
+ * Each side is { port, pids, concurrentPids? }: the processes charged to it, and optionally
+ * others for the concurrent rounds. Resolves with per-round figures, the median req/s ratio
+ * a / b, the error count, and the concurrent figures with their median CPU ratio.
+ */
+export async function compareSides(sides, { rounds, durationS, connections, cpus, names }) {
+  const runs = await interleavedRounds(sides, { rounds, durationS, connections, cpus, names });
+  const perRound = runs.map(({ a, b }) => ({
+    a: a.rps,
+    b: b.rps,
+    ratio: a.rps / b.rps,
+    aCpu: a.cpuUsPerReq,
+    bCpu: b.cpuUsPerReq,
+    cpuRatio: a.cpuUsPerReq / b.cpuUsPerReq,
+    errors: a.socket_errors + b.socket_errors + a.status + b.status,
+  }));
+  const [conA, conB] = await concurrentRuns(
+    sides.map((s) => ({ port: s.port, pids: s.concurrentPids ?? s.pids })),
+    { rounds, durationS, connections, cpus },
+  );
+  const conRatios = conA.map((r, i) => r.cpuUsPerReq / conB[i].cpuUsPerReq);
+  return {
+    rounds: perRound,
+    ratio: median(perRound.map((r) => r.ratio)),
+    errors: perRound.reduce((n, r) => n + r.errors, 0),
+    concurrent: { a: conA, b: conB, ratios: conRatios, ratio: median(conRatios) },
+  };
+}
+
+/** "median (min–max)" of ratios, 3 digits. */
+const ratioSpread = (values) => `${fx(median(values), 3)} (${fx(min(values), 3)}–${fx(max(values), 3)})`;
+
+/**
+ * The table rows of a compareSides result. `pair` names the ratio ("hotctl / bare"); `rps` the
+ * two req/s rows; `cpu` and `concurrentCpu` what the CPU per request covers on each side.
+ */
+export function comparisonRows(c, { pair, rps: [rpsA, rpsB], target, cpu, concurrentCpu, rounds, seconds }) {
+  const r = c.rounds;
+  return [
+    [rpsA, spread(r.map((x) => x.a), 0)],
+    [rpsB, spread(r.map((x) => x.b), 0)],
+    [`**ratio ${pair}, median of per-round ratios** (min–max)`, `**${fx(c.ratio, 3)}** (${fx(min(r.map((x) => x.ratio)), 3)}–${fx(max(r.map((x) => x.ratio)), 3)})`],
+    ['target', `≥ ${target}: ${c.ratio >= target ? 'met' : '**not met**'}`],
+    [`${cpu}, ${pair}`, `${spread(r.map((x) => x.aCpu), 2)} µs / ${spread(r.map((x) => x.bCpu), 2)} µs`],
+    [`CPU per request ratio ${pair}, median of per-round ratios (min–max)`, ratioSpread(r.map((x) => x.cpuRatio))],
+    [`both loaded at once (${rounds} rounds of ${seconds} s): ${concurrentCpu}, ${pair}`, `${spread(c.concurrent.a.map((x) => x.cpuUsPerReq), 2)} µs / ${spread(c.concurrent.b.map((x) => x.cpuUsPerReq), 2)} µs`],
+    [
+      `**both at once: CPU per request ratio ${pair}**, median of per-round ratios (min–max); 1/ratio ≈ the throughput ratio when CPU-bound`,
+      `**${fx(c.concurrent.ratio, 3)}** (${fx(min(c.concurrent.ratios), 3)}–${fx(max(c.concurrent.ratios), 3)}) → ≈ ${fx(1 / c.concurrent.ratio, 3)}`,
+    ],
+  ];
 }

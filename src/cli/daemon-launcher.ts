@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { checkStateDir } from '../daemon/state-dir.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { checkStateDir } from '../daemon/state-dir.js';
 import type { DaemonInfo } from '../protocol/index.js';
 import { EXIT_CODES, HotctlError, homePaths, type HomePaths } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';

@@ -4,6 +4,7 @@
  */
 import type { KeyDef } from '../protocol/index.js';
 import { APP_KEYS, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
+import { DURATION_PATTERN } from './normalize.js';
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ function keySchema(def: KeyDef): Json {
       return { ...base, type: 'boolean' };
     case 'integer': {
       const integer = { type: 'integer', ...(def.min !== undefined ? { minimum: def.min } : {}) };
-      return def.unit === 'ms' ? { ...base, oneOf: [integer, { type: 'string', pattern: '^\\s*\\d+\\s*(ms|s|m|h)?\\s*$' }] } : { ...base, ...integer };
+      return def.unit === 'ms' ? { ...base, oneOf: [integer, { type: 'string', pattern: DURATION_PATTERN.source }] } : { ...base, ...integer };
     }
     case 'string-list':
       return { ...base, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };

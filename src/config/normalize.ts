@@ -52,12 +52,14 @@ export function parseMemory(value: unknown): number | null {
 }
 
 const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A duration as a string: whole number, optional unit (the JSON Schema uses the same pattern). */
+export const DURATION_PATTERN = /^\s*(\d+)\s*(ms|s|m|h)?\s*$/;
 
 /** Durations as PM2 writes them: 1500, "1500", "10s", "5m", "1h", "250ms" → ms; null otherwise. */
 export function parseDuration(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
   if (typeof value !== 'string') return null;
-  const m = /^\s*(\d+)\s*(ms|s|m|h)?\s*$/.exec(value);
+  const m = DURATION_PATTERN.exec(value);
   if (!m) return null;
   const ms = Number(m[1]) * DURATION_UNITS[m[2] ?? '']!;
   return Number.isSafeInteger(ms) ? ms : null;
