@@ -4,6 +4,7 @@
  */
 import type { AppSpec, Method, Params } from '../protocol/index.js';
 import { HotctlError, MAX_LOG_LINES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
+import { checkSpecs } from './spec-check.js';
 
 type Shape = 'string' | 'boolean' | 'number' | 'count' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
 
@@ -54,7 +55,14 @@ export function checkParams<M extends Method>(method: M, params: unknown): Param
     }
     if (!matches(rule.shape, value)) throw new HotctlError('E_PROTOCOL', `"${key}" of ${method} must be ${describe(rule.shape)}.`);
   }
-  return params as Params<M>;
+  // Specs: the same validation and normalisation as the CLI's, so a handler sees whole specs only.
+  const out: Record<string, unknown> = { ...given };
+  for (const [key, rule] of Object.entries(fields)) {
+    if (out[key] === undefined) continue;
+    if (rule.shape === 'specs') out[key] = checkSpecs(out[key] as AppSpec[]);
+    else if (rule.shape === 'spec') out[key] = checkSpecs([out[key] as AppSpec])[0];
+  }
+  return out as Params<M>;
 }
 
 function matches(shape: Shape, value: unknown): boolean {
