@@ -21,7 +21,7 @@ import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
 import { ensureStateDir } from './state-dir.js';
 import { WatchManager } from './watch-manager.js';
-import { loadState, STATE_VERSION, StateWriter, writeStateAtomic, type StateFile } from './state-store.js';
+import { loadState, STATE_VERSION, StateWriter, writeStateAtomic, type LoadedState, type StateFile } from './state-store.js';
 import { join } from 'node:path';
 import { compareVersions } from './version-compare.js';
 
@@ -334,6 +334,15 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
   };
 
+  // Read before anything listens: a state that can be neither read nor moved aside stops the
+  // start here, with the lock released, rather than leave a daemon that cannot persist.
+  let loaded: LoadedState;
+  try {
+    loaded = loadState(paths.stateFile);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   control = new ControlServer(paths.socket, handlers, log);
   try {
     await control.listen();
@@ -344,7 +353,6 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
 
   // A daemon that died (even kill -9) comes back with every app it ran, at its last spec.
   function restoreState(): void {
-    const loaded = loadState(paths.stateFile);
     if (loaded.kind === 'corrupt') {
       const notice = `The state file was unreadable (${loaded.reason}); it was kept as ${loaded.keptAs} and the daemon started empty.`;
       notices.push(notice);
@@ -404,10 +412,17 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     }
   }
 
-  restoreState();
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onTerm);
   process.on('SIGHUP', onHup);
+  try {
+    restoreState();
+  } catch (err) {
+    // Started fully or not at all: nothing may keep serving without its state.
+    log(`cannot restore the apps: ${(err as Error).stack ?? String(err)}`);
+    await shutdown('start-up failed');
+    throw err;
+  }
   log(`hotctl ${HOTCTL_VERSION} ${options.mode} listening on ${paths.socket}`);
   return { socketPath: paths.socket, done, shutdown };
 }

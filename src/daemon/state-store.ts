@@ -6,6 +6,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { SupervisorRecord } from '../cluster/supervisor.js';
+import { HotctlError } from '../protocol/index.js';
 
 export const STATE_VERSION = 1;
 
@@ -17,14 +18,18 @@ export interface StateFile {
 
 export type LoadedState = { kind: 'none' } | { kind: 'ok'; state: StateFile } | { kind: 'corrupt'; keptAs: string; reason: string };
 
-/** Reads the state file; a corrupt one is renamed aside (`state.json.corrupt-<time>`). */
+/**
+ * Reads the state file. One that cannot be read (a directory in its place, bad permissions) or
+ * parsed is renamed aside (`state.json.corrupt-<time>`) and reported; when even that fails, this
+ * throws E_HOME_UNSAFE: the daemon must not run without a place to keep its state.
+ */
 export function loadState(path: string): LoadedState {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
-    throw err;
+    return keepAside(path, `cannot be read: ${(err as Error).message}`);
   }
   try {
     const state = JSON.parse(text) as StateFile;
@@ -34,10 +39,21 @@ export function loadState(path: string): LoadedState {
     }
     return { kind: 'ok', state };
   } catch (err) {
-    const keptAs = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(path, keptAs);
-    return { kind: 'corrupt', keptAs, reason: (err as Error).message };
+    return keepAside(path, (err as Error).message);
   }
+}
+
+function keepAside(path: string, reason: string): LoadedState {
+  const keptAs = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(path, keptAs);
+  } catch (err) {
+    throw new HotctlError('E_HOME_UNSAFE', `The state file ${path} ${reason}, and it cannot be moved aside: ${(err as Error).message}.`, {
+      hint: `Move ${path} away yourself (or fix its permissions), then start hotctl again.`,
+      details: { path },
+    });
+  }
+  return { kind: 'corrupt', keptAs, reason };
 }
 
 /** Writes `state` to `path` atomically, mode 0600. */
