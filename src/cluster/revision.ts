@@ -47,3 +47,33 @@ export function revisionInfo(revision: Revision): RevisionInfo {
   if (revision.error) info.error = revision.error;
   return info;
 }
+
+/**
+ * After the daemon died (kill -9, a crash), the history on disk may hold outcomes that only a
+ * running operation could settle: a `pending` revision whose reload was cut short, a `canary`
+ * that no longer runs, an `active` that is not the active one. Settles each, with the cause, and
+ * returns how many changed. Pure: the caller persists.
+ */
+export function reconcileRevisions(revisions: Revision[], activeRevision: number): number {
+  let changed = 0;
+  const died = (what: string): ErrorPayload => ({
+    code: 'E_DAEMON_DIED',
+    message: `interrupted: the daemon died ${what}; revision ${activeRevision || '-'} was restored`,
+    hint: 'Read HOTCTL_HOME/daemon.log for why the daemon stopped, then run the operation again.',
+  });
+  for (const revision of revisions) {
+    if (revision.outcome === 'pending' && revision.number !== activeRevision) {
+      revision.outcome = 'failed';
+      revision.error = died('before this revision was ready');
+      changed++;
+    } else if (revision.outcome === 'canary') {
+      revision.outcome = 'rolled_back';
+      revision.error = died('while this revision ran as a canary');
+      changed++;
+    } else if (revision.outcome === 'active' && revision.number !== activeRevision) {
+      revision.outcome = 'superseded';
+      changed++;
+    }
+  }
+  return changed;
+}

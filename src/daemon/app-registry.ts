@@ -7,6 +7,7 @@ import { planApply } from '../cluster/apply-plan.js';
 import type { OperationRequest } from '../cluster/op-steps.js';
 import { HotctlError } from '../protocol/index.js';
 import type { Operation } from '../cluster/operation.js';
+import { reconcileRevisions } from '../cluster/revision.js';
 import type { SupervisorDeps, SupervisorRecord } from '../cluster/supervisor.js';
 import { Supervisor } from '../cluster/supervisor.js';
 import type { PortClaims } from '../cluster/worker-pool.js';
@@ -137,11 +138,16 @@ export class AppRegistry {
     return { plan, operations };
   }
 
-  /** Re-creates an app from its record (history kept); starts it if it was running. */
+  /**
+   * Re-creates an app from its record (history kept, outcomes that only a running operation
+   * could settle reconciled); starts it if it was running.
+   */
   async restore(record: SupervisorRecord): Promise<Operation | null> {
     if (this.apps.has(record.name)) return null;
+    const reconciled = reconcileRevisions(record.revisions, record.active_revision);
     const sup = new Supervisor(record.spec, this.deps, record);
     this.apps.set(record.name, sup);
+    if (reconciled > 0) this.deps.changed();
     if (!record.running) return null;
     return sup.begin('start', { spec: record.spec, resume: true });
   }

@@ -162,6 +162,11 @@ export const ERROR_CODES = {
     hint: 'Run the command again in a moment; a new daemon will be started.',
     exit: 'daemon',
   },
+  E_DAEMON_DIED: {
+    message: 'The daemon died while the operation ran; it was not completed.',
+    hint: 'Read HOTCTL_HOME/daemon.log for why the daemon stopped, then run the operation again.',
+    exit: 'failed',
+  },
   E_INTERNAL: {
     message: 'hotctl hit an internal error.',
     hint: 'This is a bug in hotctl; the daemon log has the stack trace. Please report it.',
