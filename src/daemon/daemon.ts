@@ -21,9 +21,10 @@ import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
 import { ensureStateDir } from './state-dir.js';
 import { WatchManager } from './watch-manager.js';
-import { loadState, STATE_VERSION, StateWriter, writeStateAtomic, type LoadedState, type StateFile } from './state-store.js';
+import { loadState, STATE_VERSION, StateWriter, type LoadedState, type StateFile } from './state-store.js';
 import { join } from 'node:path';
 import { compareVersions } from './version-compare.js';
+import { loadDump, saveDump } from './dump-file.js';
 
 export interface DaemonOptions {
   home: string;
@@ -315,17 +316,17 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       return { files: logs.flush(apps.map((sup) => ({ app: sup.name, targets: sup.spec }))) };
     },
     save: async () => {
-      const apps = registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.spec);
-      writeStateAtomic(dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.record()) });
-      return { file: dumpFile, apps: apps.map((a) => a.name) };
+      const running = registry.list().filter((sup) => sup.wanted === 'running');
+      saveDump(dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: running.map((sup) => sup.record()) });
+      return { file: dumpFile, apps: running.map((sup) => sup.name) };
     },
     resurrect: async ({ follow }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const saved = loadState(dumpFile);
-      if (saved.kind !== 'ok') throw new HotctlError('E_USAGE', saved.kind === 'none' ? `Nothing saved yet (${dumpFile}): run \`hotctl save\` first.` : `The saved list was unreadable; kept as ${saved.keptAs}.`);
+      const saved = loadDump(dumpFile);
+      if (saved.notice !== null) log(saved.notice);
       const ops = await registry.resurrect(saved.state.apps);
       if (follow) for (const op of ops) ctx.follow(op.id, op.app);
-      return { file: dumpFile, operations: ops.map((op) => op.snapshot()) };
+      return { file: saved.file, operations: ops.map((op) => op.snapshot()), ...(saved.notice === null ? {} : { notice: saved.notice }) };
     },
     kill: async () => {
       const apps = registry.list().map((sup) => sup.name);

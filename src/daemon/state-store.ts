@@ -32,15 +32,20 @@ export function loadState(path: string): LoadedState {
     return keepAside(path, `cannot be read: ${(err as Error).message}`);
   }
   try {
-    const state = JSON.parse(text) as StateFile;
-    if (typeof state !== 'object' || state === null || !Array.isArray(state.apps)) throw new Error('no "apps" list');
-    for (const app of state.apps) {
-      if (typeof app?.name !== 'string' || typeof app.spec?.script !== 'string' || !Array.isArray(app.revisions)) throw new Error('an app record is incomplete');
-    }
-    return { kind: 'ok', state };
+    return { kind: 'ok', state: parseState(text) };
   } catch (err) {
     return keepAside(path, (err as Error).message);
   }
+}
+
+/** The state in `text`; throws (with the reason) unless it is whole. */
+export function parseState(text: string): StateFile {
+  const state = JSON.parse(text) as StateFile;
+  if (typeof state !== 'object' || state === null || !Array.isArray(state.apps)) throw new Error('no "apps" list');
+  for (const app of state.apps) {
+    if (typeof app?.name !== 'string' || typeof app.spec?.script !== 'string' || !Array.isArray(app.revisions)) throw new Error('an app record is incomplete');
+  }
+  return state;
 }
 
 function keepAside(path: string, reason: string): LoadedState {

@@ -133,7 +133,7 @@ export interface Methods {
     params: { app?: string };
     result: { files: string[] };
   };
-  /** Saves the list of running apps (with their specs) to HOTCTL_HOME/dump.json. */
+  /** Saves the list of running apps (with their specs) to HOTCTL_HOME/dump.json; the previous one becomes dump.json.bak. */
   save: {
     params: Record<string, never>;
     result: { file: string; apps: string[] };
@@ -141,7 +141,8 @@ export interface Methods {
   /** Starts the apps of the saved list that do not run now. */
   resurrect: {
     params: { follow?: boolean };
-    result: { file: string; operations: OperationSnapshot[] };
+    /** `file`: the list used; `notice`: set when dump.json was missing or unreadable and its backup was used. */
+    result: { file: string; operations: OperationSnapshot[]; notice?: string };
   };
   /** Stop every app gracefully, then end the daemon. Answers before the daemon exits. */
   kill: {

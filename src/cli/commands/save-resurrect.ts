@@ -19,7 +19,11 @@ async function save(ctx: CommandContext, out: Output): Promise<number> {
 
 async function resurrect(ctx: CommandContext, out: Output): Promise<number> {
   return withDaemon(ctx, out, true, async ({ client }) => {
-    const finals = await followOperations(client, out, async () => (await client.request('resurrect', { follow: true })).operations);
+    const finals = await followOperations(client, out, async () => {
+      const result = await client.request('resurrect', { follow: true });
+      if (result.notice !== undefined) out.note(`! ${result.notice}`);
+      return result.operations;
+    });
     if (finals.length === 0 && !out.json) out.line('Every saved app already runs.');
     return outcome(out, finals, ctx.env);
   });
