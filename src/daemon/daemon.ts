@@ -126,6 +126,20 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
   });
 
+  // What is known of each app without a sample: the sampler's apps, and /metrics at once after a start.
+  const appInfo = () =>
+    registry.list().map((sup) => {
+      const nowMs = Date.now();
+      const started = sup.pool.workers.flatMap((w) => (w.processStartedMs === null ? [] : [w.processStartedMs]));
+      return {
+        app: sup.name,
+        revision: sup.activeRevision,
+        restarts: sup.pool.workers.reduce((n, w) => n + w.restarts, 0),
+        uptime_ms: started.length === 0 ? 0 : nowMs - Math.min(...started),
+        reloads: sup.reloadCounts(),
+      };
+    });
+
   // HOTCTL_METRICS_INTERVAL_MS: the sampler's period (default 1000 ms); 0 turns sampling off (the
   // sampler is built but never ticks: CPU and memory read as absent, max_memory_restart is inert).
   const metricsIntervalMs = metricsIntervalFromEnv(process.env.HOTCTL_METRICS_INTERVAL_MS, log);
@@ -135,18 +149,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       registry.list().flatMap((sup) =>
         sup.pool.workers.flatMap((w) => (w.pid === null ? [] : [{ app: sup.name, workerId: w.id, pid: w.pid, revision: w.revision, report: sup.pool.report(w.id) }])),
       ),
-    apps: () =>
-      registry.list().map((sup) => {
-        const nowMs = Date.now();
-        const started = sup.pool.workers.flatMap((w) => (w.processStartedMs === null ? [] : [w.processStartedMs]));
-        return {
-          app: sup.name,
-          revision: sup.activeRevision,
-          restarts: sup.pool.workers.reduce((n, w) => n + w.restarts, 0),
-          uptime_ms: started.length === 0 ? 0 : nowMs - Math.min(...started),
-          reloads: sup.reloadCounts(),
-        };
-      }),
+    apps: () => appInfo(),
     log,
   });
   const history = new MetricsHistory();
@@ -385,7 +388,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       status,
       metricsText: () => {
         const last = sampler.snapshot();
-        return renderPrometheus({ workers: last?.workers ?? [], apps: last?.apps ?? [], daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - startedMs } });
+        return renderPrometheus({ workers: last?.workers ?? [], apps: appInfo(), daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - startedMs } });
       },
       history: () => history.history(),
       ready: () => {

@@ -4,9 +4,11 @@
  * app actions only when a token is configured.
  *
  * ```
+ * head ≤ 16 KiB? (431 headers_too_large)
  * request ──► Host allowed? ──► route ──► GET  /, /assets/*, /healthz, /readyz, /metrics, /api/*
  *   (403 host_not_allowed)        │       POST /api/apps/:name/(reload|restart|stop)
  *                                 │            token configured? (403 actions_disabled)
+ *                                 │            < 10 wrong tokens from this address in 60 s? (429 too_many_attempts)
  *                                 │            Bearer present?   (401 token_required)
  *                                 │            Bearer right?     (403 token_invalid)
  *                                 │            body ≤ 1 MiB?     (413 body_too_large) ──► act()
@@ -35,11 +37,14 @@ import type { DaemonEvent, EventMessage, StatusSnapshot, SubscriptionTopic } fro
 import { EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { DASHBOARD_PUBLIC_DIR, resolveAsset } from '../dashboard/assets.js';
+import { AttemptLimiter, TOKEN_ATTEMPTS_PER_WINDOW, TOKEN_WINDOW_MS } from './attempt-limiter.js';
 
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 9716;
 /** The largest request body (and ws message) read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request head (request line and headers) read; more is answered 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
 /** Topics a `/ws` client may subscribe to, and gets when it asks for none. No `logs`: app output may print secrets. */
 export const HTTP_TOPICS = ['status', 'metrics', 'events'] as const satisfies readonly SubscriptionTopic[];
 export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const;
@@ -65,6 +70,8 @@ export const HTTP_REFUSALS = {
   token_required: { status: 401, message: 'This action needs the token.', hint: 'Send it as `Authorization: Bearer <token>`.' },
   token_invalid: { status: 403, message: 'Wrong token.', hint: 'Send the token the daemon was configured with.' },
   body_too_large: { status: 413, message: `A request body may be at most ${MAX_BODY_BYTES} bytes.`, hint: 'Actions take no body.' },
+  too_many_attempts: { status: 429, message: `More than ${TOKEN_ATTEMPTS_PER_WINDOW} wrong tokens from this address within ${TOKEN_WINDOW_MS / 1000} s.`, hint: 'Wait for the time in Retry-After, then send the right token.' },
+  headers_too_large: { status: 431, message: `The request's headers are larger than ${MAX_HEADER_BYTES} bytes.`, hint: 'Send smaller headers (cookies of other sites on localhost count).' },
   shutting_down: { status: 503, message: 'The daemon is stopping.', hint: 'Try again once it runs.' },
 } as const satisfies Record<string, { status: number; message: string; hint: string }>;
 export type HttpRefusal = keyof typeof HTTP_REFUSALS;
@@ -112,6 +119,7 @@ export class HttpServer {
   private readonly clients = new Set<WsClient>();
   private readonly assetsDir: string;
   private readonly tokenDigest: Buffer | null;
+  private readonly attempts = new AttemptLimiter();
   private state: State = 'new';
   private port = 0;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -127,11 +135,15 @@ export class HttpServer {
     if (o.token !== null && o.token.length === 0) throw new HotctlError('E_USAGE', 'The HTTP token must not be empty.', { hint: 'Set a long random token, or none to disable actions over HTTP.' });
     this.tokenDigest = o.token === null ? null : sha256(o.token);
     this.assetsDir = o.assetsDir ?? DASHBOARD_PUBLIC_DIR;
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.handle(req, res));
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    this.server.on('clientError', (_err, socket) => socket.destroy());
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      // Node would close without a word; a client (or a person with curl) deserves the status.
+      if (err.code === 'HPE_HEADER_OVERFLOW' && socket.writable) socket.end(rawRefusal('headers_too_large'));
+      else socket.destroy();
+    });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   }
 
@@ -267,9 +279,18 @@ export class HttpServer {
 
   private async act(req: IncomingMessage, res: ServerResponse, encodedName: string, method: HttpAction): Promise<void> {
     if (this.tokenDigest === null || this.o.act === undefined) return this.refuse(res, 'actions_disabled', { drain: true });
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = this.attempts.retryAfterSec(address);
+    if (wait > 0) return this.refuse(res, 'too_many_attempts', { drain: true, headers: { 'retry-after': String(wait) } });
     const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!auth) return this.refuse(res, 'token_required', { drain: true, headers: { 'www-authenticate': 'Bearer realm="hotctl"' } });
-    if (!timingSafeEqual(sha256(auth[1]!), this.tokenDigest)) return this.refuse(res, 'token_invalid', { drain: true });
+    if (!auth) {
+      this.attempts.failed(address);
+      return this.refuse(res, 'token_required', { drain: true, headers: { 'www-authenticate': 'Bearer realm="hotctl"' } });
+    }
+    if (!timingSafeEqual(sha256(auth[1]!), this.tokenDigest)) {
+      this.attempts.failed(address);
+      return this.refuse(res, 'token_invalid', { drain: true });
+    }
     if (!(await readBounded(req, MAX_BODY_BYTES))) return this.refuse(res, 'body_too_large', { close: true });
     let name: string;
     try {
@@ -344,11 +365,7 @@ export class HttpServer {
     else if (!this.hostAllowed(req)) refusal = 'host_not_allowed';
     else if (!this.originAllowed(req)) refusal = 'origin_not_allowed';
     if (refusal !== null) {
-      const { status, message, hint } = HTTP_REFUSALS[refusal];
-      const body = serialise({ error: { reason: refusal, message, hint } });
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
+      socket.end(rawRefusal(refusal));
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
@@ -409,6 +426,13 @@ export class HttpServer {
       client.ws.ping();
     }
   }
+}
+
+/** A whole HTTP/1.1 refusal, for sockets that have no ServerResponse (upgrades, parse errors). */
+function rawRefusal(reason: HttpRefusal): string {
+  const { status, message, hint } = HTTP_REFUSALS[reason];
+  const body = serialise({ error: { reason, message, hint } });
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
 /** `{"subscribe":[...]}` with topics offered over HTTP, or null. */

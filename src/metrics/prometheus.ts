@@ -10,9 +10,13 @@
  */
 import type { AppMetrics, WorkerMetrics } from '../protocol/index.js';
 
+/** What the app series need: known from the daemon's own bookkeeping, without waiting for a sample. */
+export type PrometheusApp = Pick<AppMetrics, 'app' | 'revision' | 'restarts' | 'uptime_ms' | 'reloads'>;
+
 export interface PrometheusInput {
   workers: WorkerMetrics[];
-  apps: AppMetrics[];
+  /** Every app the daemon knows, read at the time of the request (not from the last sample). */
+  apps: PrometheusApp[];
   daemon: { version: string; uptime_ms: number };
 }
 
@@ -71,7 +75,7 @@ function workerFamilies(workers: WorkerMetrics[]): Family[] {
   ];
 }
 
-function appFamilies(apps: AppMetrics[]): Family[] {
+function appFamilies(apps: PrometheusApp[]): Family[] {
   return [
     { name: 'hotctl_app_restarts_total', type: 'counter', help: 'Worker restarts after crashes, summed over the app.', samples: apps.map((a) => ({ labels: { app: a.app }, value: a.restarts })) },
     {
