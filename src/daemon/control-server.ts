@@ -12,6 +12,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
 import { checkParams } from './request-check.js';
+import { SubscriberOutlet } from './subscriber-outlet.js';
+import type { ConnectionCap } from './connection-cap.js';
+import type { Socket } from 'node:net';
 
 export interface ConnectionContext {
   /** Sends this operation's events (and its app's worker events) here until it ends. */
@@ -26,6 +29,7 @@ export type Handlers = { [M in Method]: (params: Params<M>, ctx: ConnectionConte
 
 interface Connection extends ConnectionContext {
   readonly socket: WebSocket;
+  readonly outlet: SubscriberOutlet;
   readonly topics: Set<SubscriptionTopic>;
   logApps: Set<string> | null;
   /** operation id → app */
@@ -36,15 +40,19 @@ export class ControlServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
+  /** Log lines dropped for connections that have closed since. */
+  private droppedByGone = 0;
 
   constructor(
     private readonly socketPath: string,
     private readonly handlers: Handlers,
     private readonly log: (line: string) => void,
+    cap?: ConnectionCap,
   ) {
     this.http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('hotctl control socket: speak WebSocket\n');
     });
+    if (cap) this.http.on('connection', (socket: Socket) => cap.admit(socket));
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_MESSAGE_BYTES });
     this.wss.on('connection', (socket) => this.accept(socket));
   }
@@ -69,6 +77,17 @@ export class ControlServer {
       process.umask(previous);
     }
     chmodSync(this.socketPath, 0o600);
+  }
+
+  /** Connections, bytes waiting in their sockets, and log lines dropped for slow subscribers. */
+  stats(): { connections: number; buffered_bytes: number; dropped_log_lines: number } {
+    let buffered = 0;
+    let dropped = 0;
+    for (const conn of this.connections) {
+      buffered += conn.outlet.bufferedBytes;
+      dropped += conn.outlet.droppedTotal;
+    }
+    return { connections: this.connections.size, buffered_bytes: buffered, dropped_log_lines: dropped + this.droppedByGone };
   }
 
   /** True when some connection wants events of `topic` (so callers can skip building them). */
@@ -109,6 +128,7 @@ export class ControlServer {
   private accept(socket: WebSocket): void {
     const conn: Connection = {
       socket,
+      outlet: new SubscriberOutlet(socket, JSON.stringify),
       topics: new Set(),
       logApps: null,
       followed: new Map(),
@@ -121,8 +141,11 @@ export class ControlServer {
     };
     this.connections.add(conn);
     socket.on('message', (data, isBinary) => void this.onMessage(conn, data, isBinary));
-    socket.on('close', () => this.connections.delete(conn));
-    socket.on('error', () => this.connections.delete(conn));
+    const gone = () => {
+      if (this.connections.delete(conn)) this.droppedByGone += conn.outlet.droppedTotal;
+    };
+    socket.on('close', gone);
+    socket.on('error', gone);
   }
 
   private async onMessage(conn: Connection, data: unknown, isBinary: boolean): Promise<void> {
@@ -157,7 +180,7 @@ export class ControlServer {
   }
 
   private send(conn: Connection, message: ServerMessage): void {
-    if (conn.socket.readyState !== conn.socket.OPEN) return;
-    conn.socket.send(JSON.stringify(message));
+    if ('event' in message) conn.outlet.event(message.data);
+    else conn.outlet.reply(message);
   }
 }

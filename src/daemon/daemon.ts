@@ -5,7 +5,7 @@
  * `hotctl run` runs the same thing in the foreground (mode `run`): same socket, so `hotctl
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
-import type { DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
+import type { ControlPlaneInfo, DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { MetricsHistory } from '../metrics/history.js';
@@ -25,6 +25,7 @@ import { loadState, STATE_VERSION, StateWriter, type LoadedState, type StateFile
 import { join } from 'node:path';
 import { compareVersions } from './version-compare.js';
 import { loadDump, saveDump } from './dump-file.js';
+import { ConnectionCap, fdBudget, openFilesLimit } from './connection-cap.js';
 
 export interface DaemonOptions {
   home: string;
@@ -173,6 +174,35 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     }
   };
 
+  // The control plane's share of the fds (connection-cap.ts); a listener at its cap closes its oldest.
+  const budget = fdBudget(openFilesLimit());
+  log(`file descriptors: limit ${budget.open_files}; control socket ≤ ${budget.socket_connections} connections, HTTP ≤ ${budget.http_connections}, ${budget.reserve} kept for the apps`);
+  let capNotice: string | null = null;
+  let capLoggedMs = 0;
+  const onEvict = () => {
+    const evicted = socketCap.evicted + httpCap.evicted;
+    capNotice = `Connection cap reached: ${evicted} control connection(s) closed, oldest first (control socket ≤ ${budget.socket_connections}, HTTP ≤ ${budget.http_connections}), to keep ${budget.reserve} of ${budget.open_files} file descriptors for the apps.`;
+    // Said once a minute at most: a flood must not flood the log too.
+    if (Date.now() - capLoggedMs >= 60_000) {
+      capLoggedMs = Date.now();
+      log(capNotice);
+    }
+  };
+  const socketCap = new ConnectionCap(budget.socket_connections, onEvict);
+  const httpCap = new ConnectionCap(budget.http_connections, onEvict);
+  const controlPlane = (): ControlPlaneInfo => {
+    const socket = control?.stats() ?? { connections: 0, buffered_bytes: 0, dropped_log_lines: 0 };
+    const web = http?.stats() ?? { connections: 0, buffered_bytes: 0, dropped_log_lines: 0 };
+    return {
+      limits: budget,
+      socket_connections: socketCap.open,
+      http_connections: httpCap.open,
+      evicted_connections: socketCap.evicted + httpCap.evicted,
+      buffered_bytes: socket.buffered_bytes + web.buffered_bytes,
+      dropped_log_lines: socket.dropped_log_lines + web.dropped_log_lines,
+    };
+  };
+
   let httpUrl: string | null = null;
   let http: HttpServer | null = null;
   const notices: string[] = [];
@@ -189,7 +219,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     mode: options.mode,
     uptime_ms: Date.now() - startedMs,
     http: httpUrl,
-    notices: [...notices, ...logNotices.values()],
+    notices: [...notices, ...logNotices.values(), ...(capNotice === null ? [] : [capNotice])],
+    control_plane: controlPlane(),
   });
   const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
@@ -347,7 +378,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     lock.release();
     throw err;
   }
-  control = new ControlServer(paths.socket, handlers, log);
+  control = new ControlServer(paths.socket, handlers, log, socketCap);
   try {
     await control.listen();
   } catch (err) {
@@ -399,6 +430,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
         // No app to run is not ready: a pod whose supervisor has not started its apps yet serves nothing.
         return { ready: apps.length > 0 && apps.every((a) => a.ready > 0 && a.ready >= a.wanted), apps };
       },
+      connectionCap: httpCap,
       subscribe: (topics, send) => {
         httpSubscribers.set(send, new Set(topics));
         return () => void httpSubscribers.delete(send);

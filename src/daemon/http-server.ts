@@ -30,27 +30,29 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { DaemonEvent, EventMessage, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
+import type { DaemonEvent, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { DASHBOARD_PUBLIC_DIR, resolveAsset } from '../dashboard/assets.js';
+import { SubscriberOutlet } from './subscriber-outlet.js';
+import type { ConnectionCap } from './connection-cap.js';
 import { AttemptLimiter, TOKEN_ATTEMPTS_PER_WINDOW, TOKEN_WINDOW_MS } from './attempt-limiter.js';
 
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_HTTP_PORT = 9716;
-/** The largest request body (and ws message) read. */
+/** The largest request body read (and discarded: actions take none). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest /ws message read: the only one a client sends is `{"subscribe":[...]}`. */
+export const WS_MAX_MESSAGE_BYTES = 4096;
 /** The largest request head (request line and headers) read; more is answered 431. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** Topics a `/ws` client may subscribe to, and gets when it asks for none. No `logs`: app output may print secrets. */
 export const HTTP_TOPICS = ['status', 'metrics', 'events'] as const satisfies readonly SubscriptionTopic[];
 export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const;
 export type HttpAction = (typeof HTTP_ACTIONS)[number];
-/** A ws client further behind than this is cut off rather than buffered for without bound. */
-export const WS_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Ws clients are pinged this often; one that did not answer the previous ping is dropped. */
 export const WS_HEARTBEAT_MS = 30_000;
 /** close() waits this long for ws clients and requests in flight before it cuts them. */
@@ -100,6 +102,8 @@ export interface HttpServerOptions {
    */
   subscribe(topics: SubscriptionTopic[], send: (event: DaemonEvent) => void): () => void;
   act?(method: HttpAction, name: string): Promise<unknown>;
+  /** Keeps the listener's connections under its share of the fds (oldest closed first). */
+  connectionCap?: ConnectionCap;
   /** Where the dashboard's files are (default src/dashboard/public/). */
   assetsDir?: string;
   log?(line: string): void;
@@ -107,6 +111,8 @@ export interface HttpServerOptions {
 
 interface WsClient {
   readonly ws: WebSocket;
+  /** Bounded: see subscriber-outlet.ts (the same policy as the control socket's). */
+  readonly outlet: SubscriberOutlet;
   unsubscribe: (() => void) | null;
   alive: boolean;
 }
@@ -138,13 +144,17 @@ export class HttpServer {
     this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.handle(req, res));
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
+    if (o.connectionCap) {
+      const cap = o.connectionCap;
+      this.server.on('connection', (socket: Socket) => cap.admit(socket));
+    }
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
       // Node would close without a word; a client (or a person with curl) deserves the status.
       if (err.code === 'HPE_HEADER_OVERFLOW' && socket.writable) socket.end(rawRefusal('headers_too_large'));
       else socket.destroy();
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
   }
 
   /** Listens; resolves with the listener's URL (e.g. `http://127.0.0.1:9716`). */
@@ -372,7 +382,7 @@ export class HttpServer {
   }
 
   private accept(ws: WebSocket): void {
-    const client: WsClient = { ws, unsubscribe: null, alive: true };
+    const client: WsClient = { ws, outlet: new SubscriberOutlet(ws, serialise), unsubscribe: null, alive: true };
     this.clients.add(client);
     const drop = () => {
       client.unsubscribe?.();
@@ -405,15 +415,15 @@ export class HttpServer {
   }
 
   private send(client: WsClient, event: DaemonEvent): void {
-    const { ws } = client;
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
-      this.o.log?.('http: a /ws client fell too far behind; dropping it');
-      ws.terminate();
-      return;
-    }
-    const message: EventMessage = { event: event.kind, data: event };
-    ws.send(serialise(message));
+    client.outlet.event(event);
+  }
+
+  /** /ws clients and bytes waiting in their sockets. */
+  stats(): { connections: number; buffered_bytes: number; dropped_log_lines: number } {
+    let buffered = 0;
+    for (const client of this.clients) buffered += client.outlet.bufferedBytes;
+    // No `logs` topic over HTTP: nothing to drop.
+    return { connections: this.clients.size, buffered_bytes: buffered, dropped_log_lines: 0 };
   }
 
   private ping(): void {

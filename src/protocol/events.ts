@@ -93,6 +93,11 @@ export interface LogEvent {
   revision: number;
   stream: 'out' | 'err';
   text: string;
+  /**
+   * Set on a line the daemon writes itself (worker_id -1) when this subscriber read too slowly:
+   * how many lines of `app` it did not get (they are in the log files).
+   */
+  dropped?: number;
 }
 
 export type DaemonEvent = WorkerTransitionEvent | OperationEvent | MetricsEvent | StatusEvent | LogEvent;

@@ -128,6 +128,23 @@ export interface DaemonInfo {
   http: string | null;
   /** Things the operator should know (e.g. a corrupt state file kept aside). */
   notices: string[];
+  /** What the control plane (socket, HTTP listener, subscribers) uses, against its limits. */
+  control_plane?: ControlPlaneInfo;
+}
+
+/** The control plane's share of the daemon; it may never starve the apps (README "Safety and faults"). */
+export interface ControlPlaneInfo {
+  /** RLIMIT_NOFILE of the daemon, each listener's connection cap, and the fds left for the apps. */
+  limits: { open_files: number; socket_connections: number; http_connections: number; reserve: number };
+  /** Open connections now. */
+  socket_connections: number;
+  http_connections: number;
+  /** Connections closed (oldest first) because a listener was at its cap, since the daemon started. */
+  evicted_connections: number;
+  /** Bytes written to subscribers (socket and /ws) and not yet read by them. */
+  buffered_bytes: number;
+  /** Log lines not sent to subscribers that read too slowly, since the daemon started (they are in the files). */
+  dropped_log_lines: number;
 }
 
 /** The document `hotctl status --json` prints. */
