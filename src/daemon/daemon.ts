@@ -21,7 +21,8 @@ import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
 import { ensureStateDir } from './state-dir.js';
 import { WatchManager } from './watch-manager.js';
-import { loadState, STATE_VERSION, StateWriter, type LoadedState, type StateFile } from './state-store.js';
+import { loadState, removeStaleTempFiles, STATE_VERSION, StateWriter, type LoadedState, type StateFile } from './state-store.js';
+import { DaemonLog } from './daemon-log.js';
 import { join } from 'node:path';
 import { compareVersions } from './version-compare.js';
 import { loadDump, saveDump } from './dump-file.js';
@@ -55,9 +56,11 @@ export const SHUTDOWN_LIMIT_MS = 60_000;
 
 export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle> {
   const paths = homePaths(options.home);
-  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} hotctl[${process.pid}] ${line}\n`);
+  const daemonLog = new DaemonLog(options.mode);
+  const log = daemonLog.line;
   ensureStateDir(paths.home, [paths.logsDir]);
   const lock = acquirePidLock(paths.pidFile, log);
+  for (const name of removeStaleTempFiles(paths.home)) log(`removed ${name}, left by a write that did not finish`);
   const startedMs = Date.now();
 
   let control: ControlServer | null = null;
@@ -85,6 +88,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
   });
   const emit = (event: DaemonEvent) => {
+    // The end of an operation is where its result is known durable or not: write now and say so.
+    if (event.kind === 'operation' && (event.operation.state === 'succeeded' || event.operation.state === 'failed') && !stateWriter.flush()) {
+      const message = `warning: ${stateNotice ?? 'the state could not be written to disk'}`;
+      event.operation.steps.push({ at: new Date().toISOString(), message, elapsed_ms: event.operation.duration_ms });
+    }
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
     else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
     publish(event);
@@ -208,7 +216,23 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const notices: string[] = [];
   const watches = new WatchManager(() => registry.list(), log);
   const snapshotState = (): StateFile => ({ version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().map((sup) => sup.record()) });
-  const stateWriter = new StateWriter(paths.stateFile, snapshotState, (err) => log(`cannot write ${paths.stateFile}: ${err.message}`));
+  // A state that cannot be made durable is a notice until a retry succeeds (state-store.ts).
+  let stateNotice: string | null = null;
+  const stateWriter = new StateWriter(
+    paths.stateFile,
+    snapshotState,
+    (err) => {
+      stateNotice = `Cannot write ${paths.stateFile}: ${err.message}. The apps run as asked, but the state is only in memory: a daemon killed now would come back at the state on disk. Retried every second.`;
+      log(stateNotice);
+      statusChanged();
+    },
+    50,
+    () => {
+      stateNotice = null;
+      log(`${paths.stateFile} is written again: the state on disk is the latest`);
+      statusChanged();
+    },
+  );
   const dumpFile = join(paths.home, 'dump.json');
 
   const info = (): DaemonInfo => ({
@@ -219,7 +243,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     mode: options.mode,
     uptime_ms: Date.now() - startedMs,
     http: httpUrl,
-    notices: [...notices, ...logNotices.values(), ...(capNotice === null ? [] : [capNotice])],
+    notices: [...notices, ...logNotices.values(), ...[capNotice, stateNotice, daemonLog.notice()].filter((n): n is string => n !== null)],
     control_plane: controlPlane(),
   });
   const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
@@ -241,6 +265,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
         clearTimeout(limit);
       }
       stateWriter.flush();
+      stateWriter.stop();
       watches.close();
       sampler.stop();
       await http?.close();
@@ -351,7 +376,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
     save: async () => {
       const running = registry.list().filter((sup) => sup.wanted === 'running');
-      saveDump(dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: running.map((sup) => sup.record()) });
+      try {
+        saveDump(dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: running.map((sup) => sup.record()) });
+      } catch (err) {
+        throw new HotctlError('E_STATE_WRITE_FAILED', `Cannot write ${dumpFile}: ${(err as Error).message}. Nothing was saved; the previous save is unchanged.`, { details: { file: dumpFile } });
+      }
       return { file: dumpFile, apps: running.map((sup) => sup.name) };
     },
     resurrect: async ({ follow }, ctx) => {

@@ -4,7 +4,8 @@
  * (coalesced), so a daemon killed at any moment leaves either the old or the new state, whole.
  * A file that cannot be read back is reported and kept aside, never silently discarded.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SupervisorRecord } from '../cluster/supervisor.js';
 import { HotctlError } from '../protocol/index.js';
 
@@ -61,43 +62,86 @@ function keepAside(path: string, reason: string): LoadedState {
   return { kind: 'corrupt', keptAs, reason };
 }
 
-/** Writes `state` to `path` atomically, mode 0600. */
+/** Writes `state` to `path` atomically, mode 0600. On failure the temp file is removed. */
 export function writeStateAtomic(path: string, state: StateFile): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(state)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(state)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
-/** Coalesces change notifications into at most one write per `delayMs`. */
+/** Temp files left by a writer that died mid-write (`<name>.tmp-<pid>` of another pid), removed at start. */
+export function removeStaleTempFiles(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = /\.json(?:\.bak)?\.tmp-(\d+)$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** A failed write is retried this often until it succeeds. */
+export const STATE_RETRY_MS = 1000;
+
+/**
+ * Coalesces change notifications into at most one write per `delayMs`. A write that fails
+ * (disk full, directory gone) is reported once, retried every STATE_RETRY_MS, and the recovery
+ * reported: the state in memory is never lost for a failed write, only not yet durable.
+ */
 export class StateWriter {
   private timer: NodeJS.Timeout | null = null;
+  /** The error of the last write, or null when the state on disk is the latest. */
+  failure: Error | null = null;
 
   constructor(
     private readonly path: string,
     private readonly snapshot: () => StateFile,
     private readonly onError: (err: Error) => void,
     private readonly delayMs = 50,
+    private readonly onRecovered: () => void = () => {},
   ) {}
 
   changed(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.delayMs);
+    this.timer = setTimeout(() => this.flush(), this.failure ? STATE_RETRY_MS : this.delayMs);
     this.timer.unref();
   }
 
-  flush(): void {
+  /** Writes now; true when the state on disk is the latest. */
+  flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     try {
       writeStateAtomic(this.path, this.snapshot());
     } catch (err) {
-      this.onError(err as Error);
+      const first = this.failure === null || this.failure.message !== (err as Error).message;
+      this.failure = err as Error;
+      if (first) this.onError(err as Error);
+      this.changed();
+      return false;
     }
+    if (this.failure !== null) {
+      this.failure = null;
+      this.onRecovered();
+    }
+    return true;
+  }
+
+  /** Stops retrying (daemon shutdown). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 }

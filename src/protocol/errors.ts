@@ -162,6 +162,11 @@ export const ERROR_CODES = {
     hint: 'Run the command again in a moment; a new daemon will be started.',
     exit: 'daemon',
   },
+  E_STATE_WRITE_FAILED: {
+    message: 'The daemon could not write its state to disk.',
+    hint: 'Free space on the file system of HOTCTL_HOME (`df -h`); `hotctl status` shows a notice until the state is written again (retried every second).',
+    exit: 'failed',
+  },
   E_DAEMON_DIED: {
     message: 'The daemon died while the operation ran; it was not completed.',
     hint: 'Read HOTCTL_HOME/daemon.log for why the daemon stopped, then run the operation again.',
