@@ -41,7 +41,8 @@ export class ControlClient {
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => this.receive(isBinary ? '' : data.toString()));
-    ws.on('close', () => this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', 'The connection to the daemon closed.')));
+    // The reason says why when the daemon closed on purpose (e.g. 4008: a subscriber too far behind).
+    ws.on('close', (code, reason) => this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', `The connection to the daemon closed${reason.length > 0 ? ` (${code}: ${String(reason)})` : ''}.`)));
     // 'close' always follows 'error'; the handler only keeps an error from being thrown.
     ws.on('error', () => {});
   }
