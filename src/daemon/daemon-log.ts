@@ -6,13 +6,21 @@
  */
 import { writeSync } from 'node:fs';
 
+/** The listeners on stdout/stderr are added once per process; they report to the latest log. */
+let guarded = false;
+let current: DaemonLog | null = null;
+
 export class DaemonLog {
   private lost = 0;
   private lastError: string | null = null;
 
   constructor(private readonly mode: 'daemon' | 'run') {
     // Unhandled, an 'error' on stdout/stderr (EPIPE of a closed terminal, ENOSPC) would end the process.
-    for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: Error) => this.failed(err));
+    current = this;
+    if (!guarded) {
+      guarded = true;
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: Error) => current?.failed(err));
+    }
   }
 
   readonly line = (text: string): void => {
@@ -37,7 +45,7 @@ export class DaemonLog {
     return this.lost === 0 ? null : `The daemon log cannot be written (${this.lastError}): ${this.lost} line(s) lost so far. The apps keep running.`;
   }
 
-  private failed(err: Error): void {
+  failed(err: Error): void {
     this.lost++;
     this.lastError = (err as NodeJS.ErrnoException).code ?? err.message;
   }
