@@ -63,10 +63,21 @@ export async function awaitReadyAndStable(sup: Supervisor, op: Operation, fresh:
   });
 }
 
-/** Retires `workers` gracefully and resolves when every one has exited. */
-export async function retireAll(sup: Supervisor, workers: ManagedWorker[], reason: string): Promise<void> {
+/**
+ * Retires `workers` gracefully and resolves when every one has exited. With `op`, a worker that
+ * had to be killed at kill_timeout is a step of the operation (with the connections it cut), and
+ * the returned text says so for the operation's last message ('' when every worker drained).
+ */
+export async function retireAll(sup: Supervisor, workers: ManagedWorker[], reason: string, op?: Operation): Promise<string> {
   for (const w of workers) sup.pool.retire(w, reason);
   await sup.pool.waitFor(() => (workers.every((w) => w.state === 'exited') ? true : undefined));
+  const killed = workers.filter((w) => w.forcedKill !== null);
+  if (killed.length === 0) return '';
+  const known = killed.every((w) => w.forcedKill?.connectionsOpen !== null);
+  const cut = killed.reduce((n, w) => n + (w.forcedKill?.connectionsOpen ?? 0), 0);
+  const what = `${plural(killed.length, 'worker')} killed after kill_timeout, ${known ? plural(cut, 'connection') : 'an unknown number of connections'} cut`;
+  op?.step(`${what} (close long-lived connections in an onDrainStart hook or the app's SIGINT handler)`);
+  return `; ${what}`;
 }
 
 /** Drains the failed candidates, marks the revision failed, and fails the operation. */

@@ -89,7 +89,8 @@ export class WorkerPool {
         this.lifecycle.transition(worker, 'draining', reason);
         const spec = this.specOf(worker);
         const proc = this.processes.get(worker.id);
-        if (!proc || !proc.send({ hotctl: IPC_MARK, type: 'shutdown', graceMs: spec.drain_grace })) proc?.kill('SIGTERM');
+        const shutdown = { hotctl: IPC_MARK, type: 'shutdown', graceMs: spec.drain_grace, signal: spec.kill_signal, message: spec.shutdown_with_message } as const;
+        if (!proc || !proc.send(shutdown)) proc?.kill('SIGTERM');
         return;
       }
       case 'crashed':
@@ -225,8 +226,12 @@ export class WorkerPool {
       case 'report': {
         const { hotctl: _mark, type: _type, ...report } = message;
         this.reports.set(worker.id, report);
+        this.heartbeat(worker);
         return;
       }
+      case 'heartbeat':
+        this.heartbeat(worker);
+        return;
       case 'drained':
         // Answered after every connection handed to this worker so far (see worker-ipc.ts).
         proc.send({ hotctl: IPC_MARK, type: 'exit' });
@@ -235,6 +240,9 @@ export class WorkerPool {
         return;
     }
   }
+
+  /** The worker's event loop turns (a report or a heartbeat arrived). */
+  private heartbeat(_worker: ManagedWorker): void {}
 
   private markReady(worker: ManagedWorker, reason: string): void {
     // A worker already condemned (its port belongs to another app, it was not ready in time, it
@@ -259,7 +267,14 @@ export class WorkerPool {
     const details: TransitionDetails = { exitCode: code, signal };
     const state: WorkerState = worker.state;
     if (state === 'draining') {
-      this.lifecycle.transition(worker, 'exited', how, details);
+      const killed = worker.forcedKill;
+      if (killed === null) {
+        this.lifecycle.transition(worker, 'exited', how, details);
+        return;
+      }
+      const cut = killed.connectionsOpen === null ? 'connections open unknown' : `${killed.connectionsOpen} connection${killed.connectionsOpen === 1 ? '' : 's'} cut`;
+      const spec = this.specOf(worker);
+      this.lifecycle.transition(worker, 'exited', `${how}: still draining after kill_timeout (${spec.kill_timeout} ms), ${cut}`, { ...details, connectionsCut: killed.connectionsOpen });
       return;
     }
     if (!LIVE_STATES.includes(state)) return;
@@ -320,6 +335,7 @@ export class WorkerPool {
         worker.unstableRestarts = 0;
         return;
       case 'draining':
+        worker.forcedKill = { connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
         proc?.kill('SIGKILL');
         return;
       case 'backoff': {

@@ -63,6 +63,11 @@ export interface ManagedWorker {
   failure: WorkerFailure | null;
   /** The pending timer of the current state, owned by the lifecycle. */
   timer: TimerHandle | null;
+  /**
+   * Set when the draining process was SIGKILLed after kill_timeout: the connections it still had
+   * open, as its runtime last reported (null: never reported). Read when its exit is seen.
+   */
+  forcedKill: { connectionsOpen: number | null } | null;
 }
 
 export interface WorkerFailure {
@@ -95,6 +100,8 @@ export interface TransitionDetails {
   delayMs?: number;
   exitCode?: number | null;
   signal?: string | null;
+  /** For a move to `exited` after a kill at kill_timeout: the connections cut (null: unknown). */
+  connectionsCut?: number | null;
 }
 
 export interface LifecycleHooks {
@@ -169,6 +176,7 @@ export class WorkerLifecycle {
     if (details.delayMs !== undefined) event.delay_ms = details.delayMs;
     if (details.exitCode !== undefined) event.exit_code = details.exitCode;
     if (details.signal !== undefined) event.signal = details.signal;
+    if (details.connectionsCut !== undefined) event.connections_cut = details.connectionsCut;
     this.hooks.onTransition(event, worker);
   }
 }
@@ -191,5 +199,6 @@ export function newWorker(init: { id: number; app: string; instance: number; rev
     stderrTail: [],
     failure: null,
     timer: null,
+    forcedKill: null,
   };
 }

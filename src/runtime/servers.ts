@@ -89,6 +89,13 @@ export class ServerRegistry {
     return n;
   }
 
+  /** Connections open on the app's servers (HTTP, upgraded, raw TCP): what a SIGKILL would cut. */
+  get connectionsOpen(): number {
+    let n = 0;
+    for (const server of this.listening) n += (server as net.Server & { _connections?: number })._connections ?? 0;
+    return n;
+  }
+
   /**
    * Requests received and no longer in flight: answered, or given up by their client. Never
    * goes down (a counter): a pipelined request queued behind another is counted as done until
