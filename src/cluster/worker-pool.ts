@@ -11,6 +11,7 @@ import type { AppSpec, DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerS
 import { isWorkerMessage, IPC_MARK, PM2_READY_MESSAGE, RUNTIME_ENV } from '../protocol/index.js';
 import { LineSplitter } from '../logs/line-splitter.js';
 import { decideRestart } from './restart-policy.js';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
 import type { Clock, ManagedWorker, TransitionDetails, WorkerRole } from './worker-state.js';
 import { LIVE_STATES, newWorker, WorkerLifecycle } from './worker-state.js';
@@ -47,6 +48,7 @@ export class WorkerPool {
   private readonly reports = new Map<number, WorkerReport>();
   private readonly waiters = new Set<Waiter>();
   private readonly lifecycle: WorkerLifecycle;
+  private readonly heartbeats: HeartbeatWatch;
   private nextId = 0;
 
   constructor(
@@ -54,10 +56,13 @@ export class WorkerPool {
     private readonly deps: WorkerPoolDeps,
     private readonly onWorkerEvent: (event: WorkerTransitionEvent, worker: ManagedWorker) => void,
   ) {
+    this.heartbeats = new HeartbeatWatch(deps.clock, (id, silentMs) => this.onSilent(id, silentMs));
     this.lifecycle = new WorkerLifecycle(deps.clock, {
       deadlineMs: (worker, state, details) => this.deadlineMs(worker, state, details),
       onTimeout: (worker, state) => this.onTimeout(worker, state),
       onTransition: (event, worker) => {
+        if (event.to === 'ready') this.heartbeats.beat(worker.id, this.specOf(worker).heartbeat_timeout);
+        else if (event.to !== 'unresponsive') this.heartbeats.stop(worker.id);
         if (event.to === 'exited') this.remove(worker);
         this.deps.emit(event);
         this.onWorkerEvent(event, worker);
@@ -85,6 +90,13 @@ export class WorkerPool {
     switch (worker.state) {
       case 'forking':
       case 'starting':
+      case 'unresponsive': {
+        // Its event loop is blocked: it could not drain. Its successor serves already.
+        this.lifecycle.transition(worker, 'draining', reason);
+        worker.forcedKill = { why: `unresponsive`, connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
+        this.processes.get(worker.id)?.kill('SIGKILL');
+        return;
+      }
       case 'ready': {
         this.lifecycle.transition(worker, 'draining', reason);
         const spec = this.specOf(worker);
@@ -136,7 +148,9 @@ export class WorkerPool {
     });
   }
 
+  /** The runtime's last report; none while the worker is unresponsive (its last one is stale). */
   report(workerId: number): WorkerReport | undefined {
+    if (this.workers.find((w) => w.id === workerId)?.state === 'unresponsive') return undefined;
     return this.reports.get(workerId);
   }
 
@@ -161,6 +175,7 @@ export class WorkerPool {
       [RUNTIME_ENV.workerId]: String(worker.id),
       [RUNTIME_ENV.revision]: String(revision.number),
       [RUNTIME_ENV.reportIntervalMs]: String(this.deps.reportIntervalMs),
+      [RUNTIME_ENV.heartbeatIntervalMs]: String(HEARTBEAT_INTERVAL_MS),
     };
     let proc: WorkerProcess;
     try {
@@ -242,7 +257,17 @@ export class WorkerPool {
   }
 
   /** The worker's event loop turns (a report or a heartbeat arrived). */
-  private heartbeat(_worker: ManagedWorker): void {}
+  private heartbeat(worker: ManagedWorker): void {
+    if (worker.state === 'ready') this.heartbeats.beat(worker.id, this.specOf(worker).heartbeat_timeout);
+    else if (worker.state === 'unresponsive') this.lifecycle.transition(worker, 'ready', 'heartbeats resumed');
+  }
+
+  /** No heartbeat for heartbeat_timeout: the worker no longer counts as ready (the supervisor replaces it). */
+  private onSilent(workerId: number, silentMs: number): void {
+    const worker = this.workers.find((w) => w.id === workerId);
+    if (worker?.state !== 'ready') return;
+    this.lifecycle.transition(worker, 'unresponsive', `no heartbeat for ${silentMs} ms (heartbeat_timeout): its event loop is blocked`);
+  }
 
   private markReady(worker: ManagedWorker, reason: string): void {
     // A worker already condemned (its port belongs to another app, it was not ready in time, it
@@ -273,8 +298,7 @@ export class WorkerPool {
         return;
       }
       const cut = killed.connectionsOpen === null ? 'connections open unknown' : `${killed.connectionsOpen} connection${killed.connectionsOpen === 1 ? '' : 's'} cut`;
-      const spec = this.specOf(worker);
-      this.lifecycle.transition(worker, 'exited', `${how}: still draining after kill_timeout (${spec.kill_timeout} ms), ${cut}`, { ...details, connectionsCut: killed.connectionsOpen });
+      this.lifecycle.transition(worker, 'exited', `${how}: ${killed.why}, ${cut}`, { ...details, connectionsCut: killed.connectionsOpen });
       return;
     }
     if (!LIVE_STATES.includes(state)) return;
@@ -335,7 +359,7 @@ export class WorkerPool {
         worker.unstableRestarts = 0;
         return;
       case 'draining':
-        worker.forcedKill = { connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
+        worker.forcedKill = { why: `still draining after kill_timeout (${spec.kill_timeout} ms)`, connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
         proc?.kill('SIGKILL');
         return;
       case 'backoff': {

@@ -5,7 +5,10 @@
  *            ┌────────────── stop / reload rolled back ───────────────┐
  *            │                                                        ▼
  *  forking ──► starting ──► ready ──► draining ──────────────────► exited
- *     │           │           │          ▲
+ *     │           │         │   ▲        ▲
+ *     │           │         ▼   │        │     unresponsive: no heartbeat for heartbeat_timeout
+ *     │           │      unresponsive ───┤     (back to ready when heartbeats resume)
+ *     │           │           │          │
  *     │           └───────────┴──────────┼──► crashed ──► backoff ──► forking
  *     └──────────────────────────────────┘       │   └──► errored ──► exited
  *                                                └──► exited   (a reload's new worker: never restarted)
@@ -22,7 +25,8 @@ import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
   forking: ['starting', 'crashed', 'draining'],
   starting: ['ready', 'crashed', 'draining'],
-  ready: ['draining', 'crashed'],
+  ready: ['draining', 'crashed', 'unresponsive'],
+  unresponsive: ['ready', 'draining', 'crashed'],
   draining: ['exited'],
   crashed: ['backoff', 'errored', 'exited'],
   backoff: ['forking', 'exited'],
@@ -31,7 +35,7 @@ export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerSta
 };
 
 /** States in which the worker has a live process. */
-export const LIVE_STATES: readonly WorkerState[] = ['forking', 'starting', 'ready', 'draining'];
+export const LIVE_STATES: readonly WorkerState[] = ['forking', 'starting', 'ready', 'unresponsive', 'draining'];
 
 /** What a worker is there for: serving the app, or a reload's candidate not yet committed. */
 export type WorkerRole = 'serving' | 'candidate';
@@ -67,7 +71,7 @@ export interface ManagedWorker {
    * Set when the draining process was SIGKILLed after kill_timeout: the connections it still had
    * open, as its runtime last reported (null: never reported). Read when its exit is seen.
    */
-  forcedKill: { connectionsOpen: number | null } | null;
+  forcedKill: { why: string; connectionsOpen: number | null } | null;
 }
 
 export interface WorkerFailure {
