@@ -116,6 +116,18 @@ export class WorkerPool {
     }
   }
 
+  /** Sends `signal` to every live process (hotctl signal); returns the workers it went to. */
+  signal(signal: NodeJS.Signals): Array<{ id: number; pid: number }> {
+    const sent: Array<{ id: number; pid: number }> = [];
+    for (const worker of this.workers) {
+      const proc = this.processes.get(worker.id);
+      if (!proc) continue;
+      proc.kill(signal);
+      sent.push({ id: worker.id, pid: proc.pid });
+    }
+    return sent;
+  }
+
   /** Kills every live process at once (daemon exit, last resort). */
   killAll(signal: NodeJS.Signals): void {
     for (const proc of this.processes.values()) proc.kill(signal);

@@ -82,6 +82,11 @@ export const ERROR_CODES = {
     hint: 'Its script no longer has the sha256 it had; rolling back would run other code. Restore the files, or pass --force to roll back to them anyway.',
     exit: 'usage',
   },
+  E_UNKNOWN_SIGNAL: {
+    message: 'There is no signal by that name.',
+    hint: 'Name a POSIX signal, e.g. SIGUSR2 (or USR2): SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGKILL, SIGCONT, SIGSTOP, SIGWINCH…',
+    exit: 'usage',
+  },
   E_NO_CANARY: {
     message: 'The app has no canary to promote or roll back.',
     hint: 'Start one with `hotctl reload <name> --canary K`.',
