@@ -96,10 +96,10 @@ export function failureError(sup: Supervisor, op: Operation, worker: ManagedWork
   const cause = worker.failure ?? { code: 'E_WORKER_EXITED' as const, message: 'exited' };
   const kept = op.fromRevision === null || code === 'E_START_FAILED' ? '' : `; revision ${op.fromRevision} keeps serving`;
   const message = `${op.kind} of "${sup.name}" failed: new worker ${worker.id}${worker.lastPid ? ` (pid ${worker.lastPid})` : ''} ${cause.message}${kept}`;
-  return new HotctlError(cause.code === 'E_PORT_IN_USE' ? 'E_PORT_IN_USE' : code, message, {
+  return new HotctlError(cause.code === 'E_PORT_IN_USE' || cause.code === 'E_SPAWN_FAILED' ? cause.code : code, message, {
     details: {
       app: sup.name,
-      cause: cause.code,
+      cause: cause.code === 'E_SPAWN_FAILED' ? (cause.errno ?? cause.code) : cause.code,
       worker_id: worker.id,
       pid: worker.lastPid,
       revision: worker.revision,

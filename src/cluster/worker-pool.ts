@@ -193,7 +193,8 @@ export class WorkerPool {
     try {
       proc = this.deps.fork(spec, env, revision.cwd);
     } catch (err) {
-      worker.stderrTail = [`hotctl: could not fork: ${(err as Error).message}`];
+      worker.failure = spawnFailure(err, env, spec.args);
+      worker.stderrTail = [`hotctl: ${worker.failure.message}`];
       return false;
     }
     worker.pid = proc.pid;
@@ -317,13 +318,15 @@ export class WorkerPool {
     if (worker.failure === null) {
       worker.failure = { code: 'E_WORKER_EXITED', message: state === 'ready' ? `exited (${how})` : `exited before it was ready (${how})` };
     }
+    // The system refused the process (E2BIG: env too large): the next fork would fail the same way.
+    const spawnFailed = worker.failure.code === 'E_SPAWN_FAILED';
     const uptimeMs = worker.processStartedMs === null ? null : this.deps.clock.now() - worker.processStartedMs;
     this.lifecycle.transition(worker, 'crashed', how, details);
     if (worker.role === 'candidate') {
       this.lifecycle.transition(worker, 'exited', 'a new worker is not restarted: the operation fails instead');
       return;
     }
-    if (worker.failure.code === 'E_PORT_IN_USE') {
+    if (worker.failure.code === 'E_PORT_IN_USE' || spawnFailed) {
       this.lifecycle.transition(worker, 'errored', worker.failure.message);
       return;
     }
@@ -396,4 +399,20 @@ export class WorkerPool {
   private recheckWaiters(): void {
     for (const waiter of [...this.waiters]) waiter.check();
   }
+}
+
+/** What a failed fork means: the system error, with the size of what the process would have got. */
+function spawnFailure(err: unknown, env: Record<string, string>, args: string[]): { code: 'E_SPAWN_FAILED'; message: string; errno?: string } {
+  const errno = typeof (err as { code?: unknown })?.code === 'string' ? ((err as { code: string }).code) : undefined;
+  const message = (err as Error)?.message ?? String(err);
+  if (errno !== 'E2BIG') return { code: 'E_SPAWN_FAILED', message: `could not start a process: ${message}`, ...(errno ? { errno } : {}) };
+  const sizes = Object.entries(env).map(([k, v]) => ({ key: k, bytes: Buffer.byteLength(k) + Buffer.byteLength(v) + 2 }));
+  const total = sizes.reduce((n, s) => n + s.bytes, 0) + args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+  const largest = sizes.sort((a, b) => b.bytes - a.bytes)[0];
+  const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
+  return {
+    code: 'E_SPAWN_FAILED',
+    errno,
+    message: `could not start a process: E2BIG, its environment and arguments are too large (${kib(total)} in all${largest ? `; the largest, ${largest.key}, ${kib(largest.bytes)}` : ''})`,
+  };
 }

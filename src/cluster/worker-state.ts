@@ -75,8 +75,10 @@ export interface ManagedWorker {
 }
 
 export interface WorkerFailure {
-  code: 'E_PORT_IN_USE' | 'E_READY_TIMEOUT' | 'E_WORKER_EXITED';
+  code: 'E_PORT_IN_USE' | 'E_READY_TIMEOUT' | 'E_WORKER_EXITED' | 'E_SPAWN_FAILED';
   message: string;
+  /** For E_SPAWN_FAILED: the system error code (E2BIG, ENOMEM…). */
+  errno?: string;
 }
 
 export type TimerHandle = { readonly __timer: unique symbol } | object;

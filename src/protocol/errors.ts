@@ -117,6 +117,11 @@ export const ERROR_CODES = {
     hint: "Read the worker's stderr above; it must stay up at least `min_uptime` after ready.",
     exit: 'failed',
   },
+  E_SPAWN_FAILED: {
+    message: 'The operating system refused to start the worker process.',
+    hint: 'details.cause is the system error: E2BIG means the environment and arguments are too large (one env value may be at most 128 KiB on Linux, all of them together about 2 MiB): pass big data in a file instead. Not retried: a fork that fails once fails again.',
+    exit: 'failed',
+  },
   E_PORT_IN_USE: {
     message: 'The port the app listens on is already in use.',
     hint: 'Stop whatever holds the port (`ss -ltnp` shows it) or give the app another port.',
