@@ -24,6 +24,7 @@ t.test('50 WebSockets and 50 event streams held across a reload: closed by the a
   const exits = events.events.filter((e) => e.kind === 'worker' && e.to === 'exited');
   t.equal(exits.length, 2, 'both old workers exited');
   t.ok(exits.every((e) => e.kind === 'worker' && e.connections_cut === undefined && e.signal === null), 'by themselves, not killed');
+  t.comment(reload.stdout.split('\n').find((l) => l.includes('reload live:')));
   t.match(reload.stdout, /✓ reload live: revision 1 → 2 .*2 old drained\)/, 'a plain ✓');
   t.notMatch(reload.stdout, /killed/);
   events.close();
