@@ -14,6 +14,7 @@ import { registerRestart } from './commands/restart.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRun } from './commands/run.js';
 import { registerScale } from './commands/scale.js';
+import { registerSignal } from './commands/signal.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
@@ -59,7 +60,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .fail(false)
     .wrap(Math.min(110, process.stdout.columns || 100));
   let parser = registerStart(base, ctx);
-  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect, registerLogs, registerStartup];
+  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect, registerLogs, registerStartup, registerSignal];
   for (const register of commands) {
     parser = register(parser, ctx);
   }

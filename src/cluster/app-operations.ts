@@ -97,5 +97,5 @@ async function stopAll(sup: Supervisor, op: Operation, why: 'stop' | 'delete' | 
   sup.wanted = 'stopped';
   const workers = sup.pool.workers.slice();
   op.transition('draining_old', `${why}: draining ${plural(workers.length, 'worker')}`);
-  await retireAll(sup, workers, why);
+  await retireAll(sup, workers, why, op);
 }

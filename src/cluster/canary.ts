@@ -42,8 +42,8 @@ export async function promoteCanary(sup: Supervisor, op: Operation): Promise<voi
   const old = sup.pool.workers.filter((w) => !workers.includes(w) && !fresh.includes(w));
   sup.commit(revision, [...workers, ...fresh]);
   op.transition('draining_old', `revision ${revision.number} is active; draining ${plural(old.length, 'old worker')}`);
-  await retireAll(sup, old, `replaced by revision ${revision.number}`);
-  op.transition('succeeded', `promoted revision ${revision.number}: ${plural(n, 'worker')} ready, ${plural(old.length, 'old worker')} drained`);
+  const killed = await retireAll(sup, old, `replaced by revision ${revision.number}`, op);
+  op.transition('succeeded', `promoted revision ${revision.number}: ${plural(n, 'worker')} ready, ${plural(old.length, 'old worker')} ${killed ? 'retired' : 'drained'}${killed}`);
 }
 
 export async function rollBackCanary(sup: Supervisor, op: Operation, reason: string | undefined): Promise<void> {

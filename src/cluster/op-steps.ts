@@ -63,10 +63,21 @@ export async function awaitReadyAndStable(sup: Supervisor, op: Operation, fresh:
   });
 }
 
-/** Retires `workers` gracefully and resolves when every one has exited. */
-export async function retireAll(sup: Supervisor, workers: ManagedWorker[], reason: string): Promise<void> {
+/**
+ * Retires `workers` gracefully and resolves when every one has exited. With `op`, a worker that
+ * had to be killed at kill_timeout is a step of the operation (with the connections it cut), and
+ * the returned text says so for the operation's last message ('' when every worker drained).
+ */
+export async function retireAll(sup: Supervisor, workers: ManagedWorker[], reason: string, op?: Operation): Promise<string> {
   for (const w of workers) sup.pool.retire(w, reason);
   await sup.pool.waitFor(() => (workers.every((w) => w.state === 'exited') ? true : undefined));
+  const killed = workers.filter((w) => w.forcedKill !== null);
+  if (killed.length === 0) return '';
+  const known = killed.every((w) => w.forcedKill?.connectionsOpen !== null);
+  const cut = killed.reduce((n, w) => n + (w.forcedKill?.connectionsOpen ?? 0), 0);
+  const what = `${plural(killed.length, 'worker')} killed after kill_timeout, ${known ? plural(cut, 'connection') : 'an unknown number of connections'} cut`;
+  op?.step(`${what} (close long-lived connections in an onDrainStart hook or the app's SIGINT handler)`);
+  return `; ${what}`;
 }
 
 /** Drains the failed candidates, marks the revision failed, and fails the operation. */
@@ -85,10 +96,10 @@ export function failureError(sup: Supervisor, op: Operation, worker: ManagedWork
   const cause = worker.failure ?? { code: 'E_WORKER_EXITED' as const, message: 'exited' };
   const kept = op.fromRevision === null || code === 'E_START_FAILED' ? '' : `; revision ${op.fromRevision} keeps serving`;
   const message = `${op.kind} of "${sup.name}" failed: new worker ${worker.id}${worker.lastPid ? ` (pid ${worker.lastPid})` : ''} ${cause.message}${kept}`;
-  return new HotctlError(cause.code === 'E_PORT_IN_USE' ? 'E_PORT_IN_USE' : code, message, {
+  return new HotctlError(cause.code === 'E_PORT_IN_USE' || cause.code === 'E_SPAWN_FAILED' ? cause.code : code, message, {
     details: {
       app: sup.name,
-      cause: cause.code,
+      cause: cause.code === 'E_SPAWN_FAILED' ? (cause.errno ?? cause.code) : cause.code,
       worker_id: worker.id,
       pid: worker.lastPid,
       revision: worker.revision,

@@ -35,7 +35,7 @@ export async function rollingReload(sup: Supervisor, op: Operation, revision: Re
     replaced.push({ fresh, instances });
     const outgoing = old.filter((w) => instances.includes(w.instance) && w.state !== 'exited');
     op.transition('draining_old', `draining ${plural(outgoing.length, 'old worker')}`);
-    await retireAll(sup, outgoing, `replaced by revision ${revision.number}`);
+    await retireAll(sup, outgoing, `replaced by revision ${revision.number}`, op);
   }
   // Old workers beyond the new instance count (a reload that also scales down).
   const extra = old.filter((w) => w.state !== 'exited');

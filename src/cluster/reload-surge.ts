@@ -27,7 +27,7 @@ export async function surgeReload(sup: Supervisor, op: Operation, revision: Revi
   const old = sup.pool.workers.filter((w) => !fresh.includes(w));
   sup.commit(revision, fresh);
   op.transition('draining_old', `revision ${revision.number} is active; draining ${plural(old.length, 'old worker')}`);
-  await retireAll(sup, old, `replaced by revision ${revision.number}`);
+  const killed = await retireAll(sup, old, `replaced by revision ${revision.number}`, op);
   const from = op.fromRevision === null ? '' : `revision ${op.fromRevision} → `;
-  op.transition('succeeded', `${from}revision ${revision.number}: ${plural(n, 'new worker')} ready, ${plural(old.length, 'old worker')} drained`);
+  op.transition('succeeded', `${from}revision ${revision.number}: ${plural(n, 'new worker')} ready, ${plural(old.length, 'old worker')} ${killed ? 'retired' : 'drained'}${killed}`);
 }

@@ -158,13 +158,13 @@ export class Supervisor {
   }
 
   /**
-   * Replaces one serving worker gracefully (max_memory_restart): its successor — same instance,
+   * Replaces one serving worker gracefully (max_memory_restart, unresponsive): its successor — same instance,
    * same revision — is ready before it drains. If the successor fails, the worker keeps serving.
    * Skipped while an operation runs (the operation replaces workers itself).
    */
   async replaceWorker(worker: ManagedWorker, reason: string): Promise<boolean> {
     const revision = this.pool.revisionOf(worker);
-    if (!revision || this.current !== null || this.replacing.has(worker.id) || worker.state !== 'ready' || worker.role !== 'serving') return false;
+    if (!revision || this.current !== null || this.replacing.has(worker.id) || (worker.state !== 'ready' && worker.state !== 'unresponsive') || worker.role !== 'serving') return false;
     this.replacing.add(worker.id);
     try {
       const successor = this.pool.spawn(worker.instance, revision, 'candidate');
@@ -277,6 +277,8 @@ export class Supervisor {
         if (this.canary?.workers.includes(worker)) void this.begin('rollback', { wait: true, reason: `canary worker ${worker.id} crashed (${event.reason})` });
       });
     }
+    // A hung worker is replaced: its successor ready first, then it is killed (pool.retire).
+    if (event.to === 'unresponsive' && worker.role === 'serving') setImmediate(() => void this.replaceWorker(worker, event.reason));
     this.deps.changed();
   }
 

@@ -11,6 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../protocol/index.js';
+import { guardHandoffs } from './handoff-guard.js';
 
 /** Where the worker runtime's entry is, next to this file once compiled. */
 export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/worker.js', import.meta.url));
@@ -48,6 +49,7 @@ export const forkClusterWorker: ForkWorker = (spec, env, cwd) => {
   const worker = cluster.fork(env);
   // 'error' (e.g. a failed IPC write) is always followed by 'exit'; without a listener it would throw.
   worker.on('error', () => {});
+  guardHandoffs(worker);
   return wrap(worker);
 };
 

@@ -11,6 +11,7 @@ import type { AppSpec, DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerS
 import { isWorkerMessage, IPC_MARK, PM2_READY_MESSAGE, RUNTIME_ENV } from '../protocol/index.js';
 import { LineSplitter } from '../logs/line-splitter.js';
 import { decideRestart } from './restart-policy.js';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
 import type { Clock, ManagedWorker, TransitionDetails, WorkerRole } from './worker-state.js';
 import { LIVE_STATES, newWorker, WorkerLifecycle } from './worker-state.js';
@@ -47,6 +48,7 @@ export class WorkerPool {
   private readonly reports = new Map<number, WorkerReport>();
   private readonly waiters = new Set<Waiter>();
   private readonly lifecycle: WorkerLifecycle;
+  private readonly heartbeats: HeartbeatWatch;
   private nextId = 0;
 
   constructor(
@@ -54,10 +56,13 @@ export class WorkerPool {
     private readonly deps: WorkerPoolDeps,
     private readonly onWorkerEvent: (event: WorkerTransitionEvent, worker: ManagedWorker) => void,
   ) {
+    this.heartbeats = new HeartbeatWatch(deps.clock, (id, silentMs) => this.onSilent(id, silentMs));
     this.lifecycle = new WorkerLifecycle(deps.clock, {
       deadlineMs: (worker, state, details) => this.deadlineMs(worker, state, details),
       onTimeout: (worker, state) => this.onTimeout(worker, state),
       onTransition: (event, worker) => {
+        if (event.to === 'ready') this.heartbeats.beat(worker.id, this.specOf(worker).heartbeat_timeout);
+        else if (event.to !== 'unresponsive') this.heartbeats.stop(worker.id);
         if (event.to === 'exited') this.remove(worker);
         this.deps.emit(event);
         this.onWorkerEvent(event, worker);
@@ -85,11 +90,19 @@ export class WorkerPool {
     switch (worker.state) {
       case 'forking':
       case 'starting':
+      case 'unresponsive': {
+        // Its event loop is blocked: it could not drain. Its successor serves already.
+        this.lifecycle.transition(worker, 'draining', reason);
+        worker.forcedKill = { why: `unresponsive`, connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
+        this.processes.get(worker.id)?.kill('SIGKILL');
+        return;
+      }
       case 'ready': {
         this.lifecycle.transition(worker, 'draining', reason);
         const spec = this.specOf(worker);
         const proc = this.processes.get(worker.id);
-        if (!proc || !proc.send({ hotctl: IPC_MARK, type: 'shutdown', graceMs: spec.drain_grace })) proc?.kill('SIGTERM');
+        const shutdown = { hotctl: IPC_MARK, type: 'shutdown', graceMs: spec.drain_grace, signal: spec.kill_signal, message: spec.shutdown_with_message } as const;
+        if (!proc || !proc.send(shutdown)) proc?.kill('SIGTERM');
         return;
       }
       case 'crashed':
@@ -101,6 +114,18 @@ export class WorkerPool {
       case 'exited':
         return;
     }
+  }
+
+  /** Sends `signal` to every live process (hotctl signal); returns the workers it went to. */
+  signal(signal: NodeJS.Signals): Array<{ id: number; pid: number }> {
+    const sent: Array<{ id: number; pid: number }> = [];
+    for (const worker of this.workers) {
+      const proc = this.processes.get(worker.id);
+      if (!proc) continue;
+      proc.kill(signal);
+      sent.push({ id: worker.id, pid: proc.pid });
+    }
+    return sent;
   }
 
   /** Kills every live process at once (daemon exit, last resort). */
@@ -135,7 +160,9 @@ export class WorkerPool {
     });
   }
 
+  /** The runtime's last report; none while the worker is unresponsive (its last one is stale). */
   report(workerId: number): WorkerReport | undefined {
+    if (this.workers.find((w) => w.id === workerId)?.state === 'unresponsive') return undefined;
     return this.reports.get(workerId);
   }
 
@@ -160,12 +187,14 @@ export class WorkerPool {
       [RUNTIME_ENV.workerId]: String(worker.id),
       [RUNTIME_ENV.revision]: String(revision.number),
       [RUNTIME_ENV.reportIntervalMs]: String(this.deps.reportIntervalMs),
+      [RUNTIME_ENV.heartbeatIntervalMs]: String(HEARTBEAT_INTERVAL_MS),
     };
     let proc: WorkerProcess;
     try {
       proc = this.deps.fork(spec, env, revision.cwd);
     } catch (err) {
-      worker.stderrTail = [`hotctl: could not fork: ${(err as Error).message}`];
+      worker.failure = spawnFailure(err, env, spec.args);
+      worker.stderrTail = [`hotctl: ${worker.failure.message}`];
       return false;
     }
     worker.pid = proc.pid;
@@ -225,8 +254,12 @@ export class WorkerPool {
       case 'report': {
         const { hotctl: _mark, type: _type, ...report } = message;
         this.reports.set(worker.id, report);
+        this.heartbeat(worker);
         return;
       }
+      case 'heartbeat':
+        this.heartbeat(worker);
+        return;
       case 'drained':
         // Answered after every connection handed to this worker so far (see worker-ipc.ts).
         proc.send({ hotctl: IPC_MARK, type: 'exit' });
@@ -234,6 +267,19 @@ export class WorkerPool {
       case 'bye':
         return;
     }
+  }
+
+  /** The worker's event loop turns (a report or a heartbeat arrived). */
+  private heartbeat(worker: ManagedWorker): void {
+    if (worker.state === 'ready') this.heartbeats.beat(worker.id, this.specOf(worker).heartbeat_timeout);
+    else if (worker.state === 'unresponsive') this.lifecycle.transition(worker, 'ready', 'heartbeats resumed');
+  }
+
+  /** No heartbeat for heartbeat_timeout: the worker no longer counts as ready (the supervisor replaces it). */
+  private onSilent(workerId: number, silentMs: number): void {
+    const worker = this.workers.find((w) => w.id === workerId);
+    if (worker?.state !== 'ready') return;
+    this.lifecycle.transition(worker, 'unresponsive', `no heartbeat for ${silentMs} ms (heartbeat_timeout): its event loop is blocked`);
   }
 
   private markReady(worker: ManagedWorker, reason: string): void {
@@ -259,20 +305,28 @@ export class WorkerPool {
     const details: TransitionDetails = { exitCode: code, signal };
     const state: WorkerState = worker.state;
     if (state === 'draining') {
-      this.lifecycle.transition(worker, 'exited', how, details);
+      const killed = worker.forcedKill;
+      if (killed === null) {
+        this.lifecycle.transition(worker, 'exited', how, details);
+        return;
+      }
+      const cut = killed.connectionsOpen === null ? 'connections open unknown' : `${killed.connectionsOpen} connection${killed.connectionsOpen === 1 ? '' : 's'} cut`;
+      this.lifecycle.transition(worker, 'exited', `${how}: ${killed.why}, ${cut}`, { ...details, connectionsCut: killed.connectionsOpen });
       return;
     }
     if (!LIVE_STATES.includes(state)) return;
     if (worker.failure === null) {
       worker.failure = { code: 'E_WORKER_EXITED', message: state === 'ready' ? `exited (${how})` : `exited before it was ready (${how})` };
     }
+    // The system refused the process (E2BIG: env too large): the next fork would fail the same way.
+    const spawnFailed = worker.failure.code === 'E_SPAWN_FAILED';
     const uptimeMs = worker.processStartedMs === null ? null : this.deps.clock.now() - worker.processStartedMs;
     this.lifecycle.transition(worker, 'crashed', how, details);
     if (worker.role === 'candidate') {
       this.lifecycle.transition(worker, 'exited', 'a new worker is not restarted: the operation fails instead');
       return;
     }
-    if (worker.failure.code === 'E_PORT_IN_USE') {
+    if (worker.failure.code === 'E_PORT_IN_USE' || spawnFailed) {
       this.lifecycle.transition(worker, 'errored', worker.failure.message);
       return;
     }
@@ -320,6 +374,7 @@ export class WorkerPool {
         worker.unstableRestarts = 0;
         return;
       case 'draining':
+        worker.forcedKill = { why: `still draining after kill_timeout (${spec.kill_timeout} ms)`, connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
         proc?.kill('SIGKILL');
         return;
       case 'backoff': {
@@ -344,4 +399,20 @@ export class WorkerPool {
   private recheckWaiters(): void {
     for (const waiter of [...this.waiters]) waiter.check();
   }
+}
+
+/** What a failed fork means: the system error, with the size of what the process would have got. */
+function spawnFailure(err: unknown, env: Record<string, string>, args: string[]): { code: 'E_SPAWN_FAILED'; message: string; errno?: string } {
+  const errno = typeof (err as { code?: unknown })?.code === 'string' ? ((err as { code: string }).code) : undefined;
+  const message = (err as Error)?.message ?? String(err);
+  if (errno !== 'E2BIG') return { code: 'E_SPAWN_FAILED', message: `could not start a process: ${message}`, ...(errno ? { errno } : {}) };
+  const sizes = Object.entries(env).map(([k, v]) => ({ key: k, bytes: Buffer.byteLength(k) + Buffer.byteLength(v) + 2 }));
+  const total = sizes.reduce((n, s) => n + s.bytes, 0) + args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+  const largest = sizes.sort((a, b) => b.bytes - a.bytes)[0];
+  const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
+  return {
+    code: 'E_SPAWN_FAILED',
+    errno,
+    message: `could not start a process: E2BIG, its environment and arguments are too large (${kib(total)} in all${largest ? `; the largest, ${largest.key}, ${kib(largest.bytes)}` : ''})`,
+  };
 }

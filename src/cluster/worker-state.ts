@@ -5,7 +5,10 @@
  *            ┌────────────── stop / reload rolled back ───────────────┐
  *            │                                                        ▼
  *  forking ──► starting ──► ready ──► draining ──────────────────► exited
- *     │           │           │          ▲
+ *     │           │         │   ▲        ▲
+ *     │           │         ▼   │        │     unresponsive: no heartbeat for heartbeat_timeout
+ *     │           │      unresponsive ───┤     (back to ready when heartbeats resume)
+ *     │           │           │          │
  *     │           └───────────┴──────────┼──► crashed ──► backoff ──► forking
  *     └──────────────────────────────────┘       │   └──► errored ──► exited
  *                                                └──► exited   (a reload's new worker: never restarted)
@@ -22,7 +25,8 @@ import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
   forking: ['starting', 'crashed', 'draining'],
   starting: ['ready', 'crashed', 'draining'],
-  ready: ['draining', 'crashed'],
+  ready: ['draining', 'crashed', 'unresponsive'],
+  unresponsive: ['ready', 'draining', 'crashed'],
   draining: ['exited'],
   crashed: ['backoff', 'errored', 'exited'],
   backoff: ['forking', 'exited'],
@@ -31,7 +35,7 @@ export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerSta
 };
 
 /** States in which the worker has a live process. */
-export const LIVE_STATES: readonly WorkerState[] = ['forking', 'starting', 'ready', 'draining'];
+export const LIVE_STATES: readonly WorkerState[] = ['forking', 'starting', 'ready', 'unresponsive', 'draining'];
 
 /** What a worker is there for: serving the app, or a reload's candidate not yet committed. */
 export type WorkerRole = 'serving' | 'candidate';
@@ -63,11 +67,18 @@ export interface ManagedWorker {
   failure: WorkerFailure | null;
   /** The pending timer of the current state, owned by the lifecycle. */
   timer: TimerHandle | null;
+  /**
+   * Set when the draining process was SIGKILLed after kill_timeout: the connections it still had
+   * open, as its runtime last reported (null: never reported). Read when its exit is seen.
+   */
+  forcedKill: { why: string; connectionsOpen: number | null } | null;
 }
 
 export interface WorkerFailure {
-  code: 'E_PORT_IN_USE' | 'E_READY_TIMEOUT' | 'E_WORKER_EXITED';
+  code: 'E_PORT_IN_USE' | 'E_READY_TIMEOUT' | 'E_WORKER_EXITED' | 'E_SPAWN_FAILED';
   message: string;
+  /** For E_SPAWN_FAILED: the system error code (E2BIG, ENOMEM…). */
+  errno?: string;
 }
 
 export type TimerHandle = { readonly __timer: unique symbol } | object;
@@ -95,6 +106,8 @@ export interface TransitionDetails {
   delayMs?: number;
   exitCode?: number | null;
   signal?: string | null;
+  /** For a move to `exited` after a kill at kill_timeout: the connections cut (null: unknown). */
+  connectionsCut?: number | null;
 }
 
 export interface LifecycleHooks {
@@ -169,6 +182,7 @@ export class WorkerLifecycle {
     if (details.delayMs !== undefined) event.delay_ms = details.delayMs;
     if (details.exitCode !== undefined) event.exit_code = details.exitCode;
     if (details.signal !== undefined) event.signal = details.signal;
+    if (details.connectionsCut !== undefined) event.connections_cut = details.connectionsCut;
     this.hooks.onTransition(event, worker);
   }
 }
@@ -191,5 +205,6 @@ export function newWorker(init: { id: number; app: string; instance: number; rev
     stderrTail: [],
     failure: null,
     timer: null,
+    forcedKill: null,
   };
 }

@@ -6,7 +6,7 @@
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
 import type { ControlPlaneInfo, DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
-import { EVENT_TOPIC, HotctlError, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
+import { EVENT_TOPIC, HotctlError, homePaths, parseSignal, PROTOCOL_VERSION } from '../protocol/index.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { MetricsHistory } from '../metrics/history.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
@@ -390,6 +390,12 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       const ops = await registry.resurrect(saved.state.apps);
       if (follow) for (const op of ops) ctx.follow(op.id, op.app);
       return { file: saved.file, operations: ops.map((op) => op.snapshot()), ...(saved.notice === null ? {} : { notice: saved.notice }) };
+    },
+    signal: async ({ name, signal }) => {
+      const parsed = parseSignal(signal);
+      if (parsed === null) throw new HotctlError('E_UNKNOWN_SIGNAL', `There is no signal named ${JSON.stringify(signal.slice(0, 40))}.`, { details: { signal: signal.slice(0, 40) } });
+      const sup = registry.get(name);
+      return { app: sup.name, signal: parsed, workers: sup.pool.signal(parsed) };
     },
     kill: async () => {
       const apps = registry.list().map((sup) => sup.name);

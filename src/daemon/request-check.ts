@@ -35,6 +35,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   flush: { app: { shape: 'string' } },
   save: {},
   resurrect: { follow: { shape: 'boolean' } },
+  signal: { name: { shape: 'string', required: true }, signal: { shape: 'string', required: true } },
   kill: {},
 };
 

@@ -104,6 +104,24 @@ export const APP_KEYS = {
     unit: 'ms',
     description: 'How long a draining worker may take to exit before it is killed with SIGKILL (ms).',
   },
+  kill_signal: {
+    kind: 'enum',
+    values: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'],
+    default: 'SIGINT',
+    description: 'As in PM2: the signal whose `process.on(...)` listeners run when a worker starts draining (the worker is not killed by it: hotctl drains it, then it exits).',
+  },
+  shutdown_with_message: {
+    kind: 'boolean',
+    default: false,
+    description: 'As in PM2: at drain start, the app\'s `process.on(\'message\')` listeners get the string "shutdown" instead of the `kill_signal` listeners running.',
+  },
+  heartbeat_timeout: {
+    kind: 'integer',
+    min: 0,
+    default: 10000,
+    unit: 'ms',
+    description: 'A serving worker whose runtime sends no heartbeat (one a second) for this long is marked unresponsive (its event loop is blocked): out of /readyz, metrics stale, replaced by a new worker once that one is ready (ms; 0: never).',
+  },
   drain_grace: {
     kind: 'integer',
     min: 0,
@@ -190,7 +208,6 @@ export const PM2_UNSUPPORTED_KEYS = [
   'disable_logs',
   'pid_file',
   'time',
-  'shutdown_with_message',
   'stop_exit_codes',
   'append_env_to_name',
   'treekill',

@@ -144,6 +144,15 @@ export interface Methods {
     /** `file`: the list used; `notice`: set when dump.json was missing or unreadable and its backup was used. */
     result: { file: string; operations: OperationSnapshot[]; notice?: string };
   };
+  /**
+   * Sends a signal to every live worker process of an app (PM2's `sendSignal`), e.g. SIGUSR2 for
+   * the app's own handler. `signal` is one of {@link WORKER_SIGNALS}. SIGINT/SIGTERM make a worker
+   * drain and exit, and it is restarted as after a crash: use `reload` to replace workers.
+   */
+  signal: {
+    params: { name: string; signal: string };
+    result: { app: string; signal: WorkerSignal; workers: Array<{ id: number; pid: number }> };
+  };
   /** Stop every app gracefully, then end the daemon. Answers before the daemon exits. */
   kill: {
     params: Record<string, never>;
@@ -184,8 +193,24 @@ export const METHODS = [
   'flush',
   'save',
   'resurrect',
+  'signal',
   'kill',
 ] as const satisfies readonly Method[];
+
+/** The signals `hotctl signal` may send to an app's workers (POSIX names, as Node knows them). */
+export const WORKER_SIGNALS = [
+  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
+  'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
+  'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS',
+] as const;
+export type WorkerSignal = (typeof WORKER_SIGNALS)[number];
+
+/** The signal named `name` ("SIGUSR2", "usr2", "USR2"), or null when there is no such signal. */
+export function parseSignal(name: string): WorkerSignal | null {
+  const upper = name.trim().toUpperCase();
+  const full = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  return (WORKER_SIGNALS as readonly string[]).includes(full) ? (full as WorkerSignal) : null;
+}
 
 /** The most lines one `logs` request may ask for. */
 export const MAX_LOG_LINES = 100_000;

@@ -82,6 +82,11 @@ export const ERROR_CODES = {
     hint: 'Its script no longer has the sha256 it had; rolling back would run other code. Restore the files, or pass --force to roll back to them anyway.',
     exit: 'usage',
   },
+  E_UNKNOWN_SIGNAL: {
+    message: 'There is no signal by that name.',
+    hint: 'Name a POSIX signal, e.g. SIGUSR2 (or USR2): SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGKILL, SIGCONT, SIGSTOP, SIGWINCH…',
+    exit: 'usage',
+  },
   E_NO_CANARY: {
     message: 'The app has no canary to promote or roll back.',
     hint: 'Start one with `hotctl reload <name> --canary K`.',
@@ -110,6 +115,11 @@ export const ERROR_CODES = {
   E_WORKER_EXITED: {
     message: 'A new worker exited before it was stable.',
     hint: "Read the worker's stderr above; it must stay up at least `min_uptime` after ready.",
+    exit: 'failed',
+  },
+  E_SPAWN_FAILED: {
+    message: 'The operating system refused to start the worker process.',
+    hint: 'details.cause is the system error: E2BIG means the environment and arguments are too large (one env value may be at most 128 KiB on Linux, all of them together about 2 MiB): pass big data in a file instead. Not retried: a fork that fails once fails again.',
     exit: 'failed',
   },
   E_PORT_IN_USE: {

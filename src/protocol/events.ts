@@ -24,6 +24,12 @@ export interface WorkerTransitionEvent {
   /** For a move to `crashed`/`exited`: how the process ended. */
   exit_code?: number | null;
   signal?: string | null;
+  /**
+   * For a move to `exited` of a worker killed because it was still draining at `kill_timeout`:
+   * how many connections it still had open (as its runtime last reported; null: unknown).
+   * Absent when the worker drained by itself.
+   */
+  connections_cut?: number | null;
 }
 
 /** An operation changed state or made progress. */

@@ -8,13 +8,16 @@
  * - `forking`: the process is being created.
  * - `starting`: the process runs and loads the app; not yet ready.
  * - `ready`: it serves (its server listens, or it called ready() with wait_ready).
+ * - `unresponsive`: was ready, but its runtime sent no heartbeat for `heartbeat_timeout` (its
+ *   event loop is blocked): not counted as ready (/readyz), its runtime metrics dropped; it is
+ *   replaced once a successor is ready, or back to `ready` when heartbeats resume first.
  * - `draining`: told to shut down; finishing in-flight requests.
  * - `exited`: gone, on purpose.
  * - `crashed`: gone without being asked.
  * - `backoff`: waiting before it is forked again.
  * - `errored`: crashed too often in a row; not restarted until the next reload or restart.
  */
-export const WORKER_STATES = ['forking', 'starting', 'ready', 'draining', 'exited', 'crashed', 'backoff', 'errored'] as const;
+export const WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive', 'draining', 'exited', 'crashed', 'backoff', 'errored'] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
 /**

@@ -23,6 +23,8 @@ export const RUNTIME_ENV = {
   reportIntervalMs: 'HOTCTL_REPORT_INTERVAL_MS',
   /** "0": the runtime does not count HTTP requests (in flight, served); read from the worker's env. */
   requestCounting: 'HOTCTL_REQUEST_COUNTING',
+  /** How often the runtime sends a heartbeat when reports are off (ms); reports count as heartbeats. */
+  heartbeatIntervalMs: 'HOTCTL_HEARTBEAT_INTERVAL_MS',
 } as const;
 
 /** The serialised form of an error thrown inside a worker. */
@@ -45,6 +47,11 @@ export interface WorkerReport {
   requestsInFlight: number;
   /** HTTP requests answered since the worker started. */
   requestsServed: number;
+  /**
+   * Connections open on the app's servers now (HTTP, upgraded WebSocket, raw TCP): what a
+   * SIGKILL would cut. Absent from reports of an older runtime.
+   */
+  connectionsOpen?: number;
 }
 
 /** Worker → primary. */
@@ -59,8 +66,10 @@ export type WorkerToPrimary =
   | { hotctl: typeof IPC_MARK; type: 'drained'; served: number }
   /** The last message, right before the worker exits. */
   | { hotctl: typeof IPC_MARK; type: 'bye' }
-  /** Periodic measurements. */
-  | ({ hotctl: typeof IPC_MARK; type: 'report' } & WorkerReport);
+  /** Periodic measurements; each one is also a heartbeat. */
+  | ({ hotctl: typeof IPC_MARK; type: 'report' } & WorkerReport)
+  /** "My event loop turns": sent every heartbeat interval when reports are off. */
+  | { hotctl: typeof IPC_MARK; type: 'heartbeat' };
 
 /**
  * Primary → worker.
@@ -77,8 +86,15 @@ export type WorkerToPrimary =
  * that connection forever, and its client waiting.
  */
 export type PrimaryToWorker =
-  /** Drain: stop accepting, finish in-flight requests, close idle keep-alive connections after `graceMs`, run shutdown hooks, report `drained`. */
-  | { hotctl: typeof IPC_MARK; type: 'shutdown'; graceMs: number }
+  /**
+   * Drain: stop accepting; run the app's shutdown code (the listeners of `signal` — the app's
+   * `kill_signal`, SIGINT by default as PM2 — or, with `message`, its `process.on('message')`
+   * listeners with the string 'shutdown', as PM2's `shutdown_with_message`; then its
+   * `onDrainStart` hooks); finish in-flight requests, close idle keep-alive connections after
+   * `graceMs`, run the `onShutdown` hooks, report `drained`. Without `signal` and `message`
+   * (a primary of old), SIGINT.
+   */
+  | { hotctl: typeof IPC_MARK; type: 'shutdown'; graceMs: number; signal?: string; message?: boolean }
   /** The answer to `drained`: exit now. */
   | { hotctl: typeof IPC_MARK; type: 'exit' };
 

@@ -3,9 +3,10 @@
  * the same code runs under `node app.js`, in tests, or under another process manager.
  *
  * ```js
- * import { ready, onShutdown, isDraining } from 'hotctl';
+ * import { ready, onDrainStart, onShutdown, isDraining } from 'hotctl';
  * await db.connect();
  * server.listen(3000, () => ready());   // only waited for with `wait_ready: true`
+ * onDrainStart(() => wss.clients.forEach((ws) => ws.close(1001, 'server restarting')));
  * onShutdown(() => db.close());         // after the last connection is gone
  * ```
  */
@@ -28,6 +29,18 @@ export function ready(): void {
  */
 export function onShutdown(hook: ShutdownHook): () => void {
   return getRuntime()?.onShutdown(hook) ?? (() => {});
+}
+
+/**
+ * Registers a function to run as soon as the worker starts draining: once it gets no new
+ * connection, while in-flight requests still run. The place to close long-lived connections
+ * (WebSocket: close code 1001 or 1012; server-sent events: end the response), which would
+ * otherwise hold the drain open until the worker is killed after `kill_timeout`. Runs after
+ * the app's PM2-style shutdown listeners (`process.on('SIGINT')`, or the 'shutdown' message),
+ * one hook after another, each awaited for a bounded time. Returns a function that unregisters it.
+ */
+export function onDrainStart(hook: ShutdownHook): () => void {
+  return getRuntime()?.onDrainStart?.(hook) ?? (() => {});
 }
 
 /** True once the worker has been told to shut down (for health checks, long polls, loops). */

@@ -1,8 +1,13 @@
 /**
  * Graceful shutdown of one worker, as ordered phases:
  *
- *   stop-accepting → finish-in-flight → close-idle → shutdown-hooks   (then worker.ts reports
- *                                                                      `drained` and exits)
+ *   stop-accepting → app-shutdown → finish-in-flight → close-idle → shutdown-hooks
+ *                                                      (then worker.ts reports `drained` and exits)
+ *
+ * `app-shutdown` runs the app's own shutdown code once no new connection can reach it: its
+ * signal or 'shutdown' message listeners (PM2's way) and its `onDrainStart` hooks — where a
+ * WebSocket or SSE app closes its long-lived connections, which would otherwise keep the drain
+ * open until the primary kills the worker.
  *
  * A server's `'close'` event fires once it stopped listening AND its last connection is gone,
  * so "every tracked server emitted close" is the one condition the connection phases wait for,
@@ -13,7 +18,7 @@ import net from 'node:net';
 import { isHttpServer, type ServerRegistry } from './servers.js';
 import type { ShutdownHook } from './global.js';
 
-export const DRAIN_PHASES = ['stop-accepting', 'finish-in-flight', 'close-idle', 'shutdown-hooks'] as const;
+export const DRAIN_PHASES = ['stop-accepting', 'app-shutdown', 'finish-in-flight', 'close-idle', 'shutdown-hooks'] as const;
 export type DrainPhase = (typeof DRAIN_PHASES)[number];
 
 /** How often idle keep-alive connections are closed once the grace period is over. */
@@ -51,7 +56,12 @@ export class ShutdownHooks {
 
 export interface DrainOptions {
   servers: ServerRegistry;
+  /** `onShutdown` hooks: after the last connection is gone. */
   hooks: ShutdownHooks;
+  /** `onDrainStart` hooks: once the worker stopped accepting. */
+  drainStartHooks?: ShutdownHooks;
+  /** Tells the app the way PM2 does (its signal or 'shutdown' message listeners); before the drain-start hooks. */
+  notifyApp?: () => void;
   /** How long idle keep-alive connections are left open for their clients' next request. */
   graceMs: number;
   onPhase?: (phase: DrainPhase) => void;
@@ -73,6 +83,9 @@ class Drain {
   stopAccepting(): void {
     this.opts.servers.closeConnectionsAfterResponse();
     for (const server of this.servers) {
+      // The app's own shutdown code often calls `server.close()`, which since Node 19 closes idle
+      // keep-alive connections at once (the reset trap below): held off until the close-idle phase.
+      if (isHttpServer(server)) server.closeIdleConnections = holdIdleConnections;
       // Not http.Server.prototype.close: since Node 19 it also closes idle keep-alive
       // connections at once, and a client sending on one at that moment gets a reset
       // (https://nodejs.org/docs/latest-v20.x/api/http.html#serverclosecallback,
@@ -90,10 +103,21 @@ class Drain {
     clearTimeout(timer);
   }
 
+  /** The app's signal or message listeners, then its drain-start hooks (each awaited, bounded). */
+  async appShutdown(): Promise<void> {
+    try {
+      this.opts.notifyApp?.();
+    } catch (err) {
+      process.stderr.write(`hotctl: the app's shutdown listener failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    }
+    await this.opts.drainStartHooks?.run();
+  }
+
   /** Idle now, or idle later when a response with keep-alive finishes: closed every ~50 ms. */
   async closeIdle(): Promise<void> {
-    if (this.closed) return;
     const http = this.servers.filter(isHttpServer);
+    for (const server of http) delete (server as { closeIdleConnections?: unknown }).closeIdleConnections;
+    if (this.closed) return;
     const closeIdle = (): void => {
       for (const server of http) server.closeIdleConnections();
     };
@@ -110,10 +134,14 @@ class Drain {
 
 const PHASES: ReadonlyArray<readonly [DrainPhase, (drain: Drain) => void | Promise<void>]> = [
   ['stop-accepting', (d) => d.stopAccepting()],
+  ['app-shutdown', (d) => d.appShutdown()],
   ['finish-in-flight', (d) => d.finishInFlight()],
   ['close-idle', (d) => d.closeIdle()],
   ['shutdown-hooks', (d) => d.shutdownHooks()],
 ];
+
+/** Stands in for `closeIdleConnections` on a draining server until the grace period is over. */
+function holdIdleConnections(): void {}
 
 /** Runs the phases in order. The first phase runs synchronously, before this returns. */
 export async function drain(opts: DrainOptions): Promise<void> {

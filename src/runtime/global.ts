@@ -12,6 +12,8 @@ export interface RuntimeHandle {
   readonly version: 1;
   ready(): void;
   onShutdown(hook: ShutdownHook): () => void;
+  /** Absent from runtimes older than the drain-start hooks. */
+  onDrainStart?(hook: ShutdownHook): () => void;
   isDraining(): boolean;
 }
 

@@ -8,9 +8,21 @@ import type { ServerRegistry } from './servers.js';
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
 const RESOLUTION_MS = 10;
 
-/** Starts reporting every `intervalMs` (0: never); returns a function that stops it. */
-export function startReports(intervalMs: number, servers: ServerRegistry, send: (report: WorkerReport) => void): () => void {
-  if (!(intervalMs > 0)) return () => {};
+/** The heartbeat's period when reports are off (reports are heartbeats themselves). */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
+
+/**
+ * Starts reporting every `intervalMs`; with reports off (0), sends a bare heartbeat every
+ * `heartbeatMs` instead (0: neither). A timer that stops firing is how the primary sees a hung
+ * event loop. Returns a function that stops it.
+ */
+export function startReports(intervalMs: number, servers: ServerRegistry, send: (report: WorkerReport) => void, heartbeat: { intervalMs: number; send: () => void } = { intervalMs: 0, send: () => {} }): () => void {
+  if (!(intervalMs > 0)) {
+    if (!(heartbeat.intervalMs > 0)) return () => {};
+    const beat = setInterval(heartbeat.send, heartbeat.intervalMs);
+    beat.unref();
+    return () => clearInterval(beat);
+  }
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   const timer = setInterval(() => {
@@ -22,6 +34,7 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
       eventLoopDelayP99Ms: delayMs(delay.percentile(99)),
       requestsInFlight: servers.requestsInFlight,
       requestsServed: servers.requestsServed,
+      connectionsOpen: servers.connectionsOpen,
     });
     delay.reset();
   }, intervalMs);

@@ -6,6 +6,7 @@
  * HTTP servers one `'request'` listener is prepended (per request: a counter and a flag) and
  * their connections are tracked (per connection: a Set insert and a `'close'` listener).
  */
+import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
@@ -17,7 +18,17 @@ export function isHttpServer(server: net.Server): server is HttpServer {
 }
 
 /** Node's own link from a connection to the response it is writing now (set for a response's whole life). */
-type HttpSocket = net.Socket & { _httpMessage?: http.ServerResponse | null };
+type HttpSocket = net.Socket & { _httpMessage?: http.ServerResponse | null; _paused?: boolean; [NEWEST]?: http.ServerResponse };
+/** Node closes the connection after a response whose `_last` is set (lib/_http_server.js resOnFinish). */
+type LastResponse = http.ServerResponse & { _last?: boolean };
+
+/**
+ * The response to the newest request received on a connection. Node parses every pipelined
+ * request it has received, runs the app's handler for each, and queues their responses
+ * (`state.outgoing` in lib/_http_server.js, out of our reach) behind the one being written;
+ * responses go out in request order, so only the newest one can be a connection's last.
+ */
+const NEWEST = Symbol('hotctl.newestResponse');
 
 export class ServerRegistry {
   /** Servers listening now; a server leaves when it closes. */
@@ -36,9 +47,8 @@ export class ServerRegistry {
   /**
    * `onListening` runs each time a tracked server starts listening. With `countRequests: false`
    * (HOTCTL_REQUEST_COUNTING=0) requests are not counted (both counts stay 0) and connections
-   * are not tracked; a draining worker still answers requests that arrive after the drain began
-   * with `Connection: close`, but cannot add it to responses already in flight (their
-   * connections get it on their next request, or are closed idle after the grace period).
+   * are not tracked; a draining worker still adds `Connection: close` to the last response of
+   * each connection whose headers are written after the drain began.
    */
   constructor(onListening: (server: net.Server) => void, { countRequests = true }: { countRequests?: boolean } = {}) {
     const registry = this;
@@ -50,12 +60,12 @@ export class ServerRegistry {
     // asked (once a second), not tracked per response: a Set insert and a 'close' listener per
     // response cost about 2 % of a small request's CPU.
     this.onRequest = countRequests
-      ? (_req, res) => {
+      ? (req, res) => {
           registry.started++;
-          if (registry.closingConnections) res.setHeader('connection', 'close');
+          (req.socket as HttpSocket)[NEWEST] = res;
         }
-      : (_req, res) => {
-          if (registry.closingConnections) res.setHeader('connection', 'close');
+      : (req, res) => {
+          (req.socket as HttpSocket)[NEWEST] = res;
         };
     this.onConnection = countRequests
       ? (socket) => {
@@ -79,6 +89,13 @@ export class ServerRegistry {
     return n;
   }
 
+  /** Connections open on the app's servers (HTTP, upgraded, raw TCP): what a SIGKILL would cut. */
+  get connectionsOpen(): number {
+    let n = 0;
+    for (const server of this.listening) n += (server as net.Server & { _connections?: number })._connections ?? 0;
+    return n;
+  }
+
   /**
    * Requests received and no longer in flight: answered, or given up by their client. Never
    * goes down (a counter): a pipelined request queued behind another is counted as done until
@@ -89,9 +106,18 @@ export class ServerRegistry {
     return this.servedFloor;
   }
 
-  /** Patches `net.Server.prototype.listen` so that every server the app starts is tracked. */
+  /**
+   * Patches `net.Server.prototype.listen` so that every server the app starts is tracked, and
+   * `http.ServerResponse.prototype.writeHead` (which `end()`/`write()` call too) so that, while
+   * draining, the last response of each connection says `Connection: close`.
+   */
   install(): void {
     const registry = this;
+    const writeHead = http.ServerResponse.prototype.writeHead;
+    http.ServerResponse.prototype.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+      if (registry.closingConnections && !this.headersSent && isLastOnItsConnection(this)) this.setHeader('connection', 'close');
+      return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+    } as typeof writeHead;
     const listen = net.Server.prototype.listen;
     net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
       registry.watch(this);
@@ -113,15 +139,40 @@ export class ServerRegistry {
   }
 
   /**
-   * From now on every response whose headers are not written yet says `Connection: close`,
-   * including responses to requests that arrive later on kept-alive connections: a client
-   * told so opens its next connection elsewhere (to a new worker) instead of being reset.
+   * From now on every response whose headers are not written yet says `Connection: close` when
+   * it is the last one its connection owes (responses in flight now included, and responses to
+   * requests that arrive later on kept-alive connections): a client told so opens its next
+   * connection elsewhere (to a new worker) instead of being reset. Not on a response with
+   * pipelined requests queued behind it: Node closes the connection after a `Connection: close`
+   * response and would drop the answers to requests whose handlers already ran.
    */
   closeConnectionsAfterResponse(): void {
+    if (this.closingConnections) return;
     this.closingConnections = true;
-    for (const socket of this.sockets) {
-      const res = socket._httpMessage;
-      if (res && !res.headersSent) res.setHeader('connection', 'close');
-    }
+    diagnostics.subscribe('http.server.response.finish', keepOpenForQueuedAnswers);
   }
+}
+
+/**
+ * An app that answers synchronously writes its answer while Node is still parsing the chunk
+ * its request came in: whether more pipelined requests follow in that chunk is unknowable then,
+ * so such an answer may say `Connection: close` with more requests parsed (and run) after it.
+ * Node would then close the connection and drop their answers; published just before Node
+ * looks at `_last`, this keeps the connection open until the newest request is answered.
+ */
+function keepOpenForQueuedAnswers(message: unknown): void {
+  const { response, socket } = message as { response: LastResponse; socket: HttpSocket };
+  if (response._last && socket[NEWEST] !== undefined && socket[NEWEST] !== response) response._last = false;
+}
+
+/**
+ * No request received after this one's on its connection, and no unparsed request waiting in
+ * the socket (Node pauses a connection whose pipelined answers pile up, leaving requests unread).
+ * A queued response may write its headers before it has its socket: its request's socket counts.
+ */
+function isLastOnItsConnection(res: http.ServerResponse): boolean {
+  const socket = (res.socket ?? res.req?.socket) as HttpSocket | null | undefined;
+  if (!socket) return true;
+  const newest = socket[NEWEST];
+  return (newest === undefined || newest === res) && socket.readableLength === 0 && socket._paused !== true;
 }

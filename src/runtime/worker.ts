@@ -12,6 +12,11 @@
  * settles must therefore use wait_ready. With wait_ready: the app's `process.send('ready')`
  * (which goes to the primary as is) or hotctl's `ready()`.
  *
+ * Draining runs the app's own shutdown code (drain.ts, phase app-shutdown). An app that calls
+ * `process.exit()` while the worker drains (PM2's `server.close(() => process.exit(0))`) does not
+ * exit at once: the drain finishes first (in-flight requests, the primary's `exit` answer), then
+ * the worker exits with the app's code.
+ *
  * If the IPC channel goes away (the primary died), node:cluster's child exits at once
  * (lib/internal/cluster/child.js, "Unexpected disconnect"): no orphan workers. We keep that.
  */
@@ -42,6 +47,11 @@ const EXIT_ANSWER_TIMEOUT_MS = 2000;
 /** A message to the primary, without the mark that `send` adds. */
 type Payload = WorkerToPrimary extends infer M ? (M extends unknown ? Omit<M, 'hotctl'> : never) : never;
 
+/** The signal whose listeners run at drain start when the primary names none (PM2's default kill_signal). */
+const DEFAULT_KILL_SIGNAL = 'SIGINT';
+/** PM2's `shutdown_with_message` message. */
+const PM2_SHUTDOWN_MESSAGE = 'shutdown';
+
 const script = process.env[RUNTIME_ENV.script];
 const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
 const sendRaw: typeof process.send = process.send?.bind(process);
@@ -57,6 +67,9 @@ for (const stream of [process.stdout, process.stderr]) {
 let state: RuntimeState = 'booting';
 let listened = false;
 let evaluated = false;
+/** The code the app asked for with process.exit() while draining; it exits once drained. */
+let appExitCode: number | undefined;
+const realExit = process.exit.bind(process);
 
 function send(payload: Payload, done?: () => void): void {
   if (!sendRaw || !process.connected) {
@@ -78,7 +91,7 @@ function exitAfter(payload: Payload, code: number): void {
   const exit = (): void => {
     if (exited) return;
     exited = true;
-    process.exit(code);
+    realExit(code);
   };
   setTimeout(exit, FLUSH_TIMEOUT_MS).unref();
   send(payload, exit);
@@ -120,21 +133,51 @@ function die(err: unknown): void {
 
 const servers = new ServerRegistry(onListening, { countRequests: process.env[RUNTIME_ENV.requestCounting] !== '0' });
 const hooks = new ShutdownHooks();
-const stopReports = startReports(reportIntervalMs(process.env[RUNTIME_ENV.reportIntervalMs]), servers, (report) =>
-  send({ type: 'report', ...report }),
+const drainStartHooks = new ShutdownHooks();
+// Reports (and heartbeats) go on while draining: the primary learns how many connections a kill
+// after kill_timeout would cut, and that a draining worker is not hung.
+startReports(
+  reportIntervalMs(process.env[RUNTIME_ENV.reportIntervalMs]),
+  servers,
+  (report) => send({ type: 'report', ...report }),
+  { intervalMs: reportIntervalMs(process.env[RUNTIME_ENV.heartbeatIntervalMs]), send: () => send({ type: 'heartbeat' }) },
 );
 
-function shutdown(graceMs: number): void {
+/** How the app is told, PM2's way: the listeners of a signal, or of the 'shutdown' message. */
+interface AppNotice {
+  signal?: string;
+  message?: boolean;
+  /** The signal the worker itself received: Node has run its listeners already. */
+  received?: NodeJS.Signals;
+}
+
+function notifyApp(notice: AppNotice): void {
+  if (notice.message) {
+    process.emit('message' as never, PM2_SHUTDOWN_MESSAGE as never);
+    return;
+  }
+  const signal = notice.signal ?? DEFAULT_KILL_SIGNAL;
+  if (signal === notice.received) return;
+  process.emit(signal as never, signal as never);
+}
+
+function shutdown(graceMs: number, notice: AppNotice): void {
   if (state === 'draining' || state === 'exiting') return;
   state = 'draining';
-  stopReports();
-  drain({ servers, hooks, graceMs }).then(() => {
+  drain({ servers, hooks, drainStartHooks, notifyApp: () => notifyApp(notice), graceMs }).then(() => {
     // Exit when the primary answers (see PrimaryToWorker in worker-ipc.ts); alone after a while
     // if no primary answers (a signal sent straight to the worker, a primary of old).
     send({ type: 'drained', served: servers.requestsServed });
-    setTimeout(() => exitAfter({ type: 'bye' }, 0), EXIT_ANSWER_TIMEOUT_MS).unref();
+    setTimeout(() => exitAfter({ type: 'bye' }, appExitCode ?? 0), EXIT_ANSWER_TIMEOUT_MS).unref();
   }, die);
 }
+
+// PM2 apps end their shutdown code with process.exit(): while draining, that waits for the drain.
+process.exit = function (code?: number | string | null) {
+  if (state !== 'draining') return realExit(code as number);
+  appExitCode = code === undefined || code === null ? Number(process.exitCode ?? 0) : Number(code);
+  return undefined as never;
+} as typeof process.exit;
 
 if (script) process.argv[1] = script;
 
@@ -157,11 +200,11 @@ if (sendRaw) {
 
 process.on('message', (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
-  if (message.type === 'shutdown') shutdown(message.graceMs);
-  else if (message.type === 'exit' && state === 'draining') exitAfter({ type: 'bye' }, 0);
+  if (message.type === 'shutdown') shutdown(message.graceMs, { signal: message.signal, message: message.message });
+  else if (message.type === 'exit' && state === 'draining') exitAfter({ type: 'bye' }, appExitCode ?? 0);
 });
-process.on('SIGINT', () => shutdown(SIGNAL_GRACE_MS));
-process.on('SIGTERM', () => shutdown(SIGNAL_GRACE_MS));
+process.on('SIGINT', () => shutdown(SIGNAL_GRACE_MS, { received: 'SIGINT' }));
+process.on('SIGTERM', () => shutdown(SIGNAL_GRACE_MS, { received: 'SIGTERM' }));
 
 setRuntime({
   version: 1,
@@ -169,6 +212,7 @@ setRuntime({
     if (waitReady) markReady('app');
   },
   onShutdown: (hook) => hooks.add(hook),
+  onDrainStart: (hook) => drainStartHooks.add(hook),
   isDraining: () => state === 'draining' || state === 'exiting',
 });
 

@@ -53,6 +53,7 @@ export function stateColour(colours: Colours, state: string): (text: string) => 
       return colours.yellow;
     case 'crashed':
     case 'errored':
+    case 'unresponsive':
     case 'failed':
       return colours.red;
     case 'draining':

@@ -46,6 +46,8 @@ export class ProgressRenderer {
   /** Per operation: the workers that became ready / started draining while we watched. */
   private readonly readyWorkers = new Map<string, Set<number>>();
   private readonly drainedWorkers = new Map<string, Set<number>>();
+  /** Per operation: the workers killed at kill_timeout, and the connections they cut (null: unknown). */
+  private readonly killedWorkers = new Map<string, Map<number, number | null>>();
 
   /** Prefix lines with the app's name (several apps at once). */
   showApp: boolean;
@@ -62,6 +64,11 @@ export class ProgressRenderer {
     const newRevision = op.to_revision === null || event.revision === op.to_revision;
     if (event.to === 'ready' && newRevision) this.remember(this.readyWorkers, op.id, event.worker_id);
     if (event.to === 'draining' && (op.kind !== 'reload' || !newRevision)) this.remember(this.drainedWorkers, op.id, event.worker_id);
+    if (event.to === 'exited' && event.connections_cut !== undefined) {
+      const killed = this.killedWorkers.get(op.id) ?? new Map<number, number | null>();
+      killed.set(event.worker_id, event.connections_cut);
+      this.killedWorkers.set(op.id, killed);
+    }
     const elapsed = Date.parse(event.at) - Date.parse(op.started_at);
     const pid = event.pid === null ? '' : `pid ${event.pid}, `;
     const reason = event.reason ? `: ${event.reason}` : '';
@@ -125,9 +132,16 @@ export class ProgressRenderer {
       if (ready > 0) counts.push(`${plural(ready, 'worker')} ready`);
       if (drained > 0) counts.push(`${plural(drained, 'worker')} drained`);
     }
+    // A worker killed at kill_timeout cut its clients off: never a bare ✓.
+    const killed = [...(this.killedWorkers.get(op.id)?.values() ?? [])];
+    if (killed.length > 0) {
+      const cut = killed.includes(null) ? 'connections cut' : `${plural(killed.reduce<number>((n, c) => n + (c ?? 0), 0), 'connection')} cut`;
+      counts.push(`${plural(killed.length, 'worker')} killed after kill_timeout, ${cut}`);
+    }
     const tail = counts.length > 0 ? ` (${counts.join(', ')})` : '';
     const what = this.options.describe?.(op) ?? this.revisionText(op);
-    return `${colours.green('✓')} ${op.kind} ${op.app}${what} in ${took}${tail}`;
+    const mark = killed.length > 0 ? colours.yellow('!') : colours.green('✓');
+    return `${mark} ${op.kind} ${op.app}${what} in ${took}${tail}`;
   }
 
   private revisionText(op: OperationSnapshot): string {

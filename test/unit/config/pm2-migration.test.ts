@@ -70,6 +70,7 @@ t.test('an API and a fork-mode queue consumer with wait_ready: env values as str
   t.equal(consumer!.instances, 1, 'fork mode: one worker unless instances says more');
   t.equal(consumer!.wait_ready, true);
   t.equal(consumer!.kill_timeout, 1600);
+  t.equal(consumer!.shutdown_with_message, false, 'shutdown_with_message is understood, as PM2 means it');
   t.equal(consumer!.restart_delay, 1000);
   t.equal(consumer!.max_restarts, 10);
   t.same(consumer!.env, { NODE_ENV: 'production', QUEUE: 'orders' });
@@ -78,7 +79,6 @@ t.test('an API and a fork-mode queue consumer with wait_ready: env values as str
     'orders-api:namespace',
     'orders-consumer:autostart',
     'orders-consumer:exec_mode',
-    'orders-consumer:shutdown_with_message',
     'orders-consumer:stop_exit_codes',
     'orders-consumer:treekill',
   ]);

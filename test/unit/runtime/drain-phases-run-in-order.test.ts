@@ -9,8 +9,8 @@ import { get, within } from './harness-client.js';
 const registry = new ServerRegistry(() => {});
 registry.install();
 
-t.test('the phases are, in order: stop accepting, finish in-flight, close idle, hooks', async (t) => {
-  t.same(DRAIN_PHASES, ['stop-accepting', 'finish-in-flight', 'close-idle', 'shutdown-hooks']);
+t.test('the phases are, in order: stop accepting, the app shutdown code, finish in-flight, close idle, hooks', async (t) => {
+  t.same(DRAIN_PHASES, ['stop-accepting', 'app-shutdown', 'finish-in-flight', 'close-idle', 'shutdown-hooks']);
 });
 
 t.test('a drain runs every phase in order, closes the idle keep-alive connection, then runs the hooks', async (t) => {

@@ -93,6 +93,11 @@ export class Harness {
     this.command({ op: 'shutdown', id, graceMs });
   }
 
+  /** Sends `message` to worker `id` over IPC, as the primary would. */
+  send(id: string, message: unknown): void {
+    this.command({ op: 'send', id, message });
+  }
+
   signal(id: string, signal: NodeJS.Signals): void {
     this.command({ op: 'signal', id, signal });
   }
