@@ -5,10 +5,21 @@
  * When the connection closes, every pending request is rejected (E_DAEMON_UNREACHABLE), so
  * nothing waits forever on a daemon that went away.
  */
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
+import type WebSocket from 'ws';
 import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
 import { HotctlError, PROTOCOL_VERSION } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';
+
+/**
+ * ws, loaded when the first connection opens, with `require`: `import` of a CommonJS package
+ * runs Node's export lexer over each of its files, a cost on every CLI start.
+ */
+let wsModule: typeof WebSocket | undefined;
+function loadWs(): typeof WebSocket {
+  wsModule ??= createRequire(import.meta.url)('ws') as typeof WebSocket;
+  return wsModule;
+}
 
 /** Why a connection could not be opened; `code` is the socket error (ENOENT, ECONNREFUSED, …). */
 export class ConnectError extends Error {
@@ -49,7 +60,7 @@ export class ControlClient {
   /** Opens a connection. Rejects with a {@link ConnectError} when nothing listens there. */
   static connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<ControlClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws+unix:${socketPath}`, { handshakeTimeout: options.timeoutMs ?? 5000, perMessageDeflate: false });
+      const ws = new (loadWs())(`ws+unix:${socketPath}`, { handshakeTimeout: options.timeoutMs ?? 5000, perMessageDeflate: false });
       const fail = (err: Error & { code?: string }): void => {
         ws.removeAllListeners();
         ws.on('error', () => {});
