@@ -5,7 +5,8 @@
  * code; only main.ts exits.
  */
 import type { Argv } from 'yargs';
-import { EXIT_CODES, HotctlError } from '../protocol/index.js';
+// errors.js alone, not the protocol's index: `--version` needs none of the rest.
+import { EXIT_CODES, HotctlError } from '../protocol/errors.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { registrationsFor } from './command-table.js';
 import { fastPath } from './fast-path.js';
