@@ -10,6 +10,7 @@ import { EXIT_CODES, HotctlError } from '../protocol/errors.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { registrationsFor } from './command-table.js';
 import { fastPath } from './fast-path.js';
+import { simpleLine } from './simple-line.js';
 import type { CliIo, CommandContext } from './context.js';
 import { createOutput, printError } from './output.js';
 
@@ -34,7 +35,13 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   const ctx: CommandContext = { ...io, exitCode: EXIT_CODES.ok, passthrough };
   const fast = fastPath(own);
   if (fast) return fast(ctx);
-  const [{ default: yargs }, registrations] = await Promise.all([import('yargs'), registrationsFor(own)]);
+  const registrations = await registrationsFor(own);
+  const simple = registrations.length === 1 ? simpleLine(own, registrations[0]!, ctx) : null;
+  if (simple) {
+    await simple();
+    return ctx.exitCode;
+  }
+  const { default: yargs } = await import('yargs');
   const base: Argv<{ json: boolean }> = yargs(own, io.cwd)
     .scriptName('hotctl')
     .usage('$0 <command> [options]\n\nCluster-mode, zero-downtime process manager for Node.js.')
