@@ -5,21 +5,10 @@
  * When the connection closes, every pending request is rejected (E_DAEMON_UNREACHABLE), so
  * nothing waits forever on a daemon that went away.
  */
-import { createRequire } from 'node:module';
-import type WebSocket from 'ws';
+import { UnixWebSocket as WebSocket } from './unix-websocket.js';
 import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
 import { HotctlError, PROTOCOL_VERSION } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';
-
-/**
- * ws, loaded when the first connection opens, with `require`: `import` of a CommonJS package
- * runs Node's export lexer over each of its files, a cost on every CLI start.
- */
-let wsModule: typeof WebSocket | undefined;
-function loadWs(): typeof WebSocket {
-  wsModule ??= createRequire(import.meta.url)('ws') as typeof WebSocket;
-  return wsModule;
-}
 
 /** Why a connection could not be opened; `code` is the socket error (ENOENT, ECONNREFUSED, …). */
 export class ConnectError extends Error {
@@ -51,7 +40,7 @@ export class ControlClient {
   private closedWith: HotctlError | null = null;
 
   private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => this.receive(isBinary ? '' : data.toString()));
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(isBinary ? '' : data.toString()));
     ws.on('close', () => this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', 'The connection to the daemon closed.')));
     // 'close' always follows 'error'; the handler only keeps an error from being thrown.
     ws.on('error', () => {});
@@ -60,7 +49,7 @@ export class ControlClient {
   /** Opens a connection. Rejects with a {@link ConnectError} when nothing listens there. */
   static connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<ControlClient> {
     return new Promise((resolve, reject) => {
-      const ws = new (loadWs())(`ws+unix:${socketPath}`, { handshakeTimeout: options.timeoutMs ?? 5000, perMessageDeflate: false });
+      const ws = new WebSocket(socketPath, { handshakeTimeout: options.timeoutMs ?? 5000 });
       const fail = (err: Error & { code?: string }): void => {
         ws.removeAllListeners();
         ws.on('error', () => {});
@@ -68,7 +57,7 @@ export class ControlClient {
         reject(new ConnectError(socketPath, err));
       };
       ws.once('error', fail);
-      ws.once('unexpected-response', (_req, res) => fail(Object.assign(new Error(`unexpected HTTP ${res.statusCode}`), { code: 'EPROTO' })));
+      ws.once('unexpected-response', (_req: unknown, res: { statusCode: number }) => fail(Object.assign(new Error(`unexpected HTTP ${res.statusCode}`), { code: 'EPROTO' })));
       ws.once('open', () => {
         ws.removeListener('error', fail);
         ws.removeAllListeners('unexpected-response');
