@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-
-/** hotctl's own version, from package.json (dist/src/version.js → ../../package.json). */
-export const HOTCTL_VERSION: string = (require('../../package.json') as { version: string }).version;
+/**
+ * hotctl's own version, from package.json (dist/src/version.js → ../../package.json). Read as
+ * a file: `require` of JSON would start the CommonJS loader, a cost on every CLI start.
+ */
+export const HOTCTL_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -1,28 +1,16 @@
 /**
  * The command line: yargs, strict (an unknown command or flag is a usage error, exit 2), one
- * module per command under commands/. `runCli` returns the exit code; only main.ts exits.
+ * module per command under commands/, loaded only for the command that runs (command-table.ts).
+ * The hottest command lines skip yargs altogether (fast-path.ts). `runCli` returns the exit
+ * code; only main.ts exits.
  */
-import yargs from 'yargs';
-import { EXIT_CODES, HotctlError } from '../protocol/index.js';
+import type { Argv } from 'yargs';
+// errors.js alone, not the protocol's index: `--version` needs none of the rest.
+import { EXIT_CODES, HotctlError } from '../protocol/errors.js';
 import { HOTCTL_VERSION } from '../version.js';
-import { registerDelete } from './commands/delete.js';
-import { registerHistory } from './commands/history.js';
-import { registerKill } from './commands/kill.js';
-import { registerPromote } from './commands/promote.js';
-import { registerReload } from './commands/reload.js';
-import { registerRestart } from './commands/restart.js';
-import { registerRollback } from './commands/rollback.js';
-import { registerRun } from './commands/run.js';
-import { registerScale } from './commands/scale.js';
-import { registerSignal } from './commands/signal.js';
-import { registerStart } from './commands/start.js';
-import { registerStatus } from './commands/status.js';
-import { registerStop } from './commands/stop.js';
-import { registerUpdate } from './commands/update.js';
-import { registerMonit } from './commands/monit.js';
-import { registerLogs } from './commands/logs.js';
-import { registerStartup } from './commands/startup.js';
-import { registerResurrect, registerSave } from './commands/save-resurrect.js';
+import { registrationsFor } from './command-table.js';
+import { fastPath } from './fast-path.js';
+import { simpleLine } from './simple-line.js';
 import type { CliIo, CommandContext } from './context.js';
 import { createOutput, printError } from './output.js';
 
@@ -45,7 +33,16 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return usageError(io, json, 'Arguments after `--` are passed to the app by `hotctl start <script>` only.');
   }
   const ctx: CommandContext = { ...io, exitCode: EXIT_CODES.ok, passthrough };
-  const base = yargs(own, io.cwd)
+  const fast = fastPath(own);
+  if (fast) return fast(ctx);
+  const registrations = await registrationsFor(own);
+  const simple = registrations.length === 1 ? simpleLine(own, registrations[0]!, ctx) : null;
+  if (simple) {
+    await simple();
+    return ctx.exitCode;
+  }
+  const { default: yargs } = await import('yargs');
+  const base: Argv<{ json: boolean }> = yargs(own, io.cwd)
     .scriptName('hotctl')
     .usage('$0 <command> [options]\n\nCluster-mode, zero-downtime process manager for Node.js.')
     .option('json', { type: 'boolean', default: false, global: true, describe: 'Machine output: JSON (lines), no colour, no progress text' })
@@ -59,9 +56,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     .exitProcess(false)
     .fail(false)
     .wrap(Math.min(110, process.stdout.columns || 100));
-  let parser = registerStart(base, ctx);
-  const commands = [registerReload, registerPromote, registerRollback, registerScale, registerHistory, registerRestart, registerStop, registerDelete, registerStatus, registerMonit, registerKill, registerRun, registerUpdate, registerSave, registerResurrect, registerLogs, registerStartup, registerSignal];
-  for (const register of commands) {
+  let parser = base;
+  for (const register of registrations) {
     parser = register(parser, ctx);
   }
   parser = parser.completion('completion', 'Print the shell completion script (hotctl completion >> ~/.bashrc)');

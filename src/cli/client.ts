@@ -5,7 +5,7 @@
  * When the connection closes, every pending request is rejected (E_DAEMON_UNREACHABLE), so
  * nothing waits forever on a daemon that went away.
  */
-import WebSocket from 'ws';
+import { UnixWebSocket as WebSocket } from './unix-websocket.js';
 import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
 import { HotctlError, PROTOCOL_VERSION } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';
@@ -40,9 +40,9 @@ export class ControlClient {
   private closedWith: HotctlError | null = null;
 
   private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => this.receive(isBinary ? '' : data.toString()));
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(isBinary ? '' : data.toString()));
     // The reason says why when the daemon closed on purpose (e.g. 4008: a subscriber too far behind).
-    ws.on('close', (code, reason) => this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', `The connection to the daemon closed${reason.length > 0 ? ` (${code}: ${String(reason)})` : ''}.`)));
+    ws.on('close', (code: number, reason: Buffer) => this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', `The connection to the daemon closed${reason.length > 0 ? ` (${code}: ${String(reason)})` : ''}.`)));
     // 'close' always follows 'error'; the handler only keeps an error from being thrown.
     ws.on('error', () => {});
   }
@@ -50,7 +50,7 @@ export class ControlClient {
   /** Opens a connection. Rejects with a {@link ConnectError} when nothing listens there. */
   static connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<ControlClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws+unix:${socketPath}`, { handshakeTimeout: options.timeoutMs ?? 5000, perMessageDeflate: false });
+      const ws = new WebSocket(socketPath, { handshakeTimeout: options.timeoutMs ?? 5000 });
       const fail = (err: Error & { code?: string }): void => {
         ws.removeAllListeners();
         ws.on('error', () => {});
@@ -58,7 +58,7 @@ export class ControlClient {
         reject(new ConnectError(socketPath, err));
       };
       ws.once('error', fail);
-      ws.once('unexpected-response', (_req, res) => fail(Object.assign(new Error(`unexpected HTTP ${res.statusCode}`), { code: 'EPROTO' })));
+      ws.once('unexpected-response', (_req: unknown, res: { statusCode: number }) => fail(Object.assign(new Error(`unexpected HTTP ${res.statusCode}`), { code: 'EPROTO' })));
       ws.once('open', () => {
         ws.removeListener('error', fail);
         ws.removeAllListeners('unexpected-response');

@@ -1,6 +1,4 @@
 /** Entry of the `hotctl` command (bin/hotctl imports this). The only place that sets the exit code. */
-import { hideBin } from 'yargs/helpers';
-import { toHotctlError } from '../protocol/index.js';
 import { runCli } from './cli.js';
 
 // A reader that went away (`hotctl logs -f | head`) ends the command quietly, as with other
@@ -14,8 +12,10 @@ for (const stream of [process.stdout, process.stderr]) {
 
 let code: number;
 try {
-  code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  // process.argv is [node, bin/hotctl, ...args] (yargs' hideBin, which costs a module graph).
+  code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 } catch (err) {
+  const { toHotctlError } = await import('../protocol/errors.js');
   const error = toHotctlError(err);
   process.stderr.write(`error: ${error.message} (${error.code})\n${error.stack ?? ''}\nhint: ${error.hint}\n`);
   code = error.exitCode;

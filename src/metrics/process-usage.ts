@@ -1,23 +1,31 @@
 /**
- * CPU and memory of worker processes from the OS: one `pidusage` call for every pid of a tick.
+ * CPU and memory of worker processes from the OS, for every pid of a tick at once: on Linux
+ * straight from /proc (proc-stat.ts), elsewhere one `pidusage` call (loaded only there).
  */
-import pidusage from 'pidusage';
 import type { ProcessUsage } from './tick.js';
+import { haveProcStat, ProcStat } from './proc-stat.js';
 
 /** Usage of each pid that could be read; a pid that exited is simply absent. */
 export type UsageFn = (pids: number[]) => Promise<Record<number, ProcessUsage>>;
 
+type Pidusage = typeof import('pidusage');
+let procStat: ProcStat | null | undefined;
+let pidusageModule: Pidusage | undefined;
+
 /**
- * The default {@link UsageFn}. pidusage reads all pids in parallel and, with more than one,
- * leaves out a pid it cannot read (the process just exited) instead of failing; with a single
- * pid it rejects, so that case is mapped to "absent" here.
+ * The default {@link UsageFn}. With pidusage (not Linux), all pids are read in parallel and, with
+ * more than one, a pid it cannot read (the process just exited) is left out instead of failing;
+ * with a single pid it rejects, so that case is mapped to "absent" here.
  */
 export const pidUsage: UsageFn = async (pids) => {
+  procStat ??= haveProcStat() ? new ProcStat() : null;
+  if (procStat) return procStat.read(pids);
   if (pids.length === 0) return {};
-  let stats: Record<string, pidusage.Status | undefined>;
+  pidusageModule ??= (await import('pidusage')).default;
+  let stats: Record<string, import('pidusage').Status | undefined>;
   try {
     // A copy: pidusage rewrites the array it is given.
-    stats = await pidusage([...pids]);
+    stats = await pidusageModule([...pids]);
   } catch (err) {
     if (pids.length === 1 && isGone(err)) return {};
     throw err;
@@ -31,11 +39,12 @@ export const pidUsage: UsageFn = async (pids) => {
 };
 
 /**
- * Forgets pidusage's per-pid history and stops its expiry timer, so nothing of it keeps the
- * process alive after the sampler stops.
+ * Forgets the per-pid history (and stops pidusage's expiry timer where it is used), so nothing
+ * of it keeps the process alive after the sampler stops.
  */
 export function clearUsageHistory(): void {
-  pidusage.clear();
+  procStat?.clear();
+  pidusageModule?.clear();
 }
 
 function isGone(err: unknown): boolean {

@@ -3,7 +3,7 @@
  * one per worker), merged with what each worker's runtime last reported, aggregated per app.
  *
  * Ticks never overlap: the next one is armed when the previous one has finished. The timer is
- * unref'd, and stop() clears pidusage's own history timer, so a sampler never keeps the daemon
+ * unref'd, and stop() clears the usage reader's history (and pidusage's timer where it is used), so a sampler never keeps the daemon
  * alive.
  */
 import type { MetricsEvent, WorkerMetrics } from '../protocol/index.js';
@@ -18,7 +18,7 @@ export interface MetricsSamplerOptions {
   intervalMs: number;
   targets: () => SampleTarget[];
   apps: () => AppInfo[];
-  /** Default: one pidusage call for all pids. */
+  /** Default: /proc/<pid>/stat of each pid on Linux, one pidusage call for all elsewhere (process-usage.ts). */
   usage?: UsageFn;
   now?: () => number;
   /** Where a failed usage call or a throwing tick listener is reported. */
@@ -53,7 +53,7 @@ export class MetricsSampler {
     this.running = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    // A tick still reading /proc would refill pidusage's history: clear after it, too.
+    // A tick still reading would refill the usage history: clear after it, too.
     clearUsageHistory();
     void this.inFlight?.finally(clearUsageHistory);
   }

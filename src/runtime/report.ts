@@ -6,7 +6,10 @@ import type { WorkerReport } from '../protocol/worker-ipc.js';
 import type { ServerRegistry } from './servers.js';
 
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
-const RESOLUTION_MS = 10;
+// The histogram's timer wakes the worker every RESOLUTION_MS, busy or idle: at 10 ms that was
+// 100 wake-ups a second, ~5 ms of CPU per second per idle worker; at 50 ms, ~1.3 ms (bench/RESULTS.md,
+// "Idle daemon"). A stall still shows in full: the tick it holds up is late by all of it.
+const RESOLUTION_MS = 50;
 
 /** The heartbeat's period when reports are off (reports are heartbeats themselves). */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;

@@ -1,0 +1,110 @@
+// Benchmark: the CLI's everyday path against Node's own start-up (issue 13).
+//
+//   node bench/cli-startup.mjs [rounds=15] [workers of the big app=64] [reload rounds=9]
+//
+// Round by round (the order rotates each round), each command spawned from here and timed from
+// spawn to exit: `node -e ""`, `hotctl --version`, `hotctl status` and `hotctl status --json`
+// against a daemon with one 2-worker app, and `hotctl status` against a daemon with one app of
+// N workers. Ratios are taken within each round, then the median of those.
+// Then `hotctl reload <app> --json` of a 300 ms app (test/fixtures/apps/slow-start.cjs, 2
+// workers, min_uptime 0): the CLI's cost is its wall time minus the operation's own duration
+// (duration_ms of the final operation, measured by the daemon).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { argInt, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, track, untrack, waitPort } from './lib/common.mjs';
+
+const ROUNDS = argInt(2, 15);
+const BIG = argInt(3, 64);
+const RELOADS = argInt(4, 9);
+
+function timed(args, env) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child.pid);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      untrack(child.pid);
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
+      else resolve({ ms, out });
+    });
+  });
+}
+
+const ratioRow = (name, a, b) => {
+  const r = a.map((v, i) => v / b[i]);
+  return [name, `**${fx(median(r), 2)}** (${fx(Math.min(...r), 2)}–${fx(Math.max(...r), 2)})`];
+};
+
+await runBench(async () => {
+  const small = newHome();
+  const big = newHome();
+  const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+  await startApps(small, [
+    { name: 'web', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(p1) } },
+    { name: 'slow', script: join(FIXTURES, 'slow-start.cjs'), instances: 2, min_uptime: 0, env: { PORT: String(p3) } },
+  ]);
+  console.error(`starting ${BIG} workers…`);
+  await startApps(big, [{ name: 'big', script: join(FIXTURES, 'http-app.cjs'), instances: BIG, listen_timeout: 180_000, env: { PORT: String(p2) } }]);
+  await Promise.all([waitPort(p1), waitPort(p2), waitPort(p3)]);
+  const bigStatus = JSON.parse((await hotctl(big, ['status', '--json'])).stdout);
+  const bigReady = bigStatus.apps[0].workers.filter((w) => w.state === 'ready').length;
+  if (bigReady !== BIG) throw new Error(`${bigReady} of ${BIG} workers ready`);
+
+  const envSmall = hotctlEnv(small);
+  const envBig = hotctlEnv(big);
+  const kinds = {
+    node: () => timed(['-e', ''], envSmall),
+    version: () => timed([HOTCTL, '--version'], envSmall),
+    status: () => timed([HOTCTL, 'status'], envSmall),
+    statusJson: () => timed([HOTCTL, 'status', '--json'], envSmall),
+    statusBig: () => timed([HOTCTL, 'status'], envBig),
+  };
+  const order = Object.keys(kinds);
+  for (const k of order) await kinds[k](); // warm the page cache
+  const times = Object.fromEntries(order.map((k) => [k, []]));
+  for (let i = 0; i < ROUNDS; i++) {
+    const o = [...order.slice(i % order.length), ...order.slice(0, i % order.length)];
+    for (const k of o) times[k].push((await kinds[k]()).ms);
+  }
+
+  const reloads = [];
+  for (let i = 0; i < RELOADS; i++) {
+    const r = await hotctl(small, ['reload', 'slow', '--json'], { timeoutMs: 60_000 });
+    const op = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    if (op.state !== 'succeeded') throw new Error(`reload: ${op.state}`);
+    reloads.push({ wall: r.ms, op: op.duration_ms, cli: r.ms - op.duration_ms });
+  }
+
+  report(
+    [
+      ...header(`CLI start-up: \`hotctl status\` and \`--version\` against \`node -e ""\`, status of 2 vs ${BIG} workers, reload overhead`),
+      `${ROUNDS} rounds of each command, interleaved (order rotated each round), spawned from a Node script and timed spawn → exit. Load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+      '',
+      ...table(
+        ['measure', 'value'],
+        [
+          ['`node -e ""` wall, median (min–max)', `${spread(times.node)} ms`],
+          ['`hotctl --version` wall', `${spread(times.version)} ms`],
+          ['`hotctl status` wall (1 app, 2 workers)', `${spread(times.status)} ms`],
+          ['`hotctl status --json` wall (1 app, 2 workers)', `${spread(times.statusJson)} ms`],
+          [`\`hotctl status\` wall (1 app, ${BIG} workers)`, `${spread(times.statusBig)} ms`],
+          ratioRow('**`hotctl status` / `node -e ""`** (target ≤ 1.5), median of per-round ratios', times.status, times.node),
+          ratioRow('`hotctl status --json` / `node -e ""`', times.statusJson, times.node),
+          ratioRow('**`hotctl --version` / `node -e ""`** (target ≤ 1.3)', times.version, times.node),
+          ratioRow(`**\`hotctl status\` ${BIG} workers / 2 workers** (target ≤ 1.2)`, times.statusBig, times.status),
+          [`\`hotctl reload slow --json\` (300 ms app, 2 workers, min_uptime 0), ${RELOADS} reloads: wall`, `${spread(reloads.map((r) => r.wall))} ms`],
+          ['… the daemon\'s operation (duration_ms)', `${spread(reloads.map((r) => r.op))} ms`],
+          ['**… the CLI\'s cost: wall − operation** (target ≤ 100 ms)', `**${spread(reloads.map((r) => r.cli))} ms**`],
+        ],
+      ),
+    ],
+    { bench: 'cli-startup', times, reloads },
+  );
+});

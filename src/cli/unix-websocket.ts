@@ -1,0 +1,213 @@
+/**
+ * The CLI's WebSocket client over the daemon's unix socket (RFC 6455, client side): the opening
+ * handshake, masked text frames out, text frames in (fragmented or not, any length), ping →
+ * pong, and the closing handshake. No extensions, no TLS, no proxies: what the control socket
+ * needs and nothing else. The `ws` package does all of that and much more, and `require('ws')`
+ * costs the CLI 30–40 ms on every run (it loads http, https, tls and zlib); see bench/RESULTS.md,
+ * section 10. The daemon keeps `ws` for its servers.
+ *
+ * Events, as `ws` names them: 'open'; 'message' (data: Buffer, isBinary: boolean);
+ * 'unexpected-response' (null, { statusCode }); 'error' (err, with the socket's `code` when
+ * connecting failed); 'close', always last, once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { connect, type Socket } from 'node:net';
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const OP = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
+
+export interface UnixWebSocketOptions {
+  /** Fail the opening handshake after this long (ms). */
+  handshakeTimeout?: number;
+}
+
+export class UnixWebSocket extends EventEmitter {
+  private readonly socket: Socket;
+  private readonly key = randomBytes(16).toString('base64');
+  private buffered: Buffer = Buffer.alloc(0);
+  private open = false;
+  private closeSent = false;
+  private closed = false;
+  private fragments: Buffer[] = [];
+  private fragmentBinary = false;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+
+  constructor(socketPath: string, options: UnixWebSocketOptions = {}) {
+    super();
+    this.socket = connect(socketPath);
+    this.socket.setNoDelay?.(true);
+    if (options.handshakeTimeout !== undefined) {
+      this.handshakeTimer = setTimeout(() => this.fail(new Error('Opening handshake has timed out')), options.handshakeTimeout);
+    }
+    this.socket.on('connect', () => {
+      this.socket.write(
+        `GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.on('error', (err) => this.fail(err));
+    this.socket.on('close', () => this.finish());
+  }
+
+  /** Sends one text message; `cb` gets the write's error, if any. */
+  send(text: string, cb?: (err?: Error) => void): void {
+    if (!this.open || this.closeSent) {
+      const err = new Error('WebSocket is not open');
+      if (cb) queueMicrotask(() => cb(err));
+      return;
+    }
+    this.socket.write(frame(OP.text, Buffer.from(text, 'utf8')), (err) => cb?.(err ?? undefined));
+  }
+
+  /** Starts the closing handshake; the socket ends when the daemon answers (or is terminated). */
+  close(code = 1000): void {
+    if (this.closed) return;
+    if (!this.open) {
+      this.terminate();
+      return;
+    }
+    this.sendClose(code);
+  }
+
+  /** Drops the connection at once. */
+  terminate(): void {
+    this.socket.destroy();
+  }
+
+  private sendClose(code: number): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    const payload = Buffer.alloc(2);
+    payload.writeUInt16BE(code);
+    this.socket.write(frame(OP.close, payload));
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (!this.open) {
+      const end = this.buffered.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const head = this.buffered.subarray(0, end).toString('latin1');
+      this.buffered = this.buffered.subarray(end + 4);
+      if (!this.handshake(head)) return;
+    }
+    this.frames();
+  }
+
+  /** Checks the daemon's answer to the opening handshake; true when the connection is open. */
+  private handshake(head: string): boolean {
+    const [statusLine = '', ...lines] = head.split('\r\n');
+    const statusCode = Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0);
+    if (statusCode !== 101) {
+      this.emit('unexpected-response', null, { statusCode });
+      this.terminate();
+      return false;
+    }
+    const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const accept = createHash('sha1').update(this.key + GUID).digest('base64');
+    if (headers.get('upgrade')?.toLowerCase() !== 'websocket' || headers.get('sec-websocket-accept') !== accept || headers.has('sec-websocket-extensions')) {
+      this.fail(new Error('Invalid WebSocket handshake answer'));
+      return false;
+    }
+    clearTimeout(this.handshakeTimer);
+    this.open = true;
+    this.emit('open');
+    return true;
+  }
+
+  private frames(): void {
+    while (!this.closed) {
+      const b = this.buffered;
+      if (b.length < 2) return;
+      const fin = (b[0]! & 0x80) !== 0;
+      const opcode = b[0]! & 0x0f;
+      const masked = (b[1]! & 0x80) !== 0;
+      let length = b[1]! & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        if (b.length < 4) return;
+        length = b.readUInt16BE(2);
+        offset = 4;
+      } else if (length === 127) {
+        if (b.length < 10) return;
+        length = Number(b.readBigUInt64BE(2));
+        offset = 10;
+      }
+      const maskAt = offset;
+      if (masked) offset += 4;
+      if (b.length < offset + length) return;
+      const payload = Buffer.from(b.subarray(offset, offset + length));
+      if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= b[maskAt + (i % 4)]!;
+      this.buffered = b.subarray(offset + length);
+      this.handleFrame(fin, opcode, payload);
+    }
+  }
+
+  private handleFrame(fin: boolean, opcode: number, payload: Buffer): void {
+    switch (opcode) {
+      case OP.text:
+      case OP.binary:
+      case OP.continuation: {
+        if (opcode !== OP.continuation) {
+          this.fragments = [];
+          this.fragmentBinary = opcode === OP.binary;
+        }
+        this.fragments.push(payload);
+        if (fin) {
+          const data = this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
+          this.fragments = [];
+          this.emit('message', data, this.fragmentBinary);
+        }
+        return;
+      }
+      case OP.ping:
+        if (!this.closeSent) this.socket.write(frame(OP.pong, payload));
+        return;
+      case OP.pong:
+        return;
+      case OP.close:
+        this.sendClose(payload.length >= 2 ? payload.readUInt16BE(0) : 1000);
+        this.socket.end();
+        return;
+      default:
+        this.fail(new Error(`Invalid WebSocket opcode ${opcode}`));
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.closed) return;
+    clearTimeout(this.handshakeTimer);
+    this.emit('error', err);
+    this.terminate();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.open = false;
+    clearTimeout(this.handshakeTimer);
+    this.emit('close');
+  }
+}
+
+/** One final frame from the client: masked, as RFC 6455 requires of clients. */
+function frame(opcode: number, payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(headerLength + 4 + length);
+  out[0] = 0x80 | opcode;
+  if (length < 126) out[1] = 0x80 | length;
+  else if (length < 65536) {
+    out[1] = 0x80 | 126;
+    out.writeUInt16BE(length, 2);
+  } else {
+    out[1] = 0x80 | 127;
+    out.writeBigUInt64BE(BigInt(length), 2);
+  }
+  const mask = randomBytes(4);
+  mask.copy(out, headerLength);
+  const at = headerLength + 4;
+  for (let i = 0; i < length; i++) out[at + i] = payload[i]! ^ mask[i % 4]!;
+  return out;
+}
