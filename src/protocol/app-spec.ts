@@ -59,7 +59,7 @@ export const APP_KEYS = {
     required: true,
     pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
     patternText: 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters',
-    description: 'The app name, used by every command (`hotctl reload <name>`).',
+    description: 'The app name, used by every command (`hotctl reload <name>`). Without it, as in PM2: the script\'s file name without its extension.',
   },
   script: {
     kind: 'string',
