@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { APP_KEYS, ENV_BLOCK_PATTERN } from '../protocol/index.js';
+import { packageManagerOf } from './npm-script.js';
 import type { Pm2Key } from './pm2-keys.js';
 import { pm2Key, PM2_TOP_LEVEL_KEYS, snakeCase } from './pm2-keys.js';
 
@@ -131,7 +132,10 @@ export function compatApp(raw: Record<string, unknown>, at: string, envName?: st
       case 'converted':
         if (key === 'interpreter' || key === 'exec_interpreter') {
           const text = typeof value === 'string' ? value : '';
-          if (!isNodeInterpreter(text)) {
+          // `interpreter: "none"` is PM2's idiom for `script: "npm"`: the npm script is resolved to a file (npm-script.ts).
+          const scriptValue = raw.script ?? raw.exec ?? raw.cmd ?? raw.command;
+          const forPackageManager = text === 'none' && typeof scriptValue === 'string' && packageManagerOf(scriptValue) !== undefined;
+          if (!isNodeInterpreter(text) && !forPackageManager) {
             problems.push({
               path: `${at}.${written}`,
               expected:

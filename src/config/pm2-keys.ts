@@ -37,7 +37,7 @@ export const PM2_KEYS = {
   name_prefix: { treatment: 'warned', note: 'ignored: name the app with `name`' },
   cwd: { treatment: 'supported', note: 'relative to the ecosystem file' },
   args: { treatment: 'supported', note: 'a string (split like a shell, quotes group) or a list' },
-  interpreter: { treatment: 'converted', note: '"node" or a path to a node binary is accepted (workers run on the Node.js that runs hotctl); any other interpreter is an error' },
+  interpreter: { treatment: 'converted', note: '"node" or a path to a node binary is accepted (workers run on the Node.js that runs hotctl), "none" too with `script: "npm"`; any other interpreter is an error' },
   exec_interpreter: { treatment: 'converted', note: 'as `interpreter`' },
   node_args: { treatment: 'supported', note: 'Node.js flags of the workers' },
   interpreter_args: { treatment: 'alias', target: 'node_args', note: 'added to `node_args`' },

@@ -97,6 +97,14 @@ t.test('npm / yarn / pnpm with a package.json script of the form `node <file> [a
   t.equal(warnings.filter((w) => w.key === 'script').length, 4, 'each says which file it runs');
 });
 
+t.test('`interpreter: "none"` with `script: "npm"` (PM2\'s idiom) is accepted; with a JS file it is refused', async (t) => {
+  const { validateEcosystem } = await import('../../../src/config/validate.js');
+  const ctx = { file: null, baseDir: dir };
+  const { apps } = validateEcosystem({ apps: [{ name: 'w', script: 'npm', args: 'start', interpreter: 'none', cwd: 'npm-app' }] }, ctx);
+  t.equal(apps[0]!.script, join(dir, 'npm-app', 'server.cjs'));
+  t.throws(() => validateEcosystem({ apps: [{ name: 'w', script: 'npm-app/server.cjs', interpreter: 'none' }] }, ctx), { code: 'E_CONFIG_INVALID' });
+});
+
 t.test('an npm script that is a shell command is refused with what to write instead (exit 2)', async (t) => {
   const err = await failure('npm-shell.config.js');
   t.equal(err.code, 'E_CONFIG_INVALID');
