@@ -162,6 +162,10 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
     if (Object.keys(npm.env).length > 0) raw.env = { ...(raw.env as Record<string, string> | undefined), ...npm.env };
     warnings.push({ file: ctx.file, app, key: 'script', message: `"${manager}" runs package.json's ${npm.source}: hotctl runs ${script} directly` });
   }
+  if (raw.script === 'serve' && !existsSync(script)) {
+    add({ app, path: `${at}.script`, expected: 'a JavaScript file: "serve" is PM2\'s built-in static file server (`pm2 serve`), which hotctl does not have; serve the files from your app, or point "script" at a static server\'s entry file', found: '"serve"' });
+    return null;
+  }
   if (!existsSync(script) || !statSync(script).isFile()) {
     add({ app, path: `${at}.script`, expected: manager ? 'an existing file (or "npm"/"yarn"/"pnpm" with args naming a package.json script)' : 'an existing file', found: script });
     return null;
@@ -176,7 +180,7 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
     if (value === undefined) continue;
     switch (def.kind) {
       case 'string-list':
-        spec[key] = typeof value === 'string' ? splitArgs(value) : [...(value as string[])];
+        spec[key] = typeof value === 'string' ? splitArgs(value) : (value as unknown[]).map(String);
         break;
       case 'instances':
         spec[key] = resolveInstances(typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : (value as number | string), o.cores);
@@ -228,7 +232,8 @@ function checkValue(def: KeyDef, value: unknown, path: string, app: string, add:
       return;
     }
     case 'string-list':
-      if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      // Numbers and booleans in a list (`args: ["--port", 3000]`) are passed as text, as PM2 does.
+      if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))))) fail();
       return;
     case 'env':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail();
@@ -265,7 +270,7 @@ export function expectedOf(def: KeyDef): string {
       if (def.unit === 'ms') return `a duration ≥ ${def.min ?? 0} ms: milliseconds, or a string such as "500ms", "10s", "5m", "1h"`;
       return def.min === undefined ? 'a whole number' : `a whole number ≥ ${def.min}`;
     case 'string-list':
-      return 'a string or a list of strings';
+      return 'a string or a list of strings (numbers are taken as text)';
     case 'env':
       return 'an object of env values (strings, numbers or booleans)';
     case 'instances':

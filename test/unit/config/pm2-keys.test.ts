@@ -170,6 +170,15 @@ t.test('instances: -N is cores minus N (at least 1), as PM2 computes it', async 
   t.equal(of('3'), 3);
 });
 
+t.test('numbers in args are passed as text, as PM2 does', async (t) => {
+  t.same(load({ name: 'a', script, args: ['--port', 3000, true] }).apps[0]!.args, ['--port', '3000', 'true']);
+  t.throws(() => load({ name: 'a', script, args: [{ x: 1 }] }), { code: 'E_CONFIG_INVALID' });
+});
+
+t.test('script "serve" (PM2\'s static server) is refused saying so', async (t) => {
+  t.throws(() => load({ name: 'a', script: 'serve' }), { code: 'E_CONFIG_INVALID', details: { problems: [{ path: 'apps[0].script', found: '"serve"' }] } });
+});
+
 t.test('watch may be one path', async (t) => {
   t.same(load({ name: 'a', script, watch: 'src' }).apps[0]!.watch, ['src']);
 });
