@@ -10,7 +10,8 @@ const esc = (s) => String(s).replaceAll('|', '\\|');
 export function keysTable() {
   const rows = Object.entries(APP_KEYS).map(([key, def]) => {
     const type = def.kind === 'enum' ? def.values.map((v) => `\`"${v}"\``).join(', ') : def.kind;
-    const dflt = def.required ? 'required' : def.default === undefined ? '—' : `\`${JSON.stringify(def.default)}\``;
+    // `name` is required in a spec, but a file may leave it out: PM2's default applies (described).
+    const dflt = key === 'name' ? "the script's name" : def.required ? 'required' : def.default === undefined ? '—' : `\`${JSON.stringify(def.default)}\``;
     return `| \`${key}\` | ${esc(type)} | ${esc(dflt)} | ${esc(def.description)} |`;
   });
   return ['| key | type | default | meaning |', '|---|---|---|---|', ...rows, '| `env_<name>` | env | — | Env merged over `env` with `--env <name>`. |'].join('\n');

@@ -1,8 +1,9 @@
 /**
- * `hotctl reload <ecosystem file>` (and `hotctl start <file>`): apply the file. The daemon's
- * `apply` picks, per app, the least disruptive change (start, reload, scale, nothing; delete
- * only with --prune) and answers with its plan; the plan is printed, then the progress of each
- * operation, then a one-line summary. With --dry-run only the plan is asked for and printed.
+ * `hotctl reload <ecosystem file>` (and `hotctl start <file>`): apply the file, i.e. deploy what
+ * is on disk. The daemon's `apply` picks, per app, the least disruptive change (start, reload,
+ * scale; delete only with --prune), reloads apps with no visible change too unless
+ * --changed-only, and answers with its plan and why; the plan is printed, then the progress of
+ * each operation, then a one-line summary. With --dry-run only the plan is asked for and printed.
  *
  * A daemon that predates `apply` gets the same effect the plain way: apps it runs are reloaded
  * with the file's spec, the others started, one app at a time (no --dry-run, no --prune there).
@@ -21,6 +22,8 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** Delete the running apps the file does not name. */
   prune?: boolean;
+  /** Leave apps whose spec and code on disk show no change alone (default: they are reloaded). */
+  changedOnly?: boolean;
   /** How the summary names the file (as the user typed it). */
   source?: string;
 }
@@ -36,7 +39,7 @@ export async function applyFile(client: ControlClient, out: Output, env: NodeJS.
 
 async function viaApply(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], options: ApplyOptions): Promise<number> {
   const source = options.source ?? 'the file';
-  const extra = { ...(options.wait ? { wait: true } : {}), ...(options.prune ? { prune: true } : {}) };
+  const extra = { ...(options.wait ? { wait: true } : {}), ...(options.prune ? { prune: true } : {}), ...(options.changedOnly ? { changed_only: true } : {}) };
   if (options.dryRun) {
     const { plan } = await client.request('apply', { apps, dry_run: true, ...extra });
     if (out.json) {

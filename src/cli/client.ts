@@ -7,7 +7,7 @@
  */
 import { UnixWebSocket as WebSocket } from './unix-websocket.js';
 import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
-import { HotctlError, PROTOCOL_VERSION } from '../protocol/index.js';
+import { HotctlError, MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';
 
 /** Why a connection could not be opened; `code` is the socket error (ENOENT, ECONNREFUSED, …). */
@@ -75,6 +75,17 @@ export class ControlClient {
   request<M extends Method>(method: M, params: Params<M>, options: RequestOptions = {}): Promise<Result<M>> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
+    const message = JSON.stringify({ id, method, params });
+    // The daemon closes a connection whose message is over its limit; say so before sending.
+    const bytes = Buffer.byteLength(message);
+    if (bytes > MAX_MESSAGE_BYTES) {
+      return Promise.reject(
+        new HotctlError('E_USAGE', `The "${method}" request is ${(bytes / 1024 / 1024).toFixed(1)} MiB; the daemon takes at most ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB per message.`, {
+          hint: 'Large env values (or a large shell environment sent with --update-env) make specs big: keep data in files the app reads.',
+          details: { bytes, limit: MAX_MESSAGE_BYTES },
+        }),
+      );
+    }
     return new Promise<Result<M>>((resolve, reject) => {
       const timer =
         options.timeoutMs === undefined
@@ -84,7 +95,7 @@ export class ControlClient {
               reject(new HotctlError('E_DAEMON_UNREACHABLE', `The daemon did not answer "${method}" within ${options.timeoutMs} ms.`));
             }, options.timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
-      this.ws.send(JSON.stringify({ id, method, params }), (err) => {
+      this.ws.send(message, (err) => {
         if (err) this.settle(id, undefined, new HotctlError('E_DAEMON_UNREACHABLE', `Could not send "${method}" to the daemon: ${err.message}`));
       });
     });

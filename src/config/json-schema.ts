@@ -5,6 +5,8 @@
 import type { KeyDef } from '../protocol/index.js';
 import { APP_KEYS, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
 import { DURATION_PATTERN } from './normalize.js';
+import type { Pm2Key } from './pm2-keys.js';
+import { PM2_KEYS, PM2_TOP_LEVEL_KEYS } from './pm2-keys.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,25 +27,30 @@ function keySchema(def: KeyDef): Json {
     case 'env':
       return { ...base, ...envSchema() };
     case 'instances':
-      return { ...base, oneOf: [{ type: 'integer', minimum: -1 }, { const: 'max' }, { type: 'string', pattern: '^-?\\d+$' }] };
+      return { ...base, oneOf: [{ type: 'integer' }, { const: 'max' }, { type: 'string', pattern: '^-?\\d+$' }] };
     case 'memory':
       return { ...base, oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[BbKkMmGg]?[Bb]?\\s*$' }] };
     case 'watch':
-      return { ...base, oneOf: [{ type: 'boolean' }, { type: 'array', items: { type: 'string' } }] };
+      return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: 'string' } }] };
     case 'enum':
       return { ...base, enum: [...(def.values ?? [])] };
   }
 }
 
 function envSchema(): Json {
-  return { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };
+  // Objects and lists are passed as their JSON text, as PM2 does.
+  return { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'object', 'array', 'null'] } };
 }
 
 export function buildJsonSchema(): Json {
   const properties: Json = {};
   for (const [key, def] of Object.entries(APP_KEYS) as [string, KeyDef][]) properties[key] = keySchema(def);
   for (const key of PM2_UNSUPPORTED_KEYS) properties[key] = { description: 'A PM2 key hotctl does not support: accepted with a warning, ignored.' };
-  const required = (Object.entries(APP_KEYS) as [string, KeyDef][]).filter(([, d]) => d.required).map(([k]) => k);
+  for (const [key, row] of Object.entries(PM2_KEYS as Record<string, Pm2Key>)) {
+    if (key in properties) continue;
+    properties[key] = { description: row.treatment === 'alias' ? `PM2 alias of \`${row.target}\`.` : `PM2 key (${row.treatment}): ${row.note}.` };
+  }
+  const required = (Object.entries(APP_KEYS) as [string, KeyDef][]).filter(([k, d]) => d.required && k !== 'name').map(([k]) => k); // name: PM2's default, the script's
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'hotctl ecosystem file',
@@ -57,11 +64,15 @@ export function buildJsonSchema(): Json {
           type: 'object',
           required,
           properties,
-          patternProperties: { '^env_[A-Za-z0-9_-]+$': { description: 'Env merged over `env` with `--env <name>`.', ...envSchema() } },
+          patternProperties: {
+            '^env_[A-Za-z0-9_-]+$': { description: 'Env merged over `env` with `--env <name>`.', ...envSchema() },
+            '^[a-z][a-z0-9]*([A-Z][a-z0-9]*)+$': { description: 'A key in camelCase, read as its snake_case key (as PM2 does).' },
+          },
           additionalProperties: false,
         },
       },
       deploy: { description: 'PM2 deployment: accepted with a warning, ignored.' },
+      static: { description: PM2_TOP_LEVEL_KEYS.static.note },
     },
     required: ['apps'],
     additionalProperties: false,

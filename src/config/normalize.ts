@@ -32,10 +32,10 @@ export function splitArgs(text: string): string[] {
   return out;
 }
 
-/** "max" or 0: one per core; -1: cores - 1 (at least 1); otherwise the number itself. */
+/** "max" or 0: one per core; -N: cores - N (at least 1, as PM2 does); otherwise the number itself. */
 export function resolveInstances(value: number | string, cores: number): number {
   if (value === 'max' || value === 0) return Math.max(1, cores);
-  if (value === -1) return Math.max(1, cores - 1);
+  if (typeof value === 'number' && value < 0) return Math.max(1, cores + value);
   return Number(value);
 }
 
@@ -65,7 +65,12 @@ export function parseDuration(value: unknown): number | null {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 
-/** Env values as strings (numbers and booleans written by users become text). */
-export function envStrings(env: Record<string, string | number | boolean>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+/** Env values as strings: numbers and booleans as text, objects and lists as JSON (as PM2 does). */
+export function envStrings(env: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
 }

@@ -10,6 +10,8 @@ import type { AppSpec, KeyDef } from '../protocol/index.js';
 import { APP_KEYS, appDefaults, ENV_BLOCK_PATTERN, HotctlError, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { envStrings, parseDuration, parseMemory, resolveInstances, splitArgs } from './normalize.js';
+import { resolveNpmScript, packageManagerOf } from './npm-script.js';
+import { compatApp, documentApps } from './pm2-compat.js';
 
 export interface ConfigProblem {
   file: string | null;
@@ -37,26 +39,23 @@ export interface ValidateContext {
 }
 
 const TOP_LEVEL_KEYS = ['apps', '$schema'];
-const PM2_TOP_LEVEL = ['deploy'];
 
 /** Validates a whole ecosystem document and returns its normalised apps. Throws E_CONFIG_INVALID. */
 export function validateEcosystem(raw: unknown, ctx: ValidateContext): { apps: AppSpec[]; warnings: ConfigWarning[] } {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigWarning[] = [];
   const problem = (p: Omit<ConfigProblem, 'file'>) => problems.push({ file: ctx.file, ...p });
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    problem({ app: null, path: '(file)', expected: 'an object { "apps": [...] }', found: describe(raw) });
+  // PM2's shapes: { apps: [...] }, { apps: {...} }, { pm2: [...] }, [...], or one app object.
+  const doc = documentApps(raw);
+  if (!doc) {
+    problem({ app: null, path: '(file)', expected: 'an object { "apps": [...] }, a list of apps or one app', found: describe(raw) });
     throw invalid(ctx, problems);
   }
-  for (const key of Object.keys(raw)) {
-    if (TOP_LEVEL_KEYS.includes(key)) continue;
-    if (PM2_TOP_LEVEL.includes(key)) {
-      warnings.push({ file: ctx.file, app: null, key, message: `"${key}" (PM2 deployment) is not supported by hotctl and is ignored` });
-      continue;
-    }
+  for (const w of doc.warnings) warnings.push({ file: ctx.file, app: null, ...w });
+  for (const key of doc.others) {
     problem({ app: null, path: key, expected: 'only "apps" (and "$schema") at the top level', found: `unknown key "${key}"`, suggestion: didYouMean(key, TOP_LEVEL_KEYS) });
   }
-  const apps = (raw as { apps?: unknown }).apps;
+  const apps = doc.apps;
   if (!Array.isArray(apps) || apps.length === 0) {
     problem({ app: null, path: 'apps', expected: 'a non-empty list of apps', found: describe(apps) });
     throw invalid(ctx, problems);
@@ -107,7 +106,8 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
     problem({ app: at, path: at, expected: 'an app object { "name", "script", ... }', found: describe(entry) });
     return null;
   }
-  const raw = entry as Record<string, unknown>;
+  const compat = compatApp(entry as Record<string, unknown>, at, ctx.envName);
+  const raw = compat.app;
   const nameOk = typeof raw.name === 'string' && new RegExp(APP_KEYS.name.pattern).test(raw.name);
   const app = nameOk ? (raw.name as string) : at;
   let found = 0;
@@ -115,6 +115,8 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
     found++;
     problem(p);
   };
+  for (const p of compat.problems) add({ app, ...p });
+  for (const w of compat.warnings) warnings.push({ file: ctx.file, app, ...w });
   const knownKeys = Object.keys(APP_KEYS);
   let hasEnvBlock = false;
   for (const [key, value] of Object.entries(raw)) {
@@ -141,13 +143,31 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
   if (found > 0) return null;
 
   const cwd = resolve(ctx.baseDir, typeof raw.cwd === 'string' ? raw.cwd : '.');
-  const script = isAbsolute(raw.script as string) ? (raw.script as string) : resolve(cwd, raw.script as string);
-  if (!existsSync(script) || !statSync(script).isFile()) {
-    add({ app, path: `${at}.script`, expected: 'an existing file', found: script });
-    return null;
-  }
   if (!existsSync(cwd)) {
     add({ app, path: `${at}.cwd`, expected: 'an existing directory', found: cwd });
+    return null;
+  }
+  let script = isAbsolute(raw.script as string) ? (raw.script as string) : resolve(cwd, raw.script as string);
+  const manager = packageManagerOf(raw.script as string);
+  if (manager && !existsSync(script)) {
+    // `script: "npm", args: "start"`: the file package.json's script runs (see npm-script.ts).
+    const npm = resolveNpmScript(manager, raw.args, cwd);
+    if (!('script' in npm)) {
+      add({ app, path: `${at}.script`, ...npm });
+      return null;
+    }
+    script = npm.script;
+    raw.args = npm.args;
+    if (npm.nodeArgs.length > 0) raw.node_args = [...(raw.node_args === undefined ? [] : typeof raw.node_args === 'string' ? splitArgs(raw.node_args) : (raw.node_args as string[])), ...npm.nodeArgs];
+    if (Object.keys(npm.env).length > 0) raw.env = { ...(raw.env as Record<string, string> | undefined), ...npm.env };
+    warnings.push({ file: ctx.file, app, key: 'script', message: `"${manager}" runs package.json's ${npm.source}: hotctl runs ${script} directly` });
+  }
+  if (raw.script === 'serve' && !existsSync(script)) {
+    add({ app, path: `${at}.script`, expected: 'a JavaScript file: "serve" is PM2\'s built-in static file server (`pm2 serve`), which hotctl does not have; serve the files from your app, or point "script" at a static server\'s entry file', found: '"serve"' });
+    return null;
+  }
+  if (!existsSync(script) || !statSync(script).isFile()) {
+    add({ app, path: `${at}.script`, expected: manager ? 'an existing file (or "npm"/"yarn"/"pnpm" with args naming a package.json script)' : 'an existing file', found: script });
     return null;
   }
   return { spec: normalizeApp(raw, { script, cwd, envName: ctx.envName, cores: ctx.cores ?? availableParallelism() }), hasEnvBlock };
@@ -160,7 +180,7 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
     if (value === undefined) continue;
     switch (def.kind) {
       case 'string-list':
-        spec[key] = typeof value === 'string' ? splitArgs(value) : [...(value as string[])];
+        spec[key] = typeof value === 'string' ? splitArgs(value) : (value as unknown[]).map(String);
         break;
       case 'instances':
         spec[key] = resolveInstances(typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : (value as number | string), o.cores);
@@ -173,6 +193,9 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
         break;
       case 'env':
         spec[key] = envStrings(value as Record<string, string>);
+        break;
+      case 'watch':
+        spec[key] = typeof value === 'string' ? [value] : value;
         break;
       default:
         spec[key] = value;
@@ -209,24 +232,26 @@ function checkValue(def: KeyDef, value: unknown, path: string, app: string, add:
       return;
     }
     case 'string-list':
-      if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      // Numbers and booleans in a list (`args: ["--port", 3000]`) are passed as text, as PM2 does.
+      if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))))) fail();
       return;
     case 'env':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail();
+      // Objects and lists are turned into their JSON text, as PM2 does (envStrings).
       for (const [k, v] of Object.entries(value)) {
-        if (!['string', 'number', 'boolean'].includes(typeof v)) add({ app, path: `${path}.${k}`, expected: 'a string, number or boolean', found: describe(v) });
+        if (!['string', 'number', 'boolean', 'object', 'undefined'].includes(typeof v)) add({ app, path: `${path}.${k}`, expected: 'a string, number, boolean or JSON value', found: describe(v) });
       }
       return;
     case 'instances': {
       const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-      if (!(n === 'max' || (typeof n === 'number' && Number.isInteger(n) && n >= -1))) fail();
+      if (!(n === 'max' || (typeof n === 'number' && Number.isSafeInteger(n)))) fail();
       return;
     }
     case 'memory':
       if (parseMemory(value) === null) fail();
       return;
     case 'watch':
-      if (!(typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      if (!(typeof value === 'boolean' || (typeof value === 'string' && value.length > 0) || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
       return;
     case 'enum':
       if (typeof value !== 'string' || !def.values?.includes(value)) fail();
@@ -245,15 +270,15 @@ export function expectedOf(def: KeyDef): string {
       if (def.unit === 'ms') return `a duration ≥ ${def.min ?? 0} ms: milliseconds, or a string such as "500ms", "10s", "5m", "1h"`;
       return def.min === undefined ? 'a whole number' : `a whole number ≥ ${def.min}`;
     case 'string-list':
-      return 'a string or a list of strings';
+      return 'a string or a list of strings (numbers are taken as text)';
     case 'env':
       return 'an object of env values (strings, numbers or booleans)';
     case 'instances':
-      return 'a whole number ≥ 1, "max", 0 or -1';
+      return 'a whole number ≥ 1, "max" or 0 (one per core), or -N (cores minus N, at least 1)';
     case 'memory':
       return 'a memory size such as "300M", "1G", "512K" or a number of bytes';
     case 'watch':
-      return 'true, false or a list of paths';
+      return 'true, false, a path or a list of paths';
     case 'enum':
       return `one of ${(def.values ?? []).map((v) => `"${v}"`).join(', ')}`;
   }

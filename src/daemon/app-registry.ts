@@ -3,6 +3,7 @@
  * server land here; each becomes an operation on one app's supervisor.
  */
 import type { ApplyPlanItem, AppSpec, OperationKind, OperationSnapshot } from '../protocol/index.js';
+import type { CodeFacts } from '../cluster/apply-plan.js';
 import { planApply } from '../cluster/apply-plan.js';
 import type { OperationRequest } from '../cluster/op-steps.js';
 import { HotctlError } from '../protocol/index.js';
@@ -107,13 +108,13 @@ export class AppRegistry {
    * changes. All-or-nothing before anything moves: an app busy with another operation refuses
    * the whole apply (unless `wait`).
    */
-  async apply(specs: AppSpec[], options: { prune?: boolean; dryRun?: boolean; wait?: boolean }): Promise<{ plan: ApplyPlanItem[]; operations: Operation[] }> {
+  async apply(specs: AppSpec[], options: { prune?: boolean; dryRun?: boolean; wait?: boolean; changedOnly?: boolean }): Promise<{ plan: ApplyPlanItem[]; operations: Operation[] }> {
     // A stopped app named in the file is started again; only running apps are compared.
     const running = this.list().filter((sup) => sup.wanted === 'running' || sup.operation !== null);
     const plan = planApply(
       running.map((sup) => sup.spec),
       specs,
-      options.prune === true,
+      { prune: options.prune === true, changedOnly: options.changedOnly === true, ...(await this.codeFacts(running, specs)) },
     );
     if (options.dryRun) return { plan, operations: [] };
     if (!options.wait) {
@@ -136,6 +137,31 @@ export class AppRegistry {
       else if (item.action === 'delete') operations.push(await this.operate('delete', item.app, { wait: options.wait }));
     }
     return { plan, operations };
+  }
+
+  /**
+   * What `apply` compares to see new code on disk: the active revision's facts of each running
+   * app, and a fresh look at the files of each wanted one (unreadable: left out, the reload says why).
+   */
+  private async codeFacts(running: Supervisor[], specs: AppSpec[]): Promise<{ runningFacts: Map<string, CodeFacts>; wantedFacts: Map<string, CodeFacts> }> {
+    const runningFacts = new Map<string, CodeFacts>();
+    for (const sup of running) {
+      const revision = sup.activeRevisionRecord();
+      if (revision) runningFacts.set(sup.name, revision);
+    }
+    const wantedFacts = new Map<string, CodeFacts>();
+    await Promise.all(
+      specs
+        .filter((spec) => runningFacts.has(spec.name))
+        .map(async (spec) => {
+          try {
+            wantedFacts.set(spec.name, await this.deps.inspect(spec));
+          } catch {
+            // the reload itself reports a missing script
+          }
+        }),
+    );
+    return { runningFacts, wantedFacts };
   }
 
   /**

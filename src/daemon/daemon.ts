@@ -331,15 +331,15 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       const sup = registry.get(name);
       return { app: name, active: sup.activeRevision, revisions: sup.history() };
     },
-    apply: async ({ apps, prune, dry_run, follow, wait }, ctx) => {
+    apply: async ({ apps, prune, dry_run, follow, wait, changed_only }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait });
+      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait, changedOnly: changed_only });
       if (follow) for (const op of operations) ctx.follow(op.id, op.app);
       return { plan, operations: operations.map((op) => op.snapshot()) };
     },
-    restart: async ({ name, follow, wait }, ctx) => {
+    restart: async ({ name, follow, wait, spec }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const op = await registry.operate('restart', name, { wait });
+      const op = await registry.operate('restart', name, { wait, ...(spec ? { spec } : {}) });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
     },

@@ -21,7 +21,7 @@ export interface KindTypes {
   'string-list': string[];
   /** An object of env variables; numbers and booleans are turned into strings. */
   env: Record<string, string>;
-  /** A worker count: a whole number ≥ 1, or "max" / 0 (one per core), or -1 (cores - 1). */
+  /** A worker count: a whole number ≥ 1, or "max" / 0 (one per core), or -N (cores - N, at least 1). */
   instances: number;
   /** A memory size: bytes, or a string such as "300M", "1G", "512K". */
   memory: number;
@@ -59,7 +59,7 @@ export const APP_KEYS = {
     required: true,
     pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
     patternText: 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters',
-    description: 'The app name, used by every command (`hotctl reload <name>`).',
+    description: 'The app name, used by every command (`hotctl reload <name>`). Without it, as in PM2: the script\'s file name without its extension.',
   },
   script: {
     kind: 'string',
@@ -74,7 +74,7 @@ export const APP_KEYS = {
   instances: {
     kind: 'instances',
     default: 1,
-    description: 'Number of workers: a number, "max" or 0 for one per core, -1 for one less than the cores.',
+    description: 'Number of workers: a number, "max" or 0 for one per core, -N for N less than the cores (at least 1).',
   },
   exec_mode: {
     kind: 'enum',

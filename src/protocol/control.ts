@@ -87,16 +87,20 @@ export interface Methods {
     result: { app: string; active: number; revisions: RevisionInfo[] };
   };
   /**
-   * Applies an ecosystem file: per app the least disruptive change (start, reload, scale,
-   * nothing; delete only with `prune`). With `dry_run`, only the plan.
+   * Applies an ecosystem file: per app the least disruptive change (start, reload, scale; delete
+   * only with `prune`). An app whose spec and code on disk show no change is reloaded all the
+   * same (the deploy step), unless `changed_only`. With `dry_run`, only the plan.
    */
   apply: {
-    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean };
+    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean; changed_only?: boolean };
     result: { plan: ApplyPlanItem[]; operations: OperationSnapshot[] };
   };
-  /** Stop every worker, then start again (not zero-downtime; use reload for that). */
+  /**
+   * Stop every worker, then start again (not zero-downtime; use reload for that). With `spec`
+   * (`restart --update-env`, or a file's app), the new revision runs that spec.
+   */
   restart: {
-    params: { name: string; follow?: boolean; wait?: boolean };
+    params: { name: string; follow?: boolean; wait?: boolean; spec?: AppSpec };
     result: { operation: OperationSnapshot };
   };
   /** Drain and stop every worker; the app stays known (status `stopped`). */
@@ -168,6 +172,8 @@ export interface ApplyPlanItem {
   changed: string[];
   /** For scale: from → to. */
   instances?: { from: number; to: number };
+  /** Why, in words: "spec changed: env", "git commit 1a2b3c4 → 5d6e7f8", "redeploy: …". */
+  reasons?: string[];
 }
 
 export type Method = keyof Methods;

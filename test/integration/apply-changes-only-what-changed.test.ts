@@ -1,7 +1,7 @@
 import t from 'tap';
 import { freePort, Home, writeEcosystem } from '../helpers/harness.js';
 
-t.test('applying a file: instances → scale without touching the others; env → reload of that app only; --dry-run; --prune', async (t) => {
+t.test('applying a file with --changed-only: instances → scale without touching the others; env → reload of that app only; --dry-run; --prune', async (t) => {
   const home = new Home(t);
   const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
   const apps = (o: { apiInstances?: number; webMessage?: string; withJobs?: boolean } = {}) => [
@@ -14,27 +14,27 @@ t.test('applying a file: instances → scale without touching the others; env �
   const revisionsOf = async () => Object.fromEntries((await home.status()).apps.map((a) => [a.name, a.revision]));
   const before = await pidsOf();
 
-  const dry = await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b' })), '--dry-run', '--json']);
+  const dry = await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b' })), '--dry-run', '--json', '--changed-only']);
   t.equal(dry.code, 0);
   t.same(await pidsOf(), before, '--dry-run changes nothing');
 
-  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3 }))])).code, 0);
+  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3 })), '--changed-only'])).code, 0);
   const scaled = await pidsOf();
   t.equal(scaled.api!.length, 3);
   t.ok(before.api!.every((pid) => scaled.api!.includes(pid)), 'existing api pids untouched by the scale');
   t.same(scaled.web, before.web, 'web untouched');
   t.same(await revisionsOf(), { api: 1, web: 1, jobs: 1 }, 'a scale makes no new revision');
 
-  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b' }))])).code, 0);
+  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b' })), '--changed-only'])).code, 0);
   const reloaded = await pidsOf();
   t.same(await revisionsOf(), { api: 1, web: 2, jobs: 1 }, 'only web was reloaded');
   t.same(reloaded.api, scaled.api);
   t.same(reloaded.jobs, before.jobs);
   t.notSame(reloaded.web, before.web);
 
-  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b', withJobs: false }))])).code, 0);
+  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b', withJobs: false })), '--changed-only'])).code, 0);
   t.ok((await home.status()).apps.some((a) => a.name === 'jobs'), 'an app missing from the file is left alone');
-  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b', withJobs: false })), '--prune'])).code, 0);
+  t.equal((await home.run(['reload', writeEcosystem(home, apps({ apiInstances: 3, webMessage: 'b', withJobs: false })), '--prune', '--changed-only'])).code, 0);
   t.same((await home.status()).apps.map((a) => a.name).sort(), ['api', 'web'], '--prune removes the dropped app');
 });
 

@@ -3,9 +3,10 @@
  *
  * - By name (or `all`): with the app's strategy, or `--strategy` / `--batch` for this reload;
  *   `--canary K` starts K new workers beside the old and holds (then `promote` or `rollback`).
- * - With an ecosystem file: the file is applied (see apply-file.ts): changed apps reload, an
- *   `instances` change scales, new apps start, unchanged ones are left alone, apps missing from
- *   the file are deleted only with `--prune`; `--dry-run` prints the plan and changes nothing.
+ * - With an ecosystem file: the file is applied (see apply-file.ts): its apps reload with the
+ *   code on disk (only those whose spec or code changed with `--changed-only`), an `instances`
+ *   change scales, new apps start, apps missing from the file are deleted only with `--prune`;
+ *   `--only a,b` narrows the file to these apps; `--dry-run` prints the plan and changes nothing.
  * - `--update-env` merges the CLI's own environment (see update-env.ts for which wins).
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { Argv } from 'yargs';
 import type { OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
 import { applyFile } from '../apply-file.js';
 import { isEcosystemPath, loadApps } from '../config-bridge.js';
+import { onlyNames, selectOnly } from '../file-targets.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
@@ -28,6 +30,8 @@ export interface ReloadArgs extends GlobalArgs {
   dryRun: boolean;
   prune: boolean;
   updateEnv: boolean;
+  only: string | undefined;
+  changedOnly: boolean;
   canary: string | undefined;
   strategy: string | undefined;
   batch: string | undefined;
@@ -59,7 +63,7 @@ export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'b
 }
 
 function onlyForFiles(argv: ReloadArgs): void {
-  const given = [argv.env !== undefined && '--env', argv.dryRun && '--dry-run', argv.prune && '--prune'].filter(Boolean);
+  const given = [argv.env !== undefined && '--env', argv.dryRun && '--dry-run', argv.prune && '--prune', argv.only !== undefined && '--only', argv.changedOnly && '--changed-only'].filter(Boolean);
   if (given.length > 0) throw usageError('reload', `${given.join(', ')}: for an ecosystem file only.`);
 }
 
@@ -67,10 +71,12 @@ async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs, fl
   if (Object.keys(flags).length > 0) {
     throw usageError('reload', '--canary, --strategy and --batch apply to `hotctl reload <name|all>`; in an ecosystem file, set reload_strategy and reload_batch.');
   }
-  const loaded = await loadApps(out, resolve(ctx.cwd, argv.target), argv.env);
+  const only = onlyNames(argv.only);
+  if (only && argv.prune) throw usageError('reload', '--prune deletes the apps the file does not name; it does not go with --only.');
+  const loaded = selectOnly(await loadApps(out, resolve(ctx.cwd, argv.target), argv.env), only, argv.target, 'reload');
   const apps = argv.updateEnv ? loaded.map((spec) => fileSpecWithCliEnv(spec, ctx.env)) : loaded;
   return withDaemon(ctx, out, true, ({ client }) =>
-    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, source: argv.target }),
+    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, changedOnly: argv.changedOnly, source: argv.target }),
   );
 }
 
@@ -111,12 +117,15 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .option('env', { type: 'string', describe: 'With an ecosystem file: use its env_<NAME> block' })
         .option('prune', { type: 'boolean', default: false, describe: 'With an ecosystem file: delete the running apps the file does not name' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'With an ecosystem file: print the plan, change nothing' })
+        .option('only', { type: 'string', describe: 'With an ecosystem file: only these apps ("api,worker")' })
+        .option('changed-only', { type: 'boolean', default: false, describe: 'With an ecosystem file: reload only apps whose spec or code on disk (entry sha256, version, git commit) changed; by default every app of the file is reloaded' })
         .example('$0 reload api', 'Deploy the new code on disk of the app "api" (its reload_strategy, surge by default)')
         .example('$0 reload api --strategy rolling --batch 2', 'Replace 2 workers at a time (for hosts short of memory)')
         .example('$0 reload api --canary 1', 'One new worker beside the old ones; then `hotctl promote api` or `hotctl rollback api`')
         .example('$0 reload api --wait', 'Queue behind an operation in progress instead of exiting 4')
         .example('DB_URL=postgres://db2 $0 reload api --update-env', "Redeploy with this shell's DB_URL over the app's env")
-        .example('$0 reload ecosystem.json --env production', 'Apply the file: changed apps reload, instances changes scale, new apps start')
+        .example('$0 reload ecosystem.json --env production', "Deploy: the file's apps reload with the code on disk, instances changes scale, new apps start")
+        .example('$0 reload ecosystem.json --only api', 'Only the app "api" of the file')
         .example('$0 reload ecosystem.json --dry-run', 'Print what applying the file would do; change nothing')
         .example('$0 reload ecosystem.json --prune', 'Apply the file and delete the apps it no longer names')
         .example('$0 reload all --json', 'Reload every app, events as JSON lines'),

@@ -55,7 +55,7 @@ export async function run(ctx: CommandContext, out: Output, file: string, envNam
  * Brings the supervisor to the file. A supervisor restarted on the same home (systemd's
  * Restart=on-failure, a container restarted with its volume) has restored the apps of its last
  * run: those restores are followed to their end first, then the file is applied like
- * `hotctl start <file>` (changed apps reload, unchanged ones stay), and an app of the file left
+ * `hotctl start <file> --changed-only` (apps whose spec or code on disk changed reload, the others stay), and an app of the file left
  * stopped or errored is started again, since `run` means "run these apps".
  */
 async function applyToSupervisor(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], file: string): Promise<number> {
@@ -67,7 +67,8 @@ async function applyToSupervisor(client: ControlClient, out: Output, env: NodeJS
     // A failed restore is reported; the file's spec is applied and started over it below.
     outcome(out, await followOperations(client, out, async () => restoring), env);
   }
-  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, source: file });
+  // Restored workers already run the files on disk: reload only what changed (spec or code).
+  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, changedOnly: true, source: file });
   return code !== 0 ? code : startStoppedApps(client, out, env, apps, true, ['stopped', 'errored']);
 }
 

@@ -5,7 +5,7 @@
  * ```
  * Plan for ecosystem.json:
  *   APP    ACTION     CHANGE
- *   api    reload     env, args
+ *   api    reload     spec changed: env, args; git commit 1a2b3c4 → 5d6e7f8
  *   web    scale      2 → 4 workers
  *   cron   start      new app
  *   db     unchanged
@@ -20,7 +20,7 @@ import { renderTable, type Row } from './table.js';
 
 /** One plan item as one line (`api: reload (changed: env, args)`), for logs and fallbacks. */
 export function describePlanItem(item: ApplyPlanItem): string {
-  const changed = item.changed.length > 0 ? ` (changed: ${item.changed.join(', ')})` : '';
+  const changed = item.reasons && item.reasons.length > 0 ? ` (${item.reasons.join('; ')})` : item.changed.length > 0 ? ` (changed: ${item.changed.join(', ')})` : '';
   const instances = item.instances ? ` ${item.instances.from} → ${item.instances.to} workers` : '';
   return `${item.app}: ${item.action}${instances}${changed}`;
 }
@@ -33,7 +33,8 @@ export function planChange(item: ApplyPlanItem): string {
     case 'scale':
       return item.instances ? `${item.instances.from} → ${item.instances.to} workers` : item.changed.join(', ');
     case 'reload':
-      return item.changed.join(', ');
+      // Why: the spec's keys, the code on disk (git commit, version, entry script), or a redeploy.
+      return item.reasons && item.reasons.length > 0 ? item.reasons.join('; ') : item.changed.join(', ');
     case 'keep':
       return 'not in the file (--prune deletes it)';
     case 'delete':

