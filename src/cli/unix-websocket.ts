@@ -8,7 +8,7 @@
  *
  * Events, as `ws` names them: 'open'; 'message' (data: Buffer, isBinary: boolean);
  * 'unexpected-response' (null, { statusCode }); 'error' (err, with the socket's `code` when
- * connecting failed); 'close', always last, once.
+ * connecting failed); 'close' (code, reason), always last, once.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -167,6 +167,8 @@ export class UnixWebSocket extends EventEmitter {
       case OP.pong:
         return;
       case OP.close:
+        this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+        this.closeReason = payload.length > 2 ? Buffer.from(payload.subarray(2)) : Buffer.alloc(0);
         this.sendClose(payload.length >= 2 ? payload.readUInt16BE(0) : 1000);
         this.socket.end();
         return;
@@ -182,12 +184,16 @@ export class UnixWebSocket extends EventEmitter {
     this.terminate();
   }
 
+  /** The daemon's close frame, as `ws` reports it: 1006 and no reason when none came. */
+  private closeCode = 1006;
+  private closeReason: Buffer = Buffer.alloc(0);
+
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
     this.open = false;
     clearTimeout(this.handshakeTimer);
-    this.emit('close');
+    this.emit('close', this.closeCode, this.closeReason);
   }
 }
 

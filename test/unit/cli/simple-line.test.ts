@@ -67,6 +67,7 @@ const lines: Record<string, string[][]> = {
   logs: [['logs'], ['logs', 'api']],
   flush: [['flush'], ['flush', 'api', '--json']],
   startup: [['startup'], ['startup', 'eco.json']],
+  signal: [['signal', 'SIGUSR2', 'api'], ['signal', 'usr2', 'api', '--json']],
 };
 
 t.test('every command: the handler gets what yargs gives it', async (t) => {
