@@ -9,6 +9,8 @@
  *     │           └───────────┴──────────┼──► crashed ──► backoff ──► forking
  *     └──────────────────────────────────┘       │   └──► errored ──► exited
  *                                                └──► exited   (a reload's new worker: never restarted)
+ *  forking / starting / ready ──► exited   the process ended on purpose (a job that exited 0 with
+ *                                          autorestart false, or a code in stop_exit_codes)
  * ```
  *
  * `transition()` alone writes `worker.state`: it checks the move against the table, clears the
@@ -20,9 +22,9 @@ import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
 
 /** Allowed moves. Anything else is a bug in hotctl and throws. */
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
-  forking: ['starting', 'crashed', 'draining'],
-  starting: ['ready', 'crashed', 'draining'],
-  ready: ['draining', 'crashed'],
+  forking: ['starting', 'crashed', 'draining', 'exited'],
+  starting: ['ready', 'crashed', 'draining', 'exited'],
+  ready: ['draining', 'crashed', 'exited'],
   draining: ['exited'],
   crashed: ['backoff', 'errored', 'exited'],
   backoff: ['forking', 'exited'],
@@ -61,6 +63,8 @@ export interface ManagedWorker {
   stderrTail: string[];
   /** Why the last process failed, as the runtime or the supervisor saw it. */
   failure: WorkerFailure | null;
+  /** Whether the current process has called listen() (a worker that never does serves no port). */
+  listenStarted: boolean;
   /** The pending timer of the current state, owned by the lifecycle. */
   timer: TimerHandle | null;
 }
@@ -190,6 +194,7 @@ export function newWorker(init: { id: number; app: string; instance: number; rev
     unstableRestarts: 0,
     stderrTail: [],
     failure: null,
+    listenStarted: false,
     timer: null,
   };
 }

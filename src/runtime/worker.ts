@@ -12,6 +12,11 @@
  * settles must therefore use wait_ready. With wait_ready: the app's `process.send('ready')`
  * (which goes to the primary as is) or hotctl's `ready()`.
  *
+ * Fork mode (`exec_mode: "fork"`), without wait_ready: once the module has evaluated and every
+ * listen() it started meanwhile has completed (src/runtime/listen-tracker.ts) — a process that
+ * serves no port is ready once loaded. Its IPC channel does not keep it alive (a one-shot job
+ * ends when its work is done, as under plain node), except while it drains.
+ *
  * If the IPC channel goes away (the primary died), node:cluster's child exits at once
  * (lib/internal/cluster/child.js, "Unexpected disconnect"): no orphan workers. We keep that.
  */
@@ -29,6 +34,7 @@ import { setRuntime } from './global.js';
 import { loadApp } from './loader.js';
 import { reportIntervalMs, startReports } from './report.js';
 import { ServerRegistry } from './servers.js';
+import { ListenTracker } from './listen-tracker.js';
 
 type RuntimeState = 'booting' | 'serving' | 'draining' | 'exiting';
 
@@ -44,6 +50,7 @@ type Payload = WorkerToPrimary extends infer M ? (M extends unknown ? Omit<M, 'h
 
 const script = process.env[RUNTIME_ENV.script];
 const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
+const forkMode = process.env[RUNTIME_ENV.execMode] === 'fork';
 const sendRaw: typeof process.send = process.send?.bind(process);
 
 // The daemon reads stdout and stderr through pipes, which node:cluster leaves non-blocking: what
@@ -84,7 +91,7 @@ function exitAfter(payload: Payload, code: number): void {
   send(payload, exit);
 }
 
-function markReady(via: 'listening' | 'app'): void {
+function markReady(via: 'listening' | 'app' | 'evaluated'): void {
   if (state !== 'booting') return;
   state = 'serving';
   send({ type: 'ready', via });
@@ -95,7 +102,7 @@ function onListening(): void {
   // One turn later: node:cluster sends its own 'listening' message (with the address) from a
   // 'listening' listener added after ours, and the primary must learn the address before it
   // hears "ready" — it refuses a port another app of the daemon already serves.
-  if (!waitReady && evaluated) setImmediate(() => markReady('listening'));
+  if (!waitReady && !forkMode && evaluated) setImmediate(() => markReady('listening'));
 }
 
 function errorInfo(err: unknown): WorkerErrorInfo {
@@ -127,6 +134,8 @@ const stopReports = startReports(reportIntervalMs(process.env[RUNTIME_ENV.report
 function shutdown(graceMs: number): void {
   if (state === 'draining' || state === 'exiting') return;
   state = 'draining';
+  // The exit answer must be awaited even by a fork-mode process whose channel is unref'd.
+  process.channel?.ref();
   stopReports();
   drain({ servers, hooks, graceMs }).then(() => {
     // Exit when the primary answers (see PrimaryToWorker in worker-ipc.ts); alone after a while
@@ -173,12 +182,24 @@ setRuntime({
 });
 
 servers.install();
+const listens = new ListenTracker(
+  () => send({ type: 'listen-started' }),
+  () => {
+    // One turn later, as for 'listening' above: the primary learns the address first.
+    if (forkMode && !waitReady && evaluated) setImmediate(() => markReady('evaluated'));
+  },
+);
+listens.install();
+if (forkMode) process.channel?.unref();
 
 if (!script) {
   die(new Error(`hotctl runtime: ${RUNTIME_ENV.script} is not set`));
 } else {
   loadApp(script).then(() => {
     evaluated = true;
-    if (!waitReady && listened) markReady('listening');
+    if (waitReady) return;
+    if (forkMode) {
+      if (listens.pending === 0) markReady('evaluated');
+    } else if (listened) markReady('listening');
   }, die);
 }
