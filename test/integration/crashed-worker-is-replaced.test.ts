@@ -35,7 +35,8 @@ t.test('a fork-mode process that always crashes soon after it started: errored a
   t.teardown(() => events.close());
 
   // Fork mode: online once loaded (it never listens), then it exits 1 about 50 ms later, each time.
-  const bad = writeEcosystem(home, [{ name: 'bad', script: 'crash-always.cjs', exec_mode: 'fork', instances: 1, max_restarts: 3, exp_backoff_restart_delay: 100 }], 'bad.json');
+  // min_uptime 1 min: every crash is unstable however slowly a loaded machine starts the process.
+  const bad = writeEcosystem(home, [{ name: 'bad', script: 'crash-always.cjs', exec_mode: 'fork', instances: 1, min_uptime: '1m', max_restarts: 3, exp_backoff_restart_delay: 100 }], 'bad.json');
   const started = await home.run(['start', bad]);
   t.equal(started.code, 0, `the start succeeds: the process was online\n${started.stderr}`);
   await events.waitFor((e) => e.kind === 'worker' && e.app === 'bad' && e.to === 'errored');
