@@ -182,15 +182,24 @@ setRuntime({
 });
 
 servers.install();
-const listens = new ListenTracker(
-  () => send({ type: 'listen-started' }),
-  () => {
+// Fork mode: the IPC channel keeps the process alive only while it is needed — a listen() waiting
+// for the primary's answer, a server listening (its socket is the primary's), a drain — so a
+// job ends when its work is done, as under plain node.
+const listens = new ListenTracker({
+  onFirstListen: () => send({ type: 'listen-started' }),
+  onChange: () => {
+    if (!forkMode) return;
+    holdChannel();
     // One turn later, as for 'listening' above: the primary learns the address first.
-    if (forkMode && !waitReady && evaluated) setImmediate(() => markReady('evaluated'));
+    if (!waitReady && evaluated && listens.pending === 0) setImmediate(() => markReady('evaluated'));
   },
-);
+});
+function holdChannel(): void {
+  if (listens.needsChannel || state === 'draining' || state === 'exiting') process.channel?.ref();
+  else process.channel?.unref();
+}
 listens.install();
-if (forkMode) process.channel?.unref();
+if (forkMode) holdChannel();
 
 if (!script) {
   die(new Error(`hotctl runtime: ${RUNTIME_ENV.script} is not set`));
