@@ -181,6 +181,7 @@ export class WorkerPool {
     worker.processStartedMs = this.deps.clock.now();
     worker.failure = null;
     worker.listenStarted = false;
+    worker.evaluated = false;
     worker.stderrTail = [];
     this.processes.set(worker.id, proc);
     this.pipe(worker, proc);
@@ -226,6 +227,9 @@ export class WorkerPool {
         return;
       case 'listen-started':
         worker.listenStarted = true;
+        return;
+      case 'evaluated':
+        worker.evaluated = true;
         return;
       case 'boot-error':
       case 'fatal':
@@ -335,10 +339,13 @@ export class WorkerPool {
     switch (state) {
       case 'forking':
       case 'starting':
-        // A worker that has called no listen() at all serves no port (a queue consumer, a job):
-        // it is taken as ready rather than killed. One whose listen() is pending or failed is a
-        // server that is not up: that still fails.
-        if (!spec.wait_ready && !worker.listenStarted && worker.failure === null && proc) {
+        // A worker that has loaded its app and called no listen() at all serves no port (a queue
+        // consumer, a job): it is taken as ready rather than killed. One whose listen() is pending
+        // or failed is a server that is not up: that still fails; so does a cluster worker still
+        // loading its app (a slow server may be about to listen, or to throw). A fork-mode one is
+        // taken as ready even then (an ESM consumer whose top-level await never settles).
+        const loaded = worker.evaluated || spec.exec_mode.startsWith('fork');
+        if (!spec.wait_ready && !worker.listenStarted && loaded && worker.failure === null && proc) {
           this.markReady(worker, `no listen() within listen_timeout (${spec.listen_timeout} ms): taken as a process that serves no port`);
           return;
         }

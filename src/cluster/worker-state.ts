@@ -65,6 +65,8 @@ export interface ManagedWorker {
   failure: WorkerFailure | null;
   /** Whether the current process has called listen() (a worker that never does serves no port). */
   listenStarted: boolean;
+  /** Whether the current process's app module has finished evaluating. */
+  evaluated: boolean;
   /** The pending timer of the current state, owned by the lifecycle. */
   timer: TimerHandle | null;
 }
@@ -195,6 +197,7 @@ export function newWorker(init: { id: number; app: string; instance: number; rev
     stderrTail: [],
     failure: null,
     listenStarted: false,
+    evaluated: false,
     timer: null,
   };
 }

@@ -84,7 +84,7 @@ export const APP_KEYS = {
     values: ['cluster', 'cluster_mode', 'fork', 'fork_mode'],
     default: 'cluster',
     description:
-      '"cluster": a worker is ready when it listens (one that has called no listen() by `listen_timeout` is taken as a process that serves no port). "fork": a supervised process, ready once its module has evaluated and the listen() calls it made meanwhile have completed (or at process.send("ready") with `wait_ready`); never killed for not listening. Both run as node:cluster workers, so a port opened in fork mode is still shared through the daemon and reloads new-before-old.',
+      '"cluster": a worker is ready when it listens (one that has loaded its app and called no listen() by `listen_timeout` is taken as a process that serves no port). "fork": a supervised process, ready once its module has evaluated and the listen() calls it made meanwhile have completed (or at process.send("ready") with `wait_ready`); never killed for not listening. Both run as node:cluster workers, so a port opened in fork mode is still shared through the daemon and reloads new-before-old.',
   },
   env: { kind: 'env', default: {}, description: 'Environment variables of the workers.' },
   node_args: { kind: 'string-list', default: [], description: 'Node.js flags of the workers (e.g. "--max-old-space-size=512").' },

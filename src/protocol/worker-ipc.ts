@@ -58,6 +58,8 @@ export type WorkerToPrimary =
   | { hotctl: typeof IPC_MARK; type: 'ready'; via: 'listening' | 'app' | 'evaluated' }
   /** The app called listen() for the first time (a worker that never does serves no port). */
   | { hotctl: typeof IPC_MARK; type: 'listen-started' }
+  /** The app's module has finished evaluating (for ESM: its top-level awaits settled). */
+  | { hotctl: typeof IPC_MARK; type: 'evaluated' }
   /** The app could not start (an exception at load, a rejected top-level await, a failed listen). Sent just before the worker exits. */
   | { hotctl: typeof IPC_MARK; type: 'boot-error'; error: WorkerErrorInfo }
   /** An uncaught exception or rejection after start; sent just before the worker exits. */

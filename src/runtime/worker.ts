@@ -206,6 +206,7 @@ if (!script) {
 } else {
   loadApp(script).then(() => {
     evaluated = true;
+    send({ type: 'evaluated' });
     if (waitReady) return;
     if (forkMode) {
       if (listens.pending === 0) markReady('evaluated');

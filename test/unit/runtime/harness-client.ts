@@ -134,8 +134,8 @@ export class Harness {
 
   /** The hotctl messages worker `id` has sent so far. */
   messages(id: string): WorkerToPrimary[] {
-    // 'listen-started' (readiness of processes that serve no port) is left out: tests of it ask listenMessages().
-    return this.events.flatMap((e) => (e.ev === 'message' && e.id === id && isHotctl(e.message) && e.message.type !== 'listen-started' ? [e.message] : []));
+    // 'listen-started' and 'evaluated' (readiness of processes that serve no port) are left out: tests of them ask listenMessages().
+    return this.events.flatMap((e) => (e.ev === 'message' && e.id === id && isHotctl(e.message) && e.message.type !== 'listen-started' && e.message.type !== 'evaluated' ? [e.message] : []));
   }
 
   /** How many 'listen-started' messages worker `id` has sent. */
