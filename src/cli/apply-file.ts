@@ -93,7 +93,10 @@ export async function startStoppedApps(
   const named = new Set(apps.map((app) => app.name));
   const status = await client.request('status', {}, { timeoutMs: 10_000 });
   let code = 0;
-  for (const app of status.apps.filter((a) => named.has(a.name) && statuses.includes(a.status))) {
+  // A job that ended by itself (exit 0, autorestart false) is stopped on purpose: its schedule or
+  // `hotctl restart` runs it again, not a start that may have just run it.
+  const endedAlone = (a: (typeof status.apps)[number]) => a.status === 'stopped' && a.workers.length === 0 && a.last_exit?.outcome === 'done';
+  for (const app of status.apps.filter((a) => named.has(a.name) && statuses.includes(a.status) && !endedAlone(a))) {
     const result = outcome(out, [await operateOne(client, out, 'restart', { name: app.name, ...(wait ? { wait: true } : {}) })], env);
     if (code === 0) code = result;
   }

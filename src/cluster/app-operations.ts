@@ -3,12 +3,14 @@
  * operation.ts and waits on the worker pool's transitions — never on a sleep. Reload strategies
  * live in reload-surge.ts, reload-rolling.ts and canary.ts.
  */
+import type { ReloadStrategy } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import { promoteCanary, rollBackCanary, startCanary } from './canary.js';
 import type { Operation } from './operation.js';
 import type { OperationRequest } from './op-steps.js';
-import { failureError, newRevision, plural, range, retireAll } from './op-steps.js';
+import { awaitUpOrDone, failureError, newRevision, plural, range, retireAll } from './op-steps.js';
 import { rollingReload } from './reload-rolling.js';
+import { stopFirstReload } from './reload-stop-first.js';
 import { surgeReload } from './reload-surge.js';
 import type { Revision } from './revision.js';
 import { checkRevisionFiles, rollbackTarget } from './rollback.js';
@@ -30,7 +32,10 @@ export async function runOperationBody(sup: Supervisor, op: Operation, req: Oper
     }
     case 'restart': {
       refuseDuringCanary(sup);
-      const revision = await newRevision(sup, op, req.spec ?? sup.spec);
+      if (req.reason !== undefined) op.step(req.reason);
+      const resumed = req.resume ? sup.activeRevisionRecord() : undefined;
+      if (resumed) op.toRevision = resumed.number;
+      const revision = resumed ?? (await newRevision(sup, op, req.spec ?? sup.spec));
       await stopAll(sup, op, 'restart');
       return startWorkers(sup, op, revision);
     }
@@ -55,10 +60,16 @@ export async function runOperationBody(sup: Supervisor, op: Operation, req: Oper
   }
 }
 
+/** Each reload strategy, by name. */
+const RELOADS: Record<ReloadStrategy, (sup: Supervisor, op: Operation, revision: Revision, req: OperationRequest) => Promise<void>> = {
+  surge: (sup, op, revision) => surgeReload(sup, op, revision),
+  rolling: (sup, op, revision, req) => rollingReload(sup, op, revision, req.batch ?? revision.spec.reload_batch),
+  'stop-first': (sup, op, revision) => stopFirstReload(sup, op, revision),
+};
+
 function reloadWith(sup: Supervisor, op: Operation, revision: Revision, req: OperationRequest): Promise<void> {
-  const strategy = req.strategy ?? revision.spec.reload_strategy;
-  if (strategy === 'rolling') return rollingReload(sup, op, revision, req.batch ?? revision.spec.reload_batch);
-  return surgeReload(sup, op, revision);
+  const strategy = (req.strategy ?? revision.spec.reload_strategy) as ReloadStrategy;
+  return RELOADS[strategy](sup, op, revision, req);
 }
 
 function refuseDuringCanary(sup: Supervisor): void {
@@ -71,8 +82,9 @@ function refuseDuringCanary(sup: Supervisor): void {
 
 /**
  * Starts `spec.instances` serving workers (a first start, or a restart after stopping). A worker
- * that crashes before every worker is ready fails the operation; the crash policy keeps
- * restarting it with backoff in the background (or marks it errored), as status shows.
+ * that fails before every worker is ready fails the operation, and every worker it started is
+ * stopped: a failed start leaves nothing running (nor restarting in the background), and the app
+ * `errored`. A job that finished (exited on purpose) before the others were ready counts as up.
  */
 async function startWorkers(sup: Supervisor, op: Operation, revision: Revision): Promise<void> {
   const n = revision.spec.instances;
@@ -80,13 +92,11 @@ async function startWorkers(sup: Supervisor, op: Operation, revision: Revision):
   op.transition('starting', `revision ${revision.number}: starting ${plural(n, 'worker')}`);
   const workers = range(0, n).map((i) => sup.pool.spawn(i, revision, 'serving'));
   op.transition('awaiting_ready', `waiting for ${plural(n, 'worker')} to be ready`);
-  const broken = await sup.pool.waitFor(() => {
-    const failed = workers.find((w) => w.state === 'crashed' || w.state === 'backoff' || w.state === 'errored' || w.state === 'exited');
-    if (failed) return failed;
-    return workers.every((w) => w.state === 'ready') ? null : undefined;
-  });
+  const broken = await awaitUpOrDone(sup, workers);
   if (broken) {
     const error = failureError(sup, op, broken, 'E_START_FAILED');
+    op.transition('rolling_back', `worker ${broken.id}: ${broken.failure?.message ?? 'failed'}; stopping the workers this start started`);
+    await retireAll(sup, workers, `${op.kind} failed`);
     op.fail(error.toJSON(), error.message);
     return;
   }

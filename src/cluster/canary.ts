@@ -17,7 +17,7 @@ export async function startCanary(sup: Supervisor, op: Operation, revision: Revi
   }
   op.transition('starting', `canary: starting ${plural(k, 'worker')} of revision ${revision.number} beside revision ${op.fromRevision ?? '-'}`);
   const fresh = spawnCandidates(sup, revision, range(0, k));
-  const culprit = await awaitReadyAndStable(sup, op, fresh, revision.spec.min_uptime);
+  const culprit = await awaitReadyAndStable(sup, op, fresh, revision.spec.reload_hold);
   if (culprit) return rollBackCandidates(sup, op, revision, fresh, culprit);
   sup.holdCanary(revision, fresh);
   op.transition('succeeded', `canary: ${plural(k, 'worker')} of revision ${revision.number} serve beside revision ${op.fromRevision ?? '-'}; \`hotctl promote ${sup.name}\` or \`hotctl rollback ${sup.name}\``);
@@ -36,7 +36,7 @@ export async function promoteCanary(sup: Supervisor, op: Operation): Promise<voi
   const rest = range(0, n).filter((i) => !workers.some((w) => w.instance === i));
   op.transition('starting', `promote: starting ${plural(rest.length, 'more worker')} of revision ${revision.number}`);
   const fresh = spawnCandidates(sup, revision, rest);
-  const culprit = await awaitReadyAndStable(sup, op, [...workers, ...fresh], revision.spec.min_uptime);
+  const culprit = await awaitReadyAndStable(sup, op, [...workers, ...fresh], revision.spec.reload_hold);
   sup.releaseCanary();
   if (culprit) return rollBackCandidates(sup, op, revision, [...workers, ...fresh], culprit);
   const old = sup.pool.workers.filter((w) => !workers.includes(w) && !fresh.includes(w));

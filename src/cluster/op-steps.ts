@@ -1,8 +1,8 @@
 /**
- * Steps shared by the operation bodies: bring candidates up and hold them for min_uptime,
+ * Steps shared by the operation bodies: bring candidates up and hold them for reload_hold,
  * retire workers and wait until they are gone, build the error of a failed worker.
  */
-import type { AppSpec } from '../protocol/index.js';
+import type { AppSpec, ReloadStrategy } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import type { Operation } from './operation.js';
 import type { Revision } from './revision.js';
@@ -12,7 +12,7 @@ import type { ManagedWorker } from './worker-state.js';
 /** What an operation was asked to do, beyond its kind. */
 export interface OperationRequest {
   spec?: AppSpec;
-  strategy?: 'surge' | 'rolling';
+  strategy?: ReloadStrategy;
   batch?: number;
   canary?: number;
   /** rollback: the revision to go back to. */
@@ -20,7 +20,7 @@ export interface OperationRequest {
   force?: boolean;
   /** scale: the new worker count. */
   instances?: number;
-  /** start: run the active revision again (a daemon restoring its apps) instead of making a new one. */
+  /** start, restart: run the active revision again (a daemon restoring its apps, a cron_restart) instead of making a new one. */
   resume?: boolean;
   /** Why, when hotctl itself started the operation (e.g. a canary worker crashed). */
   reason?: string;
@@ -44,20 +44,34 @@ export function spawnCandidates(sup: Supervisor, revision: Revision, instances: 
 }
 
 /**
- * awaiting_ready → stabilizing: resolves null once every worker of `fresh` is ready and has
- * stayed up `min_uptime`, or with the first one that failed.
+ * A worker that is up (`ready`), or whose process ended on purpose (a job that finished: exited
+ * with no failure, never retired by an operation before it was up).
  */
-export async function awaitReadyAndStable(sup: Supervisor, op: Operation, fresh: ManagedWorker[], minUptimeMs: number): Promise<ManagedWorker | null> {
-  op.transition('awaiting_ready', `waiting for ${plural(fresh.length, 'new worker')} to be ready`);
-  const notReady = await sup.pool.waitFor<ManagedWorker | null>(() => {
-    const failed = fresh.find((w) => w.state !== 'forking' && w.state !== 'starting' && w.state !== 'ready');
+export function isUpOrDone(w: ManagedWorker): boolean {
+  return w.state === 'ready' || (w.state === 'exited' && w.failure === null);
+}
+
+/** Resolves null once every worker of `fresh` is up or done, or with the first one that failed. */
+export function awaitUpOrDone(sup: Supervisor, fresh: ManagedWorker[]): Promise<ManagedWorker | null> {
+  return sup.pool.waitFor<ManagedWorker | null>(() => {
+    const failed = fresh.find((w) => w.state !== 'forking' && w.state !== 'starting' && !isUpOrDone(w));
     if (failed) return failed;
-    return fresh.every((w) => w.state === 'ready') ? null : undefined;
+    return fresh.every(isUpOrDone) ? null : undefined;
   });
+}
+
+/**
+ * awaiting_ready → stabilizing: resolves null once every worker of `fresh` is ready and has
+ * stayed ready `holdMs` (reload_hold), or with the first one that failed. A job that finished
+ * meanwhile (exited on purpose) counts as up.
+ */
+export async function awaitReadyAndStable(sup: Supervisor, op: Operation, fresh: ManagedWorker[], holdMs: number): Promise<ManagedWorker | null> {
+  op.transition('awaiting_ready', `waiting for ${plural(fresh.length, 'new worker')} to be ready`);
+  const notReady = await awaitUpOrDone(sup, fresh);
   if (notReady) return notReady;
-  const stableAfterMs = minUptimeMs - (sup.deps.clock.now() - Math.max(...fresh.map((w) => w.sinceMs)));
-  op.transition('stabilizing', `${plural(fresh.length, 'new worker')} ready; holding ${Math.max(0, stableAfterMs)} ms (min_uptime)`);
-  return sup.pool.waitFor<ManagedWorker | null>(() => fresh.find((w) => w.state !== 'ready'), {
+  const stableAfterMs = holdMs - (sup.deps.clock.now() - Math.max(...fresh.map((w) => w.sinceMs)));
+  op.transition('stabilizing', `${plural(fresh.length, 'new worker')} ready; holding ${Math.max(0, stableAfterMs)} ms (reload_hold)`);
+  return sup.pool.waitFor<ManagedWorker | null>(() => fresh.find((w) => !isUpOrDone(w)), {
     afterMs: stableAfterMs,
     onTimeout: () => null,
   });

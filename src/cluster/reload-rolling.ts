@@ -30,7 +30,7 @@ export async function rollingReload(sup: Supervisor, op: Operation, revision: Re
     const instances = todo.slice(at, at + batch);
     op.transition('starting', `revision ${revision.number}: batch ${at / batch + 1} of ${Math.ceil(todo.length / batch)}: starting ${plural(instances.length, 'new worker')}`);
     const fresh = spawnCandidates(sup, revision, instances);
-    const culprit = await awaitReadyAndStable(sup, op, fresh, revision.spec.min_uptime);
+    const culprit = await awaitReadyAndStable(sup, op, fresh, revision.spec.reload_hold);
     if (culprit) return undo(sup, op, revision, previous, culprit, [...replaced, { fresh, instances }], alreadyUp);
     replaced.push({ fresh, instances });
     const outgoing = old.filter((w) => instances.includes(w.instance) && w.state !== 'exited');

@@ -5,11 +5,12 @@
  * ```
  *   old gen  ████████████████████████████████████▒▒▒▒▒▒░      (▒ draining: in-flight finish,
  *   new gen          forking─starting─ready══════stable████      Connection: close, then exit)
- *                                         └ min_uptime ┘
+ *                                         └ reload_hold ┘
  * ```
  * Live workers never reach zero: under round-robin the primary closes the listening socket when
  * the last worker of that address goes away, so the old generation drains only once every new
- * worker is ready and has stayed up for min_uptime.
+ * worker is ready and has stayed up for reload_hold (not min_uptime: that only tells an unstable
+ * crash from a stable one).
  */
 import type { Operation } from './operation.js';
 import type { Revision } from './revision.js';
@@ -20,7 +21,7 @@ export async function surgeReload(sup: Supervisor, op: Operation, revision: Revi
   const n = revision.spec.instances;
   op.transition('starting', `revision ${revision.number}: starting ${plural(n, 'new worker')}`);
   const fresh = spawnCandidates(sup, revision, range(0, n));
-  const culprit = await awaitReadyAndStable(sup, op, fresh, revision.spec.min_uptime);
+  const culprit = await awaitReadyAndStable(sup, op, fresh, revision.spec.reload_hold);
   if (culprit) return rollBackCandidates(sup, op, revision, fresh, culprit);
 
   // The point of no return: the new revision serves; the old generation drains.

@@ -3,10 +3,11 @@
  * may run on it at a time. Operation bodies (start, surge reload, restart, stop) live in
  * app-operations.ts; this file owns the bookkeeping around them.
  */
-import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, WorkerMetricsSummary, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
 import { userInfo } from 'node:os';
 import { runOperationBody } from './app-operations.js';
+import { CronSchedule } from './cron-schedule.js';
 import { Operation } from './operation.js';
 import type { OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
@@ -35,7 +36,15 @@ export interface SupervisorRecord {
   active_revision: number;
   next_revision: number;
   revisions: Revision[];
+  /** The app's restart count (see AppStatusInfo.restarts). Absent in older state files. */
+  restarts?: number;
+  /** Whether its cron_restart schedule runs (false once stopped by an operator). */
+  scheduled?: boolean;
+  last_exit?: ProcessExitInfo | null;
 }
+
+/** Operations that replace the app's processes, each counted as one restart (as PM2 does). */
+const COUNTED_AS_RESTART: readonly OperationKind[] = ['restart', 'reload', 'rollback', 'promote'];
 
 export class Supervisor {
   readonly pool: WorkerPool;
@@ -48,6 +57,14 @@ export class Supervisor {
   /** A canary held between `reload --canary` and `promote`/`rollback`. */
   canary: { revision: Revision; workers: ManagedWorker[]; sinceMs: number } | null = null;
   private reloads = { succeeded: 0, failed: 0 };
+  private restartCount = 0;
+  /** How the last process that ended on its own ended. */
+  private lastExit: ProcessExitInfo | null = null;
+  /** A process ended on purpose and the pool may now be empty: the app is then `stopped` (a job done). */
+  private jobEnded = false;
+  /** Whether cron_restart runs for this app: false after stop/delete, true after any start. */
+  private scheduled = false;
+  private schedule: CronSchedule | null = null;
   private readonly replacing = new Set<number>();
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
@@ -65,8 +82,30 @@ export class Supervisor {
       this.activeRevision = record.active_revision;
       this.nextRevision = record.next_revision;
       this.wanted = record.running ? 'running' : 'stopped';
+      this.restartCount = record.restarts ?? 0;
+      this.scheduled = record.scheduled ?? record.running;
+      this.lastExit = record.last_exit ?? null;
     }
     this.pool = new WorkerPool(spec.name, deps, (event, worker) => this.onWorkerEvent(event, worker));
+    this.syncSchedule();
+  }
+
+  /**
+   * Registers the app without running it (`autostart: false`): `stopped`, its cron_restart
+   * schedule armed; `hotctl restart <name>` or the schedule runs it.
+   */
+  registerStopped(spec: AppSpec): void {
+    this.spec = spec;
+    this.wanted = 'stopped';
+    this.scheduled = true;
+    this.syncSchedule();
+    this.deps.changed();
+  }
+
+  /** Stops the cron_restart timer (the app is forgotten). */
+  dispose(): void {
+    this.schedule?.stop();
+    this.schedule = null;
   }
 
   get name(): string {
@@ -135,6 +174,7 @@ export class Supervisor {
     this.wanted = 'running';
     this.activeRevision = revision.number;
     this.spec = revision.spec;
+    this.syncSchedule();
     this.deps.changed();
   }
 
@@ -181,6 +221,11 @@ export class Supervisor {
     }
   }
 
+  /** The app's restart count (see AppStatusInfo.restarts). */
+  restarts(): number {
+    return this.restartCount;
+  }
+
   /** Counters for metrics. */
   reloadCounts(): { succeeded: number; failed: number } {
     return { ...this.reloads };
@@ -206,7 +251,9 @@ export class Supervisor {
       instances: this.spec.instances,
       script: this.spec.script,
       cwd: this.spec.cwd ?? '',
-      restarts: workers.reduce((sum, w) => sum + w.restarts, 0),
+      restarts: this.restartCount,
+      last_exit: this.lastExit,
+      next_run: this.schedule?.nextRun == null ? null : new Date(this.schedule.nextRun).toISOString(),
       workers,
       operation: this.current?.snapshot() ?? null,
       last_operation: this.lastOperation?.snapshot() ?? null,
@@ -240,6 +287,9 @@ export class Supervisor {
       active_revision: this.activeRevision,
       next_revision: this.nextRevision,
       revisions: this.revisions,
+      restarts: this.restartCount,
+      scheduled: this.scheduled,
+      last_exit: this.lastExit,
     };
   }
 
@@ -261,14 +311,27 @@ export class Supervisor {
         if (operation.state === 'succeeded') this.reloads.succeeded++;
         else this.reloads.failed++;
       }
+      if (operation.state === 'succeeded' && COUNTED_AS_RESTART.includes(operation.kind)) this.restartCount++;
+      this.scheduled = operation.kind !== 'stop' && operation.kind !== 'delete';
       this.lastOperation = operation;
       this.current = null;
+      this.settleJobEnded();
+      this.syncSchedule();
       this.deps.changed();
       this.waiting.shift()?.();
     }
   }
 
   private onWorkerEvent(event: WorkerTransitionEvent, worker: ManagedWorker): void {
+    if (event.from === 'backoff' && event.to === 'forking') this.restartCount++;
+    // A process that ended by itself and is not restarted: a job done, or one that failed with autorestart false.
+    const endedAlone = (event.to === 'exited' && event.from !== 'draining' && event.from !== 'errored' && event.from !== 'crashed' && event.from !== 'backoff') || (event.to === 'errored' && event.reason.startsWith('autorestart is false'));
+    if (endedAlone) {
+      const outcome = event.to === 'exited' ? 'done' : 'failed';
+      this.lastExit = { exit_code: event.exit_code ?? null, signal: event.signal ?? null, at: event.at, outcome };
+      if (outcome === 'done') this.jobEnded = true;
+      if (this.current === null) this.settleJobEnded();
+    }
     // A canary worker that crashes while the canary holds rolls the canary back by itself.
     // (During promote the operation itself sees the crash and rolls back.)
     if (event.to === 'crashed' && this.canary?.workers.includes(worker) && this.current === null) {
@@ -280,6 +343,30 @@ export class Supervisor {
     // A hung worker is replaced: its successor ready first, then it is killed (pool.retire).
     if (event.to === 'unresponsive' && worker.role === 'serving') setImmediate(() => void this.replaceWorker(worker, event.reason));
     this.deps.changed();
+  }
+
+  /** A job whose every process ended on purpose, outside any operation, is `stopped` (its schedule runs on). */
+  private settleJobEnded(): void {
+    if (!this.jobEnded) return;
+    this.jobEnded = false;
+    if (this.wanted === 'running' && this.pool.workers.length === 0) this.wanted = 'stopped';
+  }
+
+  /** Arms, re-arms or stops the cron_restart timer to match the spec and `scheduled`. */
+  private syncSchedule(): void {
+    const expression = this.scheduled ? this.spec.cron_restart : undefined;
+    if (this.schedule?.expression === expression) return;
+    this.schedule?.stop();
+    this.schedule = expression === undefined ? null : new CronSchedule(expression, this.deps.clock, () => this.onSchedule());
+  }
+
+  /**
+   * A cron_restart time: the app is restarted (PM2's meaning), or run again when it had stopped
+   * (a job). Skipped while another operation runs on the app.
+   */
+  private onSchedule(): void {
+    if (this.current !== null) return;
+    void this.begin('restart', { resume: true, reason: `cron_restart "${this.spec.cron_restart}"` }).catch(() => {});
   }
 
   private onOperationEvent(operation: Operation, message: string | undefined): void {

@@ -10,7 +10,7 @@
 import type { AppSpec, DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerState } from '../protocol/index.js';
 import { isWorkerMessage, IPC_MARK, PM2_READY_MESSAGE, RUNTIME_ENV } from '../protocol/index.js';
 import { LineSplitter } from '../logs/line-splitter.js';
-import { decideRestart } from './restart-policy.js';
+import { decideExit, decideRestart } from './restart-policy.js';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
 import type { Clock, ManagedWorker, TransitionDetails, WorkerRole } from './worker-state.js';
@@ -36,6 +36,13 @@ export interface WorkerPoolDeps {
 }
 
 type Check<T> = () => T | undefined;
+
+/** The reason of the move to `ready`, by what the runtime saw. */
+const READY_REASONS = {
+  listening: 'listening',
+  app: 'the app signalled ready',
+  evaluated: 'module evaluated, no listen() pending (fork mode)',
+} as const;
 
 interface Waiter {
   check(): boolean;
@@ -183,6 +190,7 @@ export class WorkerPool {
       NODE_APP_INSTANCE: String(worker.instance),
       [RUNTIME_ENV.script]: revision.script,
       [RUNTIME_ENV.waitReady]: spec.wait_ready ? '1' : '0',
+      [RUNTIME_ENV.execMode]: spec.exec_mode.startsWith('fork') ? 'fork' : 'cluster',
       [RUNTIME_ENV.app]: this.app,
       [RUNTIME_ENV.workerId]: String(worker.id),
       [RUNTIME_ENV.revision]: String(revision.number),
@@ -201,6 +209,8 @@ export class WorkerPool {
     worker.lastPid = proc.pid;
     worker.processStartedMs = this.deps.clock.now();
     worker.failure = null;
+    worker.listenStarted = false;
+    worker.evaluated = false;
     worker.stderrTail = [];
     this.processes.set(worker.id, proc);
     this.pipe(worker, proc);
@@ -242,7 +252,13 @@ export class WorkerPool {
     if (!isWorkerMessage(message)) return;
     switch (message.type) {
       case 'ready':
-        this.markReady(worker, message.via === 'app' ? 'the app signalled ready' : 'listening');
+        this.markReady(worker, READY_REASONS[message.via]);
+        return;
+      case 'listen-started':
+        worker.listenStarted = true;
+        return;
+      case 'evaluated':
+        worker.evaluated = true;
         return;
       case 'boot-error':
       case 'fatal':
@@ -315,6 +331,15 @@ export class WorkerPool {
       return;
     }
     if (!LIVE_STATES.includes(state)) return;
+    const spec = this.specOf(worker);
+    const outcome = decideExit(spec, code, signal);
+    if (outcome === 'done') {
+      // Not a crash: a job that finished, or a code the app uses to say "stop me".
+      worker.failure = null;
+      const why = spec.autorestart ? 'its code is in stop_exit_codes' : 'autorestart is false';
+      this.lifecycle.transition(worker, 'exited', `${how}: ended on purpose (${why}); not restarted`, details);
+      return;
+    }
     if (worker.failure === null) {
       worker.failure = { code: 'E_WORKER_EXITED', message: state === 'ready' ? `exited (${how})` : `exited before it was ready (${how})` };
     }
@@ -330,7 +355,10 @@ export class WorkerPool {
       this.lifecycle.transition(worker, 'errored', worker.failure.message);
       return;
     }
-    const spec = this.specOf(worker);
+    if (outcome === 'failed') {
+      this.lifecycle.transition(worker, 'errored', 'autorestart is false: not restarted', details);
+      return;
+    }
     const decision = decideRestart(spec, worker.unstableRestarts, uptimeMs);
     worker.unstableRestarts = decision.unstableRestarts;
     if (decision.action === 'give-up') {
@@ -365,6 +393,16 @@ export class WorkerPool {
     switch (state) {
       case 'forking':
       case 'starting':
+        // A worker that has loaded its app and called no listen() at all serves no port (a queue
+        // consumer, a job): it is taken as ready rather than killed. One whose listen() is pending
+        // or failed is a server that is not up: that still fails; so does a cluster worker still
+        // loading its app (a slow server may be about to listen, or to throw). A fork-mode one is
+        // taken as ready even then (an ESM consumer whose top-level await never settles).
+        const loaded = worker.evaluated || spec.exec_mode.startsWith('fork');
+        if (!spec.wait_ready && !worker.listenStarted && loaded && worker.failure === null && proc) {
+          this.markReady(worker, `no listen() within listen_timeout (${spec.listen_timeout} ms): taken as a process that serves no port`);
+          return;
+        }
         worker.failure = { code: 'E_READY_TIMEOUT', message: `not ready within listen_timeout (${spec.listen_timeout} ms)` };
         if (worker.role === 'candidate') this.retire(worker, worker.failure.message);
         else proc?.kill('SIGKILL');

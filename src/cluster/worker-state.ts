@@ -12,6 +12,8 @@
  *     │           └───────────┴──────────┼──► crashed ──► backoff ──► forking
  *     └──────────────────────────────────┘       │   └──► errored ──► exited
  *                                                └──► exited   (a reload's new worker: never restarted)
+ *  forking / starting / ready ──► exited   the process ended on purpose (a job that exited 0 with
+ *                                          autorestart false, or a code in stop_exit_codes)
  * ```
  *
  * `transition()` alone writes `worker.state`: it checks the move against the table, clears the
@@ -23,10 +25,10 @@ import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
 
 /** Allowed moves. Anything else is a bug in hotctl and throws. */
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
-  forking: ['starting', 'crashed', 'draining'],
-  starting: ['ready', 'crashed', 'draining'],
-  ready: ['draining', 'crashed', 'unresponsive'],
-  unresponsive: ['ready', 'draining', 'crashed'],
+  forking: ['starting', 'crashed', 'draining', 'exited'],
+  starting: ['ready', 'crashed', 'draining', 'exited'],
+  ready: ['draining', 'crashed', 'unresponsive', 'exited'],
+  unresponsive: ['ready', 'draining', 'crashed', 'exited'],
   draining: ['exited'],
   crashed: ['backoff', 'errored', 'exited'],
   backoff: ['forking', 'exited'],
@@ -65,6 +67,10 @@ export interface ManagedWorker {
   stderrTail: string[];
   /** Why the last process failed, as the runtime or the supervisor saw it. */
   failure: WorkerFailure | null;
+  /** Whether the current process has called listen() (a worker that never does serves no port). */
+  listenStarted: boolean;
+  /** Whether the current process's app module has finished evaluating. */
+  evaluated: boolean;
   /** The pending timer of the current state, owned by the lifecycle. */
   timer: TimerHandle | null;
   /**
@@ -204,6 +210,8 @@ export function newWorker(init: { id: number; app: string; instance: number; rev
     unstableRestarts: 0,
     stderrTail: [],
     failure: null,
+    listenStarted: false,
+    evaluated: false,
     timer: null,
     forcedKill: null,
   };

@@ -34,6 +34,8 @@ function keySchema(def: KeyDef): Json {
       return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: 'string' } }] };
     case 'enum':
       return { ...base, enum: [...(def.values ?? [])] };
+    case 'integer-list':
+      return { ...base, oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }] };
   }
 }
 

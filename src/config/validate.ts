@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
 import type { AppSpec, KeyDef } from '../protocol/index.js';
 import { APP_KEYS, appDefaults, ENV_BLOCK_PATTERN, HotctlError, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
+import { cronProblem } from './cron-expression.js';
 import { didYouMean } from './did-you-mean.js';
 import { envStrings, parseDuration, parseMemory, resolveInstances, splitArgs } from './normalize.js';
 import { resolveNpmScript, packageManagerOf } from './npm-script.js';
@@ -134,11 +135,9 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
   for (const [key, def] of Object.entries(APP_KEYS) as [string, KeyDef][]) {
     if (def.required && raw[key] === undefined) add({ app, path: `${at}.${key}`, expected: `${expectedOf(def)} (required)`, found: 'nothing' });
   }
-  if (raw.exec_mode === 'fork' || raw.exec_mode === 'fork_mode') {
-    // PM2 runs non-server scripts (queue consumers, cron jobs) in fork mode; here a worker is ready
-    // when it listens, so such a script would never be ready unless it says so itself.
-    const readiness = raw.wait_ready === true ? '' : '; a worker is ready when it listens, so a script that serves no port needs "wait_ready": true and process.send("ready")';
-    warnings.push({ file: ctx.file, app, key: 'exec_mode', message: `exec_mode "${raw.exec_mode}": hotctl runs every app in cluster mode${readiness}` });
+  if (typeof raw.cron_restart === 'string') {
+    const why = cronProblem(raw.cron_restart);
+    if (why !== null) add({ app, path: `${at}.cron_restart`, expected: 'a cron expression (5 fields, or 6 with seconds first), e.g. "0 3 * * *"', found: `${describe(raw.cron_restart)}: ${why}` });
   }
   if (found > 0) return null;
 
@@ -197,10 +196,16 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
       case 'watch':
         spec[key] = typeof value === 'string' ? [value] : value;
         break;
+      case 'integer-list':
+        spec[key] = typeof value === 'number' ? [value] : [...(value as number[])];
+        break;
       default:
         spec[key] = value;
     }
   }
+  // PM2: `restart_delay` alone is a fixed delay; the exponential backoff applies only when the
+  // file asks for it (hotctl's default backoff would otherwise override the delay written).
+  if (raw.restart_delay !== undefined && raw.exp_backoff_restart_delay === undefined) spec.exp_backoff_restart_delay = 0;
   if (Array.isArray(spec.interpreter_args)) {
     spec.node_args = [...(spec.node_args as string[]), ...(spec.interpreter_args as string[])];
     delete spec.interpreter_args;
@@ -256,6 +261,9 @@ function checkValue(def: KeyDef, value: unknown, path: string, app: string, add:
     case 'enum':
       if (typeof value !== 'string' || !def.values?.includes(value)) fail();
       return;
+    case 'integer-list':
+      if (!(Number.isInteger(value) || (Array.isArray(value) && value.every((v) => Number.isInteger(v))))) fail();
+      return;
   }
 }
 
@@ -281,6 +289,8 @@ export function expectedOf(def: KeyDef): string {
       return 'true, false, a path or a list of paths';
     case 'enum':
       return `one of ${(def.values ?? []).map((v) => `"${v}"`).join(', ')}`;
+    case 'integer-list':
+      return 'a whole number or a list of whole numbers';
   }
 }
 

@@ -80,7 +80,9 @@ export class AppRegistry {
         sup = new Supervisor(spec, this.deps);
         this.apps.set(spec.name, sup);
       }
-      operations.push(await sup.begin('start', { spec }));
+      // autostart: false — registered, stopped, its cron_restart schedule armed.
+      if (!spec.autostart) sup.registerStopped(spec);
+      else operations.push(await sup.begin('start', { spec }));
     }
     return operations;
   }

@@ -143,7 +143,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       return {
         app: sup.name,
         revision: sup.activeRevision,
-        restarts: sup.pool.workers.reduce((n, w) => n + w.restarts, 0),
+        restarts: sup.restarts(),
         uptime_ms: started.length === 0 ? 0 : nowMs - Math.min(...started),
         reloads: sup.reloadCounts(),
       };

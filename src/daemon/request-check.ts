@@ -3,7 +3,7 @@
  * input like any other, and a malformed request gets E_PROTOCOL, never a crash.
  */
 import type { AppSpec, Method, Params } from '../protocol/index.js';
-import { HotctlError, MAX_LOG_LINES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
+import { HotctlError, MAX_LOG_LINES, RELOAD_STRATEGIES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 import { checkSpecs } from './spec-check.js';
 
 type Shape = 'string' | 'boolean' | 'number' | 'count' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
@@ -79,7 +79,7 @@ function matches(shape: Shape, value: unknown): boolean {
     case 'lines':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_LOG_LINES;
     case 'strategy':
-      return value === 'surge' || value === 'rolling';
+      return (RELOAD_STRATEGIES as readonly unknown[]).includes(value);
     case 'stream':
       return value === 'out' || value === 'err';
     case 'spec':

@@ -77,7 +77,7 @@ function workerFamilies(workers: WorkerMetrics[]): Family[] {
 
 function appFamilies(apps: PrometheusApp[]): Family[] {
   return [
-    { name: 'hotctl_app_restarts_total', type: 'counter', help: 'Worker restarts after crashes, summed over the app.', samples: apps.map((a) => ({ labels: { app: a.app }, value: a.restarts })) },
+    { name: 'hotctl_app_restarts_total', type: 'counter', help: 'Restarts of the app: crash restarts of its workers plus restarts and reloads (as PM2 counts them).', samples: apps.map((a) => ({ labels: { app: a.app }, value: a.restarts })) },
     {
       name: 'hotctl_app_reloads_total',
       type: 'counter',

@@ -8,6 +8,7 @@
  * Key names follow PM2 wherever the concept is the same, so a PM2 user's file works unchanged.
  * Durations are milliseconds, memory sizes are bytes after normalisation.
  */
+import { RELOAD_STRATEGIES } from './states.js';
 
 /** The kinds of value a key may hold, and the normalised TypeScript type of each. */
 export interface KindTypes {
@@ -29,6 +30,8 @@ export interface KindTypes {
   watch: boolean | string[];
   /** One of the listed values. */
   enum: string;
+  /** A list of whole numbers; a single number is a list of one. */
+  'integer-list': number[];
 }
 
 export type Kind = keyof KindTypes;
@@ -80,7 +83,8 @@ export const APP_KEYS = {
     kind: 'enum',
     values: ['cluster', 'cluster_mode', 'fork', 'fork_mode'],
     default: 'cluster',
-    description: 'hotctl always runs apps in cluster mode; "fork" is accepted with a warning.',
+    description:
+      '"cluster": a worker is ready when it listens (one that has loaded its app and called no listen() by `listen_timeout` is taken as a process that serves no port). "fork": a supervised process, ready once its module has evaluated and the listen() calls it made meanwhile have completed (or at process.send("ready") with `wait_ready`); never killed for not listening. Both run as node:cluster workers, so a port opened in fork mode is still shared through the daemon and reloads new-before-old.',
   },
   env: { kind: 'env', default: {}, description: 'Environment variables of the workers.' },
   node_args: { kind: 'string-list', default: [], description: 'Node.js flags of the workers (e.g. "--max-old-space-size=512").' },
@@ -134,7 +138,14 @@ export const APP_KEYS = {
     min: 0,
     default: 1000,
     unit: 'ms',
-    description: 'A worker that dies sooner than this after it started counts as an unstable restart; a new worker must stay up this long after ready before the old ones drain (ms).',
+    description: 'As in PM2: a process that dies sooner than this after it started counts as an unstable restart (ms). It does not slow reloads: see `reload_hold`.',
+  },
+  reload_hold: {
+    kind: 'integer',
+    min: 0,
+    default: 1000,
+    unit: 'ms',
+    description: 'How long the new workers of a reload must stay ready before the old ones drain (ms); a new worker that dies meanwhile fails the reload, the old ones untouched.',
   },
   max_restarts: {
     kind: 'integer',
@@ -142,13 +153,38 @@ export const APP_KEYS = {
     default: 16,
     description: 'Unstable restarts in a row (each within `min_uptime`) before the worker is marked errored.',
   },
-  restart_delay: { kind: 'integer', min: 0, default: 0, unit: 'ms', description: 'Fixed delay before a crashed worker restarts (ms), used when `exp_backoff_restart_delay` is 0.' },
+  restart_delay: {
+    kind: 'integer',
+    min: 0,
+    default: 0,
+    unit: 'ms',
+    description: 'Fixed delay before a crashed worker restarts (ms). As in PM2, a file that sets it without `exp_backoff_restart_delay` gets this fixed delay (no exponential backoff).',
+  },
   exp_backoff_restart_delay: {
     kind: 'integer',
     min: 0,
     default: 100,
     unit: 'ms',
-    description: 'First delay of the exponential backoff between restarts (ms); each unstable restart multiplies it by 1.5, up to 15 s. 0 turns the backoff off.',
+    description: 'First delay of the exponential backoff between restarts (ms); each unstable restart multiplies it by 1.5, up to 15 s. 0 turns the backoff off (then `restart_delay` applies). Off by default when the file sets `restart_delay` alone.',
+  },
+  autorestart: {
+    kind: 'boolean',
+    default: true,
+    description: 'false: a process that exits is not restarted (one-shot jobs). Exit code 0 ends it `stopped`, any other end `errored`; `cron_restart` runs it again.',
+  },
+  autostart: {
+    kind: 'boolean',
+    default: true,
+    description: 'false: `hotctl start` registers the app `stopped` without running it; `hotctl restart <name>` (or its `cron_restart` schedule) runs it.',
+  },
+  stop_exit_codes: {
+    kind: 'integer-list',
+    default: [],
+    description: 'Exit codes that end the process `stopped` instead of restarting it (as in PM2), e.g. [0].',
+  },
+  cron_restart: {
+    kind: 'string',
+    description: 'A cron expression (5 fields, or 6 with seconds first; e.g. "0 3 * * *"): restarts the app on that schedule, or runs it again when it has stopped (a job). Local time of the daemon.',
   },
   max_memory_restart: {
     kind: 'memory',
@@ -179,9 +215,9 @@ export const APP_KEYS = {
   merge_logs: { kind: 'boolean', default: true, description: 'Accepted for PM2 compatibility: hotctl always writes one file per app, each line stamped with its worker.' },
   reload_strategy: {
     kind: 'enum',
-    values: ['surge', 'rolling'],
+    values: RELOAD_STRATEGIES,
     default: 'surge',
-    description: 'How `hotctl reload` replaces workers: "surge" starts all new workers first; "rolling" replaces `reload_batch` at a time.',
+    description: 'How `hotctl reload` replaces workers: "surge" starts all new workers first; "rolling" replaces `reload_batch` at a time; "stop-first" stops the old workers before the new ones start (a singleton that must never run twice at once; nothing serves in between).',
   },
   reload_batch: { kind: 'integer', min: 1, default: 1, description: 'With the rolling strategy, how many workers are replaced at a time.' },
 } as const satisfies Record<string, KeyDef>;
@@ -192,9 +228,6 @@ export type AppKey = keyof typeof APP_KEYS;
 export const PM2_UNSUPPORTED_KEYS = [
   'interpreter',
   'exec_interpreter',
-  'autorestart',
-  'autostart',
-  'cron_restart',
   'vizion',
   'post_update',
   'force',
@@ -208,7 +241,6 @@ export const PM2_UNSUPPORTED_KEYS = [
   'disable_logs',
   'pid_file',
   'time',
-  'stop_exit_codes',
   'append_env_to_name',
   'treekill',
   'increment_var',

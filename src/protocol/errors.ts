@@ -114,7 +114,7 @@ export const ERROR_CODES = {
   },
   E_WORKER_EXITED: {
     message: 'A new worker exited before it was stable.',
-    hint: "Read the worker's stderr above; it must stay up at least `min_uptime` after ready.",
+    hint: "Read the worker's stderr above; a new worker must stay ready `reload_hold` before the old ones drain.",
     exit: 'failed',
   },
   E_SPAWN_FAILED: {

@@ -65,6 +65,10 @@ export const TERMINAL_OPERATION_STATES: readonly OperationState[] = ['succeeded'
 export const REVISION_OUTCOMES = ['pending', 'canary', 'active', 'failed', 'superseded', 'rolled_back'] as const;
 export type RevisionOutcome = (typeof REVISION_OUTCOMES)[number];
 
-/** How a reload replaces workers. */
-export const RELOAD_STRATEGIES = ['surge', 'rolling'] as const;
+/**
+ * How a reload replaces workers: `surge` (all new workers first), `rolling` (a batch at a
+ * time), `stop-first` (the old workers stop before the new ones start: for singletons that must
+ * never run twice at once; the app serves nothing in between).
+ */
+export const RELOAD_STRATEGIES = ['surge', 'rolling', 'stop-first'] as const;
 export type ReloadStrategy = (typeof RELOAD_STRATEGIES)[number];

@@ -17,7 +17,7 @@ export interface WorkerStatus {
   state: WorkerState;
   /** The revision the worker runs. */
   revision: number;
-  /** How often this worker's process was restarted after a crash. */
+  /** How often this worker's process was restarted after a crash (the app's `restarts` also counts restarts and reloads). */
   restarts: number;
   /** Time since the current process started; 0 when none runs. */
   uptime_ms: number;
@@ -95,6 +95,16 @@ export interface CanaryInfo {
   since: string;
 }
 
+/** How a process ended. */
+export interface ProcessExitInfo {
+  exit_code: number | null;
+  signal: string | null;
+  /** When it ended (ISO 8601). */
+  at: string;
+  /** `done`: ended on purpose (a job that exited 0, a code in stop_exit_codes); `failed`: any other end with autorestart false. */
+  outcome: 'done' | 'failed';
+}
+
 /** One app. */
 export interface AppStatusInfo {
   name: string;
@@ -105,8 +115,19 @@ export interface AppStatusInfo {
   instances: number;
   script: string;
   cwd: string;
-  /** Sum of the workers' restarts. */
+  /**
+   * Restarts of the app, as PM2 counts them: every crash restart of a worker, plus one per
+   * restart, reload, rollback, promote or `cron_restart` run that succeeded. Kept across
+   * operations (not reset when a reload replaces the workers).
+   */
   restarts: number;
+  /**
+   * How the app's last process that ended on its own ended (a one-shot job: exit code 0 and the
+   * app `stopped`), or null when none has.
+   */
+  last_exit: ProcessExitInfo | null;
+  /** The next `cron_restart` run (ISO 8601), or null when the app has no schedule (or was stopped). */
+  next_run: string | null;
   workers: WorkerStatus[];
   /** The operation in progress, if any. */
   operation: OperationSnapshot | null;

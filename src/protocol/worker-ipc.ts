@@ -21,6 +21,8 @@ export const RUNTIME_ENV = {
   revision: 'HOTCTL_REVISION',
   /** The metrics report interval in ms ("0": no reports). */
   reportIntervalMs: 'HOTCTL_REPORT_INTERVAL_MS',
+  /** The app's exec mode: "fork" or "cluster" (how the runtime decides the worker is ready). */
+  execMode: 'HOTCTL_EXEC_MODE',
   /** "0": the runtime does not count HTTP requests (in flight, served); read from the worker's env. */
   requestCounting: 'HOTCTL_REQUEST_COUNTING',
   /** How often the runtime sends a heartbeat when reports are off (ms); reports count as heartbeats. */
@@ -56,8 +58,15 @@ export interface WorkerReport {
 
 /** Worker → primary. */
 export type WorkerToPrimary =
-  /** The worker serves: its server listens, or the app called ready() under wait_ready. */
-  | { hotctl: typeof IPC_MARK; type: 'ready'; via: 'listening' | 'app' }
+  /**
+   * The worker serves: its server listens, or the app called ready() under wait_ready, or (fork
+   * mode) its module evaluated and every listen() it started meanwhile completed.
+   */
+  | { hotctl: typeof IPC_MARK; type: 'ready'; via: 'listening' | 'app' | 'evaluated' }
+  /** The app called listen() for the first time (a worker that never does serves no port). */
+  | { hotctl: typeof IPC_MARK; type: 'listen-started' }
+  /** The app's module has finished evaluating (for ESM: its top-level awaits settled). */
+  | { hotctl: typeof IPC_MARK; type: 'evaluated' }
   /** The app could not start (an exception at load, a rejected top-level await, a failed listen). Sent just before the worker exits. */
   | { hotctl: typeof IPC_MARK; type: 'boot-error'; error: WorkerErrorInfo }
   /** An uncaught exception or rejection after start; sent just before the worker exits. */

@@ -17,6 +17,11 @@
  * exit at once: the drain finishes first (in-flight requests, the primary's `exit` answer), then
  * the worker exits with the app's code.
  *
+ * Fork mode (`exec_mode: "fork"`), without wait_ready: once the module has evaluated and every
+ * listen() it started meanwhile has completed (src/runtime/listen-tracker.ts) — a process that
+ * serves no port is ready once loaded. Its IPC channel does not keep it alive (a one-shot job
+ * ends when its work is done, as under plain node), except while it drains.
+ *
  * If the IPC channel goes away (the primary died), node:cluster's child exits at once
  * (lib/internal/cluster/child.js, "Unexpected disconnect"): no orphan workers. We keep that.
  */
@@ -34,6 +39,7 @@ import { setRuntime } from './global.js';
 import { loadApp } from './loader.js';
 import { reportIntervalMs, startReports } from './report.js';
 import { ServerRegistry } from './servers.js';
+import { ListenTracker } from './listen-tracker.js';
 
 type RuntimeState = 'booting' | 'serving' | 'draining' | 'exiting';
 
@@ -54,6 +60,7 @@ const PM2_SHUTDOWN_MESSAGE = 'shutdown';
 
 const script = process.env[RUNTIME_ENV.script];
 const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
+const forkMode = process.env[RUNTIME_ENV.execMode] === 'fork';
 const sendRaw: typeof process.send = process.send?.bind(process);
 
 // The daemon reads stdout and stderr through pipes, which node:cluster leaves non-blocking: what
@@ -97,7 +104,7 @@ function exitAfter(payload: Payload, code: number): void {
   send(payload, exit);
 }
 
-function markReady(via: 'listening' | 'app'): void {
+function markReady(via: 'listening' | 'app' | 'evaluated'): void {
   if (state !== 'booting') return;
   state = 'serving';
   send({ type: 'ready', via });
@@ -108,7 +115,7 @@ function onListening(): void {
   // One turn later: node:cluster sends its own 'listening' message (with the address) from a
   // 'listening' listener added after ours, and the primary must learn the address before it
   // hears "ready" — it refuses a port another app of the daemon already serves.
-  if (!waitReady && evaluated) setImmediate(() => markReady('listening'));
+  if (!waitReady && !forkMode && evaluated) setImmediate(() => markReady('listening'));
 }
 
 function errorInfo(err: unknown): WorkerErrorInfo {
@@ -164,6 +171,8 @@ function notifyApp(notice: AppNotice): void {
 function shutdown(graceMs: number, notice: AppNotice): void {
   if (state === 'draining' || state === 'exiting') return;
   state = 'draining';
+  // The exit answer must be awaited even by a fork-mode process whose channel is unref'd.
+  process.channel?.ref();
   drain({ servers, hooks, drainStartHooks, notifyApp: () => notifyApp(notice), graceMs }).then(() => {
     // Exit when the primary answers (see PrimaryToWorker in worker-ipc.ts); alone after a while
     // if no primary answers (a signal sent straight to the worker, a primary of old).
@@ -217,12 +226,34 @@ setRuntime({
 });
 
 servers.install();
+// Fork mode: the IPC channel keeps the process alive only while it is needed — a listen() waiting
+// for the primary's answer, a server listening (its socket is the primary's), a drain — so a
+// job ends when its work is done, as under plain node.
+const listens = new ListenTracker({
+  onFirstListen: () => send({ type: 'listen-started' }),
+  onChange: () => {
+    if (!forkMode) return;
+    holdChannel();
+    // One turn later, as for 'listening' above: the primary learns the address first.
+    if (!waitReady && evaluated && listens.pending === 0) setImmediate(() => markReady('evaluated'));
+  },
+});
+function holdChannel(): void {
+  if (listens.needsChannel || state === 'draining' || state === 'exiting') process.channel?.ref();
+  else process.channel?.unref();
+}
+listens.install();
+if (forkMode) holdChannel();
 
 if (!script) {
   die(new Error(`hotctl runtime: ${RUNTIME_ENV.script} is not set`));
 } else {
   loadApp(script).then(() => {
     evaluated = true;
-    if (!waitReady && listened) markReady('listening');
+    send({ type: 'evaluated' });
+    if (waitReady) return;
+    if (forkMode) {
+      if (listens.pending === 0) markReady('evaluated');
+    } else if (listened) markReady('listening');
   }, die);
 }

@@ -5,9 +5,9 @@ t.test('applying a file with --changed-only: instances → scale without touchin
   const home = new Home(t);
   const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
   const apps = (o: { apiInstances?: number; webMessage?: string; withJobs?: boolean } = {}) => [
-    { name: 'api', script: 'http-app.cjs', instances: o.apiInstances ?? 2, env: { PORT: p1 }, min_uptime: 100 },
-    { name: 'web', script: 'http-app.cjs', instances: 1, env: { PORT: p2, MESSAGE: o.webMessage ?? 'a' }, min_uptime: 100 },
-    ...(o.withJobs === false ? [] : [{ name: 'jobs', script: 'http-app.cjs', env: { PORT: p3 }, min_uptime: 100 }]),
+    { name: 'api', script: 'http-app.cjs', instances: o.apiInstances ?? 2, env: { PORT: p1 }, reload_hold: 100 },
+    { name: 'web', script: 'http-app.cjs', instances: 1, env: { PORT: p2, MESSAGE: o.webMessage ?? 'a' }, reload_hold: 100 },
+    ...(o.withJobs === false ? [] : [{ name: 'jobs', script: 'http-app.cjs', env: { PORT: p3 }, reload_hold: 100 }]),
   ];
   t.equal((await home.run(['start', writeEcosystem(home, apps())])).code, 0);
   const pidsOf = async () => Object.fromEntries((await home.status()).apps.map((a) => [a.name, a.workers.map((w) => w.pid).sort()]));

@@ -12,7 +12,7 @@ async function revisionsServing(port: number, max = 200): Promise<Set<string>> {
 t.test('a canary holds with both revisions serving until promote', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 3, env: { PORT: port }, min_uptime: 100 }])])).code, 0);
+  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 3, env: { PORT: port }, reload_hold: 100 }])])).code, 0);
   t.equal((await home.run(['reload', 'api', '--canary', '1'])).code, 0);
   const held = (await home.status()).apps[0]!;
   t.equal(held.status, 'canary');
@@ -35,7 +35,7 @@ t.test('a canary worker that crashes rolls the canary back by itself', async (t)
   const port = await freePort();
   const dir = join(home.dir, 'app');
   const script = deployFixture(dir, 'http-app.cjs', 'server.cjs');
-  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script, instances: 2, env: { PORT: port, EXIT_AFTER_MS: 1500 }, min_uptime: 300 }])])).code, 0);
+  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script, instances: 2, env: { PORT: port, EXIT_AFTER_MS: 1500 }, reload_hold: 300 }])])).code, 0);
   const events = await home.events();
   t.teardown(() => events.close());
   // The new version is ready and stable for a while, then crashes.

@@ -25,7 +25,7 @@ t.test('kill -9 of a worker: it is replaced, with its restart counted', async (t
   t.equal((await servingPids(port, 2)).size, 2);
 });
 
-t.test('an app that always crashes: errored after max_restarts, with growing backoff between tries', async (t) => {
+t.test('a fork-mode process that always crashes soon after it started: errored after max_restarts, with growing backoff between tries', async (t) => {
   const home = new Home(t);
   const port = await freePort();
   // A healthy app first, so the daemon runs and the event subscription sees the whole crash loop.
@@ -34,9 +34,11 @@ t.test('an app that always crashes: errored after max_restarts, with growing bac
   const events = await home.events();
   t.teardown(() => events.close());
 
-  const bad = writeEcosystem(home, [{ name: 'bad', script: 'crash-always.cjs', instances: 1, max_restarts: 3, exp_backoff_restart_delay: 100 }], 'bad.json');
+  // Fork mode: online once loaded (it never listens), then it exits 1 about 50 ms later, each time.
+  // min_uptime 1 min: every crash is unstable however slowly a loaded machine starts the process.
+  const bad = writeEcosystem(home, [{ name: 'bad', script: 'crash-always.cjs', exec_mode: 'fork', instances: 1, min_uptime: '1m', max_restarts: 3, exp_backoff_restart_delay: 100 }], 'bad.json');
   const started = await home.run(['start', bad]);
-  t.equal(started.code, 1, 'start reports the failure');
+  t.equal(started.code, 0, `the start succeeds: the process was online\n${started.stderr}`);
   await events.waitFor((e) => e.kind === 'worker' && e.app === 'bad' && e.to === 'errored');
 
   const transitions = events.events.filter((e) => e.kind === 'worker' && e.app === 'bad');
@@ -47,6 +49,7 @@ t.test('an app that always crashes: errored after max_restarts, with growing bac
   t.equal(app.status, 'errored');
   t.equal(app.workers[0]?.state, 'errored');
   t.equal(app.workers[0]?.restarts, 3, 'exactly max_restarts restarts');
+  t.equal(app.restarts, 3, "the app's restart count: the same 3 crash restarts");
   t.equal(app.workers[0]?.pid, null, 'no process left');
   const other = (await home.status()).apps.find((a) => a.name === 'good')!;
   t.equal(other.status, 'online', 'the other app is not affected');

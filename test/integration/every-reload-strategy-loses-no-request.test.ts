@@ -13,7 +13,7 @@ for (const s of strategies) {
   t.test(`${s.title}: zero failed requests under keep-alive load, 3 rounds`, async (t) => {
     const home = new Home(t);
     const port = await freePort();
-    t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 4, env: { PORT: port }, min_uptime: 200 }])])).code, 0);
+    t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 4, env: { PORT: port }, reload_hold: 200 }])])).code, 0);
     const { value: codes, load } = await underLoad({ port, connections: 24 }, async () => {
       const codes: number[] = [];
       for (let round = 0; round < 3; round++) for (const step of s.steps) codes.push((await home.run(step)).code ?? -1);
@@ -33,7 +33,7 @@ for (const s of strategies) {
 t.test('rolling batch 1 never runs more than instances + 1 workers', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 3, env: { PORT: port }, min_uptime: 100 }])])).code, 0);
+  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 3, env: { PORT: port }, reload_hold: 100 }])])).code, 0);
   const events = await home.events();
   t.teardown(() => events.close());
   const r = await home.run(['reload', 'api', '--strategy', 'rolling', '--batch', '1', '--json']);

@@ -11,7 +11,7 @@ import { underLoad } from '../helpers/load.js';
 const cases = [
   { title: 'throws at start-up', fixture: 'throws-at-boot.cjs', cause: 'E_WORKER_EXITED', stderr: /kaboom at load/ },
   { title: 'never becomes ready', fixture: 'never-ready.cjs', cause: 'E_READY_TIMEOUT', stderr: null },
-  { title: 'exits right after ready (within min_uptime)', fixture: 'exits-after-ready.cjs', cause: 'E_WORKER_EXITED', stderr: null },
+  { title: 'exits right after ready (within reload_hold)', fixture: 'exits-after-ready.cjs', cause: 'E_WORKER_EXITED', stderr: null },
 ] as const;
 
 for (const c of cases) {
@@ -22,7 +22,7 @@ for (const c of cases) {
     // Under wait_ready, v1 must signal ready itself: wait-ready.cjs does.
     const script = deployFixture(appDir, c.fixture === 'never-ready.cjs' ? 'wait-ready.cjs' : 'http-app.cjs', 'server.cjs');
     const file = writeEcosystem(home, [
-      { name: 'api', script, instances: 2, env: { PORT: port }, listen_timeout: 2000, min_uptime: 1500, wait_ready: c.fixture === 'never-ready.cjs' ? true : false },
+      { name: 'api', script, instances: 2, env: { PORT: port }, listen_timeout: 2000, reload_hold: 1500, wait_ready: c.fixture === 'never-ready.cjs' ? true : false },
     ]);
     t.equal((await home.run(['start', file])).code, 0);
     const before = (await home.status()).apps[0]!;

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
+import { RELOAD_STRATEGIES } from '../../protocol/index.js';
 import { applyFile } from '../apply-file.js';
 import { isEcosystemPath, loadApps } from '../config-bridge.js';
 import { onlyNames, selectOnly } from '../file-targets.js';
@@ -35,6 +36,7 @@ export interface ReloadArgs extends GlobalArgs {
   canary: string | undefined;
   strategy: string | undefined;
   batch: string | undefined;
+  stopFirst?: boolean;
 }
 
 /** What `reload <name>` adds to its request for the strategy flags. */
@@ -45,10 +47,11 @@ export interface StrategyParams {
 }
 
 /** Reads --canary, --strategy and --batch; a bad value or combination is a usage error. */
-export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch'>): StrategyParams {
+export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch' | 'stopFirst'>): StrategyParams {
   const canary = parseCount(argv.canary, '--canary', 'reload');
   const batch = parseCount(argv.batch, '--batch', 'reload');
-  const strategy = argv.strategy as ReloadStrategy | undefined;
+  if (argv.stopFirst && argv.strategy !== undefined && argv.strategy !== 'stop-first') throw usageError('reload', `--stop-first is the strategy stop-first; it does not go with --strategy ${argv.strategy}.`);
+  const strategy = (argv.stopFirst ? 'stop-first' : argv.strategy) as ReloadStrategy | undefined;
   if (canary !== undefined) {
     if (strategy !== undefined || batch !== undefined) {
       throw usageError('reload', '--canary holds the new workers; the app\'s reload_strategy completes the rollout at `hotctl promote`. Drop --strategy/--batch.');
@@ -56,7 +59,7 @@ export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'b
     return { canary };
   }
   if (batch !== undefined) {
-    if (strategy === 'surge') throw usageError('reload', '--batch is the batch size of the rolling strategy; it does not go with --strategy surge.');
+    if (strategy !== undefined && strategy !== 'rolling') throw usageError('reload', `--batch is the batch size of the rolling strategy; it does not go with --strategy ${strategy}.`);
     return { strategy: 'rolling', batch };
   }
   return strategy === undefined ? {} : { strategy };
@@ -110,7 +113,8 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
     'Zero-downtime reload: new workers up and ready, then the old ones drain (or apply an ecosystem file)',
     (cmd) =>
       targetOptions(cmd, 'reload (or an ecosystem file to apply)')
-        .option('strategy', { type: 'string', choices: ['surge', 'rolling'], describe: "This reload's strategy: surge (all new workers first) or rolling (--batch at a time); default: the app's reload_strategy" })
+        .option('strategy', { type: 'string', choices: [...RELOAD_STRATEGIES], describe: "This reload's strategy: surge (all new workers first), rolling (--batch at a time) or stop-first (old ones stopped first); default: the app's reload_strategy" })
+        .option('stop-first', { type: 'boolean', describe: 'Stop the old workers before the new ones start (--strategy stop-first): for a singleton that must never run twice at once' })
         .option('batch', { type: 'string', describe: 'Rolling batch size: replace N workers at a time (implies --strategy rolling)' })
         .option('canary', { type: 'string', describe: 'Start K new workers beside the old ones and hold (status "canary") until `hotctl promote` or `hotctl rollback`' })
         .option('update-env', { type: 'boolean', default: false, describe: "Merge this shell's environment into the app's env. With a file the file's env wins; with a name the shell's wins" })
@@ -121,6 +125,7 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .option('changed-only', { type: 'boolean', default: false, describe: 'With an ecosystem file: reload only apps whose spec or code on disk (entry sha256, version, git commit) changed; by default every app of the file is reloaded' })
         .example('$0 reload api', 'Deploy the new code on disk of the app "api" (its reload_strategy, surge by default)')
         .example('$0 reload api --strategy rolling --batch 2', 'Replace 2 workers at a time (for hosts short of memory)')
+        .example('$0 reload consumer --stop-first', 'A singleton (a queue consumer holding a lock): the old process stops before the new one starts')
         .example('$0 reload api --canary 1', 'One new worker beside the old ones; then `hotctl promote api` or `hotctl rollback api`')
         .example('$0 reload api --wait', 'Queue behind an operation in progress instead of exiting 4')
         .example('DB_URL=postgres://db2 $0 reload api --update-env', "Redeploy with this shell's DB_URL over the app's env")

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { backoffDelayMs, decideRestart, MAX_BACKOFF_MS, type RestartPolicyConfig } from '../../../src/cluster/restart-policy.js';
+import { backoffDelayMs, decideExit, decideRestart, MAX_BACKOFF_MS, type RestartPolicyConfig } from '../../../src/cluster/restart-policy.js';
 
 const config: RestartPolicyConfig = { min_uptime: 1000, max_restarts: 16, restart_delay: 0, exp_backoff_restart_delay: 100 };
 
@@ -39,4 +39,29 @@ t.test('exp backoff off: the fixed restart_delay', async (t) => {
   const cfg = { ...config, exp_backoff_restart_delay: 0, restart_delay: 250 };
   t.equal(backoffDelayMs(cfg, 1), 250);
   t.equal(backoffDelayMs(cfg, 10), 250);
+});
+
+t.test('decideExit: every combination of autorestart, stop_exit_codes, exit code and signal', async (t) => {
+  const cases: Array<[boolean, number[], number | null, string | null, string]> = [
+    [true, [], 0, null, 'crash'],
+    [true, [], 1, null, 'crash'],
+    [true, [], null, 'SIGKILL', 'crash'],
+    [true, [0], 0, null, 'done'],
+    [true, [0], 1, null, 'crash'],
+    [true, [0, 3], 3, null, 'done'],
+    [true, [0], null, 'SIGTERM', 'crash'],
+    [false, [], 0, null, 'done'],
+    [false, [], 1, null, 'failed'],
+    [false, [], null, 'SIGKILL', 'failed'],
+    [false, [2], 2, null, 'done'],
+    [false, [], null, null, 'failed'],
+  ];
+  for (const [autorestart, stop_exit_codes, code, signal, expected] of cases) {
+    t.equal(decideExit({ autorestart, stop_exit_codes }, code, signal), expected, `autorestart ${autorestart}, stop_exit_codes [${stop_exit_codes}], code ${code}, signal ${signal}`);
+  }
+});
+
+t.test('restart_delay alone (the exponential backoff off, as the config loader sets it): the same fixed delay every time', async (t) => {
+  const cfg = { ...config, restart_delay: 1000, exp_backoff_restart_delay: 0 };
+  t.same(Array.from({ length: 5 }, (_, i) => backoffDelayMs(cfg, i + 1)), [1000, 1000, 1000, 1000, 1000]);
 });

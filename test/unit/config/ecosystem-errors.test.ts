@@ -31,6 +31,8 @@ const invalid: Array<[file: string, code: string, paths: string[], suggestion?: 
   ['bad-memory.json', 'E_CONFIG_INVALID', ['apps[0].max_memory_restart']],
   ['wait-ready-string.json', 'E_CONFIG_INVALID', ['apps[0].wait_ready']],
   ['bad-strategy.json', 'E_CONFIG_INVALID', ['apps[0].reload_strategy']],
+  ['bad-cron.json', 'E_CONFIG_INVALID', ['apps[0].cron_restart']],
+  ['bad-stop-exit-codes.json', 'E_CONFIG_INVALID', ['apps[0].stop_exit_codes']],
   ['top-level-typo.json', 'E_CONFIG_INVALID', ['appz'], 'apps'],
   ['bad-syntax.json', 'E_CONFIG_LOAD', []],
   ['throws.config.cjs', 'E_CONFIG_LOAD', []],
@@ -58,4 +60,24 @@ t.test('every problem of a file is reported, each naming its app', async (t) => 
   t.equal(problemsOf(err)[0]?.app, 'api');
   const bad = await failure('bad-name.json');
   t.equal(problemsOf(bad)[0]?.app, 'apps[0]', 'an app without a valid name is named by index');
+});
+
+t.test('cron_restart: what the parser refuses is refused before anything starts, with its reason', async (t) => {
+  const { validateEcosystem } = await import('../../../src/config/validate.js');
+  const app = (cron: string) => ({ apps: [{ name: 'job', script: '../apps/job-once.cjs', cron_restart: cron }] });
+  for (const bad of ['0 25 * * *', 'every day', '* * *', '* * * * * * * *']) {
+    t.throws(() => validateEcosystem(app(bad), { file: 'f.json', baseDir: dir }), { code: 'E_CONFIG_INVALID', details: { problems: [{ path: 'apps[0].cron_restart' }] } }, bad);
+  }
+  for (const good of ['0 3 * * *', '* * * * * *', '*/5 9-17 * * 1-5', '@hourly']) {
+    t.equal(validateEcosystem(app(good), { file: 'f.json', baseDir: dir }).apps[0]!.cron_restart, good, good);
+  }
+});
+
+t.test('restart_delay alone turns the exponential backoff off (PM2); both written: both kept; stop_exit_codes as a number', async (t) => {
+  const { validateEcosystem } = await import('../../../src/config/validate.js');
+  const spec = (extra: Record<string, unknown>) => validateEcosystem({ apps: [{ name: 'a', script: '../apps/job-once.cjs', ...extra }] }, { file: null, baseDir: dir }).apps[0]!;
+  t.match(spec({}), { restart_delay: 0, exp_backoff_restart_delay: 100, stop_exit_codes: [], autorestart: true, autostart: true, reload_hold: 1000 });
+  t.match(spec({ restart_delay: '2s' }), { restart_delay: 2000, exp_backoff_restart_delay: 0 });
+  t.match(spec({ restart_delay: 2000, exp_backoff_restart_delay: 300 }), { restart_delay: 2000, exp_backoff_restart_delay: 300 });
+  t.same(spec({ stop_exit_codes: 0 }).stop_exit_codes, [0]);
 });

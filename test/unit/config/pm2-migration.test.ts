@@ -39,13 +39,13 @@ t.test('an older file: cluster_mode, port, and each unsupported key named in a w
   t.equal(app!.instances, 4);
   t.equal(app!.env.PORT, '8080', 'PM2 `port` sets PORT');
   t.equal(app!.min_uptime, 5000);
-  // interpreter "node", vizion and source_map_support are understood (see pm2-keys.ts); the rest is warned.
-  t.same(warned(warnings), ['legacy-api:autorestart', 'legacy-api:combine_logs', 'legacy-api:cron_restart', 'legacy-api:instance_var', 'legacy-api:pid_file']);
+  // interpreter "node", vizion and source_map_support are understood (see pm2-keys.ts); autorestart and cron_restart are acted on; the rest is warned.
+  t.same(warned(warnings), ['legacy-api:combine_logs', 'legacy-api:instance_var', 'legacy-api:pid_file']);
   t.same(app!.node_args, ['--enable-source-maps'], 'source_map_support: true → --enable-source-maps');
   for (const w of warnings) t.match(w.message, new RegExp(`"${w.key}"`), `${w.key}: named`);
 });
 
-t.test('a monorepo: three apps, cwd per app, fork mode named in a warning', async (t) => {
+t.test('a monorepo: three apps, cwd per app, fork mode taken as it is (no warning)', async (t) => {
   const { apps: loaded, warnings } = await loadEcosystem('pm2-monorepo.config.js', { cwd: dir, envName: 'production' });
   t.same(loaded.map((a) => [a.name, a.instances, a.env.PORT, a.env.NODE_ENV]), [
     ['web', 2, '3000', 'production'],
@@ -55,8 +55,8 @@ t.test('a monorepo: three apps, cwd per app, fork mode named in a warning', asyn
   t.equal(loaded[1]!.cwd, apps, 'cwd relative to the file');
   t.equal(loaded[1]!.script, join(apps, 'http-app.cjs'), 'script relative to cwd');
   t.equal(loaded[1]!.env.ADMIN, 'true');
-  t.same(warned(warnings), ['jobs:autorestart', 'jobs:exec_mode', 'jobs:time']);
-  t.match(warnings.find((w) => w.key === 'exec_mode')!.message, /exec_mode "fork": hotctl runs every app in cluster mode; a worker is ready when it listens.*"wait_ready": true/);
+  t.same(warned(warnings), ['jobs:time']);
+  t.equal(loaded[2]!.exec_mode, 'fork');
 });
 
 t.test('an API and a fork-mode queue consumer with wait_ready: env values as strings, each PM2-only key warned', async (t) => {
@@ -79,14 +79,11 @@ t.test('an API and a fork-mode queue consumer with wait_ready: env values as str
   t.same(warned(warnings), [
     'orders-api:increment_var',
     'orders-api:namespace',
-    'orders-consumer:autostart',
-    'orders-consumer:exec_mode',
-    'orders-consumer:stop_exit_codes',
     'orders-consumer:treekill',
   ]);
-  const fork = warnings.find((w) => w.key === 'exec_mode')!.message;
-  t.match(fork, /exec_mode "fork": hotctl runs every app in cluster mode/);
-  t.notMatch(fork, /wait_ready/, 'it already says when it is ready: no advice needed');
+  t.same(consumer!.stop_exit_codes, [0], 'stop_exit_codes, autostart and exec_mode are acted on');
+  t.equal(consumer!.exp_backoff_restart_delay, 0, 'restart_delay alone: a fixed delay, as in PM2 (no exponential backoff)');
+  t.equal(api!.exp_backoff_restart_delay, 200, 'exp_backoff_restart_delay written: kept');
 });
 
 t.test('PM2 `script: "npm"` whose package.json has no such script is refused, naming what it looked for', async (t) => {

@@ -23,6 +23,8 @@ function snapshot(): StatusSnapshot {
         script: '/s.js',
         cwd: '/',
         restarts: 0,
+        last_exit: null,
+        next_run: null,
         workers: [{ id: 1, pid: 10, instance: 0, state: 'ready', revision: 1, restarts: 0, uptime_ms: 5, since: 'x', metrics: null }],
         operation: null,
         last_operation: null,

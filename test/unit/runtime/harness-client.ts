@@ -139,7 +139,13 @@ export class Harness {
 
   /** The hotctl messages worker `id` has sent so far. */
   messages(id: string): WorkerToPrimary[] {
-    return this.events.flatMap((e) => (e.ev === 'message' && e.id === id && isHotctl(e.message) ? [e.message] : []));
+    // 'listen-started' and 'evaluated' (readiness of processes that serve no port) are left out: tests of them ask listenMessages().
+    return this.events.flatMap((e) => (e.ev === 'message' && e.id === id && isHotctl(e.message) && e.message.type !== 'listen-started' && e.message.type !== 'evaluated' ? [e.message] : []));
+  }
+
+  /** How many 'listen-started' messages worker `id` has sent. */
+  listenMessages(id: string): number {
+    return this.events.filter((e) => e.ev === 'message' && e.id === id && isHotctl(e.message) && e.message.type === 'listen-started').length;
   }
 
   /** Every message worker `id` has sent so far, hotctl's or the app's own. */
