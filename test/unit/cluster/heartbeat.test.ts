@@ -37,9 +37,9 @@ t.test('stop ends the watch; a timeout of 0 never fires', async (t) => {
   t.equal(clock.pending, 0, 'no timer left behind');
 });
 
-t.test('the lifecycle table: ready ⇄ unresponsive; an unresponsive worker may drain or crash, nothing else', async (t) => {
+t.test('the lifecycle table: ready ⇄ unresponsive; an unresponsive worker may drain, crash or end on purpose (a job), nothing else', async (t) => {
   t.ok(canTransition('ready', 'unresponsive'));
-  t.same([...WORKER_TRANSITIONS.unresponsive].sort(), ['crashed', 'draining', 'ready']);
+  t.same([...WORKER_TRANSITIONS.unresponsive].sort(), ['crashed', 'draining', 'exited', 'ready']);
   for (const from of ['forking', 'starting', 'draining', 'crashed', 'backoff', 'errored', 'exited'] as const) {
     t.notOk(canTransition(from, 'unresponsive'), `${from} → unresponsive refused: only a ready worker can go silent`);
   }
