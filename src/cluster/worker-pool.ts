@@ -11,6 +11,7 @@ import type { AppSpec, DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerS
 import { isWorkerMessage, IPC_MARK, PM2_READY_MESSAGE, RUNTIME_ENV } from '../protocol/index.js';
 import { LineSplitter } from '../logs/line-splitter.js';
 import { decideRestart } from './restart-policy.js';
+import { workerEnv } from './worker-env.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
 import type { Clock, ManagedWorker, TransitionDetails, WorkerRole } from './worker-state.js';
 import { LIVE_STATES, newWorker, WorkerLifecycle } from './worker-state.js';
@@ -151,16 +152,14 @@ export class WorkerPool {
 
   private forkProcess(worker: ManagedWorker, revision: Revision): boolean {
     const spec = revision.spec;
-    const env: Record<string, string> = {
-      ...spec.env,
-      NODE_APP_INSTANCE: String(worker.instance),
+    const env = workerEnv(spec, worker.instance, {
       [RUNTIME_ENV.script]: revision.script,
       [RUNTIME_ENV.waitReady]: spec.wait_ready ? '1' : '0',
       [RUNTIME_ENV.app]: this.app,
       [RUNTIME_ENV.workerId]: String(worker.id),
       [RUNTIME_ENV.revision]: String(revision.number),
       [RUNTIME_ENV.reportIntervalMs]: String(this.deps.reportIntervalMs),
-    };
+    });
     let proc: WorkerProcess;
     try {
       proc = this.deps.fork(spec, env, revision.cwd);

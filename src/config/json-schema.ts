@@ -32,6 +32,10 @@ function keySchema(def: KeyDef): Json {
       return { ...base, oneOf: [{ type: 'boolean' }, { type: 'array', items: { type: 'string' } }] };
     case 'enum':
       return { ...base, enum: [...(def.values ?? [])] };
+    case 'boolean-or-string':
+      return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string', minLength: 1 }] };
+    case 'boolean-or-strings':
+      return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: 'string' } }] };
   }
 }
 

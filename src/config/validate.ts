@@ -231,6 +231,12 @@ function checkValue(def: KeyDef, value: unknown, path: string, app: string, add:
     case 'enum':
       if (typeof value !== 'string' || !def.values?.includes(value)) fail();
       return;
+    case 'boolean-or-string':
+      if (!(typeof value === 'boolean' || (typeof value === 'string' && value.length > 0))) fail();
+      return;
+    case 'boolean-or-strings':
+      if (!(typeof value === 'boolean' || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      return;
   }
 }
 
@@ -256,6 +262,10 @@ export function expectedOf(def: KeyDef): string {
       return 'true, false or a list of paths';
     case 'enum':
       return `one of ${(def.values ?? []).map((v) => `"${v}"`).join(', ')}`;
+    case 'boolean-or-string':
+      return 'true, false or a path';
+    case 'boolean-or-strings':
+      return 'true, false, a string or a list of strings';
   }
 }
 

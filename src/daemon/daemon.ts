@@ -271,9 +271,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       const sup = registry.get(name);
       return { app: name, active: sup.activeRevision, revisions: sup.history() };
     },
-    apply: async ({ apps, prune, dry_run, follow, wait }, ctx) => {
+    apply: async ({ apps, prune, dry_run, follow, wait, update_env }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait });
+      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait, updateEnv: update_env });
       if (follow) for (const op of operations) ctx.follow(op.id, op.app);
       return { plan, operations: operations.map((op) => op.snapshot()) };
     },

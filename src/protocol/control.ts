@@ -88,10 +88,11 @@ export interface Methods {
   };
   /**
    * Applies an ecosystem file: per app the least disruptive change (start, reload, scale,
-   * nothing; delete only with `prune`). With `dry_run`, only the plan.
+   * nothing; delete only with `prune`). With `dry_run`, only the plan. Apps that run keep the
+   * `inherited_env` they were started with unless `update_env`.
    */
   apply: {
-    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean };
+    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean; update_env?: boolean };
     result: { plan: ApplyPlanItem[]; operations: OperationSnapshot[] };
   };
   /** Stop every worker, then start again (not zero-downtime; use reload for that). */

@@ -31,7 +31,7 @@ t.test('an API and a fork-mode queue consumer (pm2-queue.config.js) start and re
   const file = deployPm2File(home, 'pm2-queue.config.js', 4000, port);
   const r = await home.run(['start', file, '--env', 'production']);
   t.equal(r.code, 0, r.stderr);
-  t.same(warnedKeys(r.stderr), ['autostart', 'exec_mode', 'increment_var', 'namespace', 'shutdown_with_message', 'stop_exit_codes', 'treekill'], r.stderr);
+  t.same(warnedKeys(r.stderr), ['autostart', 'exec_mode', 'namespace', 'shutdown_with_message', 'stop_exit_codes', 'treekill'], r.stderr);
 
   const logs = await home.events(['logs']);
   t.teardown(() => logs.close());
@@ -60,7 +60,7 @@ t.test('an older PM2 file (pm2-legacy.config.js): cluster_mode, `port`, eight ig
   const file = deployPm2File(home, 'pm2-legacy.config.js', 8080, port);
   const r = await home.run(['start', file]);
   t.equal(r.code, 0, r.stderr);
-  t.same(warnedKeys(r.stderr), ['autorestart', 'combine_logs', 'cron_restart', 'instance_var', 'interpreter', 'pid_file', 'source_map_support', 'vizion'], r.stderr);
+  t.same(warnedKeys(r.stderr), ['autorestart', 'cron_restart', 'interpreter', 'pid_file', 'source_map_support', 'vizion'], r.stderr);
   const status = await home.status();
   t.same(status.apps[0]!.workers.map((w) => w.state), ['ready', 'ready', 'ready', 'ready'], 'instances: 4, all ready');
   t.equal((await get(port)).status, 200, 'served on the port PM2 `port` set');

@@ -18,7 +18,7 @@ import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
 import { operateOnTargets } from '../targets.js';
-import { currentSpecWithCliEnv, fileSpecWithCliEnv } from '../update-env.js';
+import { currentSpecWithCliEnv, specWithCliEnv } from '../update-env.js';
 import { targetOptions } from './shared-options.js';
 
 export interface ReloadArgs extends GlobalArgs {
@@ -68,9 +68,10 @@ async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs, fl
     throw usageError('reload', '--canary, --strategy and --batch apply to `hotctl reload <name|all>`; in an ecosystem file, set reload_strategy and reload_batch.');
   }
   const loaded = await loadApps(out, resolve(ctx.cwd, argv.target), argv.env);
-  const apps = argv.updateEnv ? loaded.map((spec) => fileSpecWithCliEnv(spec, ctx.env)) : loaded;
+  // New apps of the file start with this shell's environment; running ones keep theirs unless --update-env.
+  const apps = loaded.map((spec) => specWithCliEnv(spec, ctx.env));
   return withDaemon(ctx, out, true, ({ client }) =>
-    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, source: argv.target }),
+    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, updateEnv: argv.updateEnv, source: argv.target }),
   );
 }
 

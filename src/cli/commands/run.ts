@@ -16,9 +16,11 @@ import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../cont
 import { connectSocket } from '../daemon-launcher.js';
 import { followOperations, outcome } from '../operations.js';
 import { printError, type Output } from '../output.js';
+import { specWithCliEnv } from '../update-env.js';
 
 export async function run(ctx: CommandContext, out: Output, file: string, envName: string | undefined): Promise<number> {
-  const apps = await loadApps(out, resolve(ctx.cwd, file), envName);
+  // This shell is the supervisor's: its environment is the apps' (never HOTCTL_*), at every run.
+  const apps = (await loadApps(out, resolve(ctx.cwd, file), envName)).map((app) => specWithCliEnv(app, ctx.env));
   // Loaded here only: no other command needs the supervisor's code.
   const { startDaemon } = await import('../../daemon/daemon.js');
   const supervisor = await startDaemon({ home: homeOf(ctx), mode: 'run' });
@@ -67,7 +69,7 @@ async function applyToSupervisor(client: ControlClient, out: Output, env: NodeJS
     // A failed restore is reported; the file's spec is applied and started over it below.
     outcome(out, await followOperations(client, out, async () => restoring), env);
   }
-  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, source: file });
+  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, updateEnv: true, source: file });
   return code !== 0 ? code : startStoppedApps(client, out, env, apps, true, ['stopped', 'errored']);
 }
 
