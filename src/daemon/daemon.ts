@@ -5,7 +5,7 @@
  * `hotctl run` runs the same thing in the foreground (mode `run`): same socket, so `hotctl
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
-import type { DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
+import type { AppSpec, DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { MetricsHistory } from '../metrics/history.js';
@@ -14,6 +14,7 @@ import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HttpServer } from './http-server.
 import { systemClock } from '../cluster/worker-state.js';
 import { forkClusterWorker } from '../cluster/worker-host.js';
 import { LogWriter, formatLogLine } from '../logs/log-writer.js';
+import { AppLogFilesRouter } from './app-log-files.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { AppRegistry, PortRegistry } from './app-registry.js';
 import { ControlServer, type Handlers } from './control-server.js';
@@ -23,6 +24,7 @@ import { ensureStateDir } from './state-dir.js';
 import { WatchManager } from './watch-manager.js';
 import { loadState, STATE_VERSION, StateWriter, writeStateAtomic, type StateFile } from './state-store.js';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
 import { compareVersions } from './version-compare.js';
 
 export interface DaemonOptions {
@@ -69,7 +71,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   };
   // A log file that cannot be written is a notice in status until writing works again.
   const logNotices = new Map<string, string>();
-  const logs = new LogWriter(paths.logsDir, {
+  const logs = new LogWriter({
     onError: (path, err) => {
       const notice = `Cannot write log file ${path}: ${err.message}. The apps keep running; their lines are not stored until it can be written again (tried every second).`;
       logNotices.set(path, notice);
@@ -82,6 +84,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       statusChanged();
     },
   });
+  const logFiles = new AppLogFilesRouter(logs, { logsDir: paths.logsDir, homeDir: homedir() });
+  // The spec each app's lines were last written with: a worker's last line may arrive after its app was deleted.
+  const lastLogSpec = new Map<string, AppSpec>();
   const emit = (event: DaemonEvent) => {
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
     else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
@@ -117,7 +122,12 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     output: (worker, stream, text) => {
       const sup = registry.list().find((s) => s.name === worker.app);
       const line = { app: worker.app, workerId: worker.id, revision: worker.revision, stream, text, atMs: Date.now() };
-      logs.write(line, sup?.spec ?? {});
+      // A worker's lines go where its own revision's spec says (a reload may move the files).
+      const spec = sup ? (sup.pool.revisionOf(worker)?.spec ?? sup.spec) : lastLogSpec.get(worker.app);
+      if (spec) {
+        lastLogSpec.set(worker.app, spec);
+        logs.write(line, logFiles.targetsFor(spec, worker.instance, stream));
+      }
       if (control?.wants('logs')) {
         control.broadcast({ kind: 'log', at: new Date(line.atMs).toISOString(), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
       }
@@ -187,7 +197,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     http: httpUrl,
     notices: [...notices, ...logNotices.values()],
   });
-  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
+  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => ({ ...sup.status(), log_files: logFiles.filesOf(sup.spec) })) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
 
   let resolveDone!: (code: number) => void;
@@ -239,12 +249,14 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     status: async () => status(),
     start: async ({ apps, follow }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      logFiles.check(apps);
       const ops = await registry.start(apps);
       if (follow) for (const op of ops) ctx.follow(op.id, op.app);
       return { operations: ops.map((op) => op.snapshot()) };
     },
     reload: async ({ name, spec, follow, wait, strategy, batch, canary }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      if (spec) logFiles.check([spec]);
       const op = await registry.operate('reload', name, { spec, wait, strategy, batch, canary });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
@@ -273,6 +285,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
     apply: async ({ apps, prune, dry_run, follow, wait, update_env }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      if (!dry_run) logFiles.check(apps);
       const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait, updateEnv: update_env });
       if (follow) for (const op of operations) ctx.follow(op.id, op.app);
       return { plan, operations: operations.map((op) => op.snapshot()) };
@@ -289,7 +302,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       return { operation: op.snapshot() };
     },
     delete: async ({ name, follow, wait }, ctx) => {
+      const spec = registry.get(name).spec;
       const op = await registry.operate('delete', name, { wait });
+      // Its files are closed: removed by hand, they are created again at the next start.
+      void op.finished.then((done) => done.state === 'succeeded' && logFiles.release(spec, registry.list().map((sup) => sup.spec)));
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
     },
@@ -306,13 +322,16 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     logs: async ({ app, lines, stream }) => {
       const apps = app === undefined ? registry.list() : [registry.get(app)];
       return logs.tail(
-        apps.map((sup) => ({ app: sup.name, targets: sup.spec })),
+        apps.map((sup) => logFiles.tailSources(sup.spec)),
         { lines: lines ?? 20, stream },
       );
     },
     flush: async ({ app }) => {
       const apps = app === undefined ? registry.list() : [registry.get(app)];
-      return { files: logs.flush(apps.map((sup) => ({ app: sup.name, targets: sup.spec }))) };
+      return logFiles.flush(
+        apps.map((sup) => sup.spec),
+        registry.list().map((sup) => sup.spec),
+      );
     },
     save: async () => {
       const apps = registry.list().filter((sup) => sup.wanted === 'running').map((sup) => sup.spec);

@@ -129,10 +129,13 @@ export interface Methods {
     params: { app?: string; lines?: number; stream?: 'out' | 'err' };
     result: { lines: LogEvent[]; files: string[] };
   };
-  /** Empties an app's log files (or every app's). */
+  /**
+   * Empties an app's log files (or every app's): only the files the app owns alone; a file
+   * shared with another app, or another user's, is left as it is and listed in `skipped`.
+   */
   flush: {
     params: { app?: string };
-    result: { files: string[] };
+    result: { files: string[]; skipped?: Array<{ file: string; reason: string }> };
   };
   /** Saves the list of running apps (with their specs) to HOTCTL_HOME/dump.json. */
   save: {
