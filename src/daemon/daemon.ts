@@ -256,7 +256,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
     reload: async ({ name, spec, follow, wait, strategy, batch, canary }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      if (spec) logFiles.check([spec]);
+      // The files are checked (and one removed by hand opened again) at every reload.
+      logFiles.check([spec ?? registry.get(name).spec]);
       const op = await registry.operate('reload', name, { spec, wait, strategy, batch, canary });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
@@ -292,6 +293,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
     restart: async ({ name, follow, wait }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      logFiles.check([registry.get(name).spec]);
       const op = await registry.operate('restart', name, { wait });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
