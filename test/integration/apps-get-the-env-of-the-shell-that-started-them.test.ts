@@ -85,6 +85,15 @@ t.test('two starts from two shells: each app has its own shell env; no token, no
     t.same(hotctlSettings(env), []);
   }
   t.same(restoredA.map((e) => e.S), ['rotated', 'rotated'], 'restored a: the env of its last --update-env');
+
+  // reload <name> --update-env: this shell's variables over the deployed env, HOTCTL_* still out.
+  const byName = await home.run(['reload', 'b', '--update-env'], { env: { DATABASE_URL: 'postgres://fourth', HOTCTL_HTTP_TOKEN: 'tok-4' } });
+  t.equal(byName.code, 0, byName.stderr);
+  for (const env of await workerEnvs(home, 'b')) {
+    t.equal(env.DATABASE_URL, 'postgres://fourth', 'reload b --update-env: the new shell value');
+    t.equal(env.FROM_FILE, 'file', 'the deployed env is kept where the shell does not set it');
+    t.same(hotctlSettings(env), [], 'still no hotctl setting');
+  }
 });
 
 t.test('hotctl run: the shell is the supervisor, its env the apps\'; no hotctl setting reaches them', { skip }, async (t) => {
