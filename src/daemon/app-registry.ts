@@ -189,3 +189,12 @@ function keepInheritedEnv(spec: AppSpec, deployed: AppSpec | undefined): AppSpec
   const { inherited_env: _given, ...rest } = spec;
   return deployed.inherited_env === undefined ? rest : { ...rest, inherited_env: deployed.inherited_env };
 }
+
+/** A saved app with `env` as the inherited env of its spec and of every revision (`hotctl run` restarted). */
+export function recordWithInheritedEnv(record: SupervisorRecord, env: Record<string, string>): SupervisorRecord {
+  return {
+    ...record,
+    spec: { ...record.spec, inherited_env: env },
+    revisions: record.revisions.map((revision) => ({ ...revision, spec: { ...revision.spec, inherited_env: env } })),
+  };
+}

@@ -16,7 +16,7 @@ import { forkClusterWorker } from '../cluster/worker-host.js';
 import { LogWriter, formatLogLine } from '../logs/log-writer.js';
 import { AppLogFilesRouter } from './app-log-files.js';
 import { HOTCTL_VERSION } from '../version.js';
-import { AppRegistry, PortRegistry } from './app-registry.js';
+import { AppRegistry, PortRegistry, recordWithInheritedEnv } from './app-registry.js';
 import { ControlServer, type Handlers } from './control-server.js';
 import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
@@ -37,6 +37,12 @@ export interface DaemonOptions {
   httpAllowRemote?: boolean;
   /** Actions over HTTP need this token; null (default): none possible. */
   httpToken?: string | null;
+  /**
+   * `hotctl run`: the environment of its shell (without HOTCTL_*). Apps restored from the last
+   * run get it, as the file applied over them does: a restart with the same file is no reload,
+   * whatever per-start variables (systemd's INVOCATION_ID) changed.
+   */
+  inheritedEnv?: Record<string, string>;
 }
 
 export interface DaemonHandle {
@@ -373,7 +379,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       return;
     }
     if (loaded.kind === 'none') return;
-    for (const record of loaded.state.apps) {
+    for (const saved of loaded.state.apps) {
+      const record = options.inheritedEnv ? recordWithInheritedEnv(saved, options.inheritedEnv) : saved;
       void registry.restore(record).then(
         (op) => op && log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`),
         (err: Error) => log(`could not restore ${record.name}: ${err.message}`),
