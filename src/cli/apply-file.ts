@@ -26,6 +26,8 @@ export interface ApplyOptions {
   changedOnly?: boolean;
   /** How the summary names the file (as the user typed it). */
   source?: string;
+  /** Apps that run take the specs' `inherited_env` (--update-env); else they keep theirs. */
+  updateEnv?: boolean;
 }
 
 export async function applyFile(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], options: ApplyOptions): Promise<number> {
@@ -39,7 +41,7 @@ export async function applyFile(client: ControlClient, out: Output, env: NodeJS.
 
 async function viaApply(client: ControlClient, out: Output, env: NodeJS.ProcessEnv, apps: AppSpec[], options: ApplyOptions): Promise<number> {
   const source = options.source ?? 'the file';
-  const extra = { ...(options.wait ? { wait: true } : {}), ...(options.prune ? { prune: true } : {}), ...(options.changedOnly ? { changed_only: true } : {}) };
+  const extra = { ...(options.wait ? { wait: true } : {}), ...(options.prune ? { prune: true } : {}), ...(options.changedOnly ? { changed_only: true } : {}), ...(options.updateEnv ? { update_env: true } : {}) };
   if (options.dryRun) {
     const { plan } = await client.request('apply', { apps, dry_run: true, ...extra });
     if (out.json) {

@@ -13,7 +13,7 @@ import { runAction, withDaemon, type CommandContext } from './context.js';
 import { appList, appsForTarget, needsLookup, onlyNames, selectOnly } from './file-targets.js';
 import { followOperations, operateOne, outcome, type FollowOptions, type SingleAppParams } from './operations.js';
 import { printError, type Output } from './output.js';
-import { currentSpecWithCliEnv, fileSpecWithCliEnv } from './update-env.js';
+import { currentSpecWithCliEnv, specWithCliEnv } from './update-env.js';
 
 export type TargetKind = 'reload' | 'restart' | 'stop' | 'delete';
 
@@ -91,7 +91,9 @@ export interface FileTargetArgs {
  */
 async function operateOnFile(ctx: CommandContext, out: Output, kind: 'restart' | 'stop' | 'delete', argv: FileTargetArgs): Promise<number> {
   const loaded = selectOnly(await loadApps(out, resolve(ctx.cwd, argv.target), argv.env), onlyNames(argv.only), argv.target, kind);
-  const apps = argv.updateEnv ? loaded.map((spec) => fileSpecWithCliEnv(spec, ctx.env)) : loaded;
+  // An app the file starts gets this shell's environment; a running one keeps the one it was
+  // started with (the daemon fills it in) unless --update-env.
+  const apps = loaded.map((spec) => specWithCliEnv(spec, ctx.env));
   return withDaemon(ctx, out, kind === 'restart', async ({ client }) => {
     const known = new Set((await appList(client)).map((a) => a.name));
     const present = apps.filter((a) => known.has(a.name));
@@ -112,7 +114,9 @@ async function operateOnFile(ctx: CommandContext, out: Output, kind: 'restart' |
       }
       return code;
     }
-    const specs = new Map(present.map((a) => [a.name, a]));
+    // Without --update-env a running app keeps the environment it was started with: the spec goes
+    // without `inherited_env`, and the daemon keeps the deployed one.
+    const specs = new Map(present.map(({ inherited_env: _shell, ...spec }) => [spec.name, argv.updateEnv ? { ...spec, inherited_env: _shell } : spec] as const));
     const result = await operateOnNames(ctx, out, client, kind, [...specs.keys()], { wait: argv.wait }, kind === 'restart' ? specs : undefined);
     return code !== 0 ? code : result;
   });

@@ -1,16 +1,20 @@
 /**
- * `--update-env`: the CLI's own environment, merged into an app's env only when asked.
+ * The CLI's own environment, captured for the apps it starts: an app's env is the environment
+ * of the shell that ran `start` (or `reload --update-env`), with the file's `env` over it.
+ * It travels in the spec as `inherited_env` (never read from a file); the daemon's own
+ * environment never reaches an app (src/cluster/worker-env.ts, worker-host.ts).
  *
  * Which wins, exactly:
- * - With an ecosystem file (`reload|start <file> --update-env`): the CLI's environment is the
- *   base and the file's `env` (with `env_<name>` merged over it by `--env <name>`) overrides it.
- *   The file stays the source of truth; the shell only fills in what the file does not set.
- * - With an app name (`reload <name|all> --update-env`): there is no file, so the CLI's
- *   environment overrides the env the app was last deployed with (its active revision's spec);
- *   keys the shell does not set keep their deployed values. (Were it the other way round, a
- *   value brought in by one --update-env could never be changed by the next.)
- * - Without --update-env the CLI's environment is never sent: the app's env is the file's (or
- *   the deployed one). Workers always inherit the daemon's own environment below the app's env.
+ * - `start <file|script>`: every app the command starts gets this shell's environment, the
+ *   file's `env` (with `env_<name>` over it by `--env <name>`) over it. Apps of the file that
+ *   already run keep the environment they were started with, unless `--update-env`.
+ * - `reload <file>`: apps keep the environment they were started with; with `--update-env` they
+ *   get this shell's, the file's `env` still over it (the file stays the source of truth).
+ * - `reload <name|all> --update-env`: there is no file, so this shell's environment also wins
+ *   over the env the app was last deployed with (its active revision's spec) for the variables
+ *   the shell sets; variables the shell does not set keep their deployed values. (Were it the
+ *   other way round, a value brought in by one --update-env could never be changed by the next.)
+ * - `run <file>`: the shell is the supervisor's own; its environment is the apps' at every run.
  *
  * `HOTCTL_*` variables configure hotctl itself and are never copied into an app's env.
  */
@@ -27,14 +31,17 @@ export function cliEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-/** A spec from a file, with the CLI's environment under the file's env (the file wins). */
-export function fileSpecWithCliEnv(spec: AppSpec, env: NodeJS.ProcessEnv): AppSpec {
-  return { ...spec, env: { ...cliEnv(env), ...spec.env } };
+/** A spec with the CLI's environment captured under the spec's env (the spec's env wins). */
+export function specWithCliEnv(spec: AppSpec, env: NodeJS.ProcessEnv): AppSpec {
+  return { ...spec, inherited_env: cliEnv(env) };
 }
 
-/** A deployed spec, with the CLI's environment over its env (the CLI wins). */
+/** A deployed spec with the CLI's environment captured, and over the deployed env's variables (the CLI wins). */
 export function deployedSpecWithCliEnv(spec: AppSpec, env: NodeJS.ProcessEnv): AppSpec {
-  return { ...spec, env: { ...spec.env, ...cliEnv(env) } };
+  const shell = cliEnv(env);
+  const deployed = { ...spec.env };
+  for (const name of Object.keys(deployed)) if (shell[name] !== undefined) deployed[name] = shell[name];
+  return { ...spec, env: deployed, inherited_env: shell };
 }
 
 /**

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../protocol/index.js';
 import { guardHandoffs } from './handoff-guard.js';
+import { RUNTIME_ENV } from '../protocol/index.js';
 
 /** Where the worker runtime's entry is, next to this file once compiled. */
 export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/worker.js', import.meta.url));
@@ -46,12 +47,32 @@ export const forkClusterWorker: ForkWorker = (spec, env, cwd) => {
     cwd,
     silent: true,
   });
-  const worker = cluster.fork(env);
+  const worker = forkWithOnly(env);
   // 'error' (e.g. a failed IPC write) is always followed by 'exit'; without a listener it would throw.
   worker.on('error', () => {});
   guardHandoffs(worker);
   return wrap(worker);
 };
+
+/**
+ * `cluster.fork(env)` gives the worker `{ ...process.env, ...env }`
+ * (lib/internal/cluster/primary.js, createWorkerProcess): the daemon's own environment —
+ * HOTCTL_HTTP_TOKEN, the first shell's secrets — would reach every app. The env built by
+ * worker-env.ts is the worker's whole env, so the primary's is swapped out for the
+ * (synchronous) fork. The daemon's HOTCTL_REQUEST_COUNTING, a documented switch, is passed on
+ * unless the app sets its own.
+ */
+function forkWithOnly(env: Record<string, string>): Worker {
+  const own = process.env;
+  const counting = own[RUNTIME_ENV.requestCounting];
+  const workerEnv = counting === undefined || env[RUNTIME_ENV.requestCounting] !== undefined ? env : { ...env, [RUNTIME_ENV.requestCounting]: counting };
+  process.env = {};
+  try {
+    return cluster.fork(workerEnv);
+  } finally {
+    process.env = own;
+  }
+}
 
 function wrap(worker: Worker): WorkerProcess {
   const child = worker.process;

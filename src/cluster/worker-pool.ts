@@ -12,6 +12,7 @@ import { isWorkerMessage, IPC_MARK, PM2_READY_MESSAGE, RUNTIME_ENV } from '../pr
 import { LineSplitter } from '../logs/line-splitter.js';
 import { decideExit, decideRestart } from './restart-policy.js';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
+import { workerEnv } from './worker-env.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
 import type { Clock, ManagedWorker, TransitionDetails, WorkerRole } from './worker-state.js';
 import { LIVE_STATES, newWorker, WorkerLifecycle } from './worker-state.js';
@@ -185,9 +186,7 @@ export class WorkerPool {
 
   private forkProcess(worker: ManagedWorker, revision: Revision): boolean {
     const spec = revision.spec;
-    const env: Record<string, string> = {
-      ...spec.env,
-      NODE_APP_INSTANCE: String(worker.instance),
+    const env = workerEnv(spec, worker.instance, {
       [RUNTIME_ENV.script]: revision.script,
       [RUNTIME_ENV.waitReady]: spec.wait_ready ? '1' : '0',
       [RUNTIME_ENV.execMode]: spec.exec_mode.startsWith('fork') ? 'fork' : 'cluster',
@@ -196,7 +195,7 @@ export class WorkerPool {
       [RUNTIME_ENV.revision]: String(revision.number),
       [RUNTIME_ENV.reportIntervalMs]: String(this.deps.reportIntervalMs),
       [RUNTIME_ENV.heartbeatIntervalMs]: String(HEARTBEAT_INTERVAL_MS),
-    };
+    });
     let proc: WorkerProcess;
     try {
       proc = this.deps.fork(spec, env, revision.cwd);

@@ -36,6 +36,10 @@ function keySchema(def: KeyDef): Json {
       return { ...base, enum: [...(def.values ?? [])] };
     case 'integer-list':
       return { ...base, oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }] };
+    case 'boolean-or-string':
+      return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string', minLength: 1 }] };
+    case 'boolean-or-strings':
+      return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: 'string' } }] };
   }
 }
 

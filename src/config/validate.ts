@@ -264,6 +264,12 @@ function checkValue(def: KeyDef, value: unknown, path: string, app: string, add:
     case 'integer-list':
       if (!(Number.isInteger(value) || (Array.isArray(value) && value.every((v) => Number.isInteger(v))))) fail();
       return;
+    case 'boolean-or-string':
+      if (!(typeof value === 'boolean' || (typeof value === 'string' && value.length > 0))) fail();
+      return;
+    case 'boolean-or-strings':
+      if (!(typeof value === 'boolean' || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
+      return;
   }
 }
 
@@ -291,6 +297,10 @@ export function expectedOf(def: KeyDef): string {
       return `one of ${(def.values ?? []).map((v) => `"${v}"`).join(', ')}`;
     case 'integer-list':
       return 'a whole number or a list of whole numbers';
+    case 'boolean-or-string':
+      return 'true, false or a path';
+    case 'boolean-or-strings':
+      return 'true, false, a string or a list of strings';
   }
 }
 

@@ -110,9 +110,11 @@ export class AppRegistry {
    * changes. All-or-nothing before anything moves: an app busy with another operation refuses
    * the whole apply (unless `wait`).
    */
-  async apply(specs: AppSpec[], options: { prune?: boolean; dryRun?: boolean; wait?: boolean; changedOnly?: boolean }): Promise<{ plan: ApplyPlanItem[]; operations: Operation[] }> {
+  async apply(specs: AppSpec[], options: { prune?: boolean; dryRun?: boolean; wait?: boolean; changedOnly?: boolean; updateEnv?: boolean }): Promise<{ plan: ApplyPlanItem[]; operations: Operation[] }> {
     // A stopped app named in the file is started again; only running apps are compared.
     const running = this.list().filter((sup) => sup.wanted === 'running' || sup.operation !== null);
+    // A running app keeps the environment it was started with unless the CLI asks (--update-env).
+    if (!options.updateEnv) specs = specs.map((spec) => keepInheritedEnv(spec, running.find((sup) => sup.name === spec.name)?.spec));
     const plan = planApply(
       running.map((sup) => sup.spec),
       specs,
@@ -213,4 +215,20 @@ export class AppRegistry {
   killAll(): void {
     for (const sup of this.apps.values()) sup.pool.killAll('SIGKILL');
   }
+}
+
+/** `spec` with the `inherited_env` of the running app's `deployed` spec, when there is one. */
+function keepInheritedEnv(spec: AppSpec, deployed: AppSpec | undefined): AppSpec {
+  if (!deployed) return spec;
+  const { inherited_env: _given, ...rest } = spec;
+  return deployed.inherited_env === undefined ? rest : { ...rest, inherited_env: deployed.inherited_env };
+}
+
+/** A saved app with `env` as the inherited env of its spec and of every revision (`hotctl run` restarted). */
+export function recordWithInheritedEnv(record: SupervisorRecord, env: Record<string, string>): SupervisorRecord {
+  return {
+    ...record,
+    spec: { ...record.spec, inherited_env: env },
+    revisions: record.revisions.map((revision) => ({ ...revision, spec: { ...revision.spec, inherited_env: env } })),
+  };
 }

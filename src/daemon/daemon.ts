@@ -5,7 +5,7 @@
  * `hotctl run` runs the same thing in the foreground (mode `run`): same socket, so `hotctl
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
-import type { ControlPlaneInfo, DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
+import type { AppSpec, ControlPlaneInfo, DaemonEvent, DaemonInfo, MetricsEvent, StatusSnapshot, SubscriptionTopic, WorkerMetricsSummary } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, homePaths, parseSignal, PROTOCOL_VERSION } from '../protocol/index.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { MetricsHistory } from '../metrics/history.js';
@@ -14,8 +14,9 @@ import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HttpServer } from './http-server.
 import { systemClock } from '../cluster/worker-state.js';
 import { forkClusterWorker } from '../cluster/worker-host.js';
 import { LogWriter, formatLogLine } from '../logs/log-writer.js';
+import { AppLogFilesRouter } from './app-log-files.js';
 import { HOTCTL_VERSION } from '../version.js';
-import { AppRegistry, PortRegistry } from './app-registry.js';
+import { AppRegistry, PortRegistry, recordWithInheritedEnv } from './app-registry.js';
 import { ControlServer, type Handlers } from './control-server.js';
 import { acquirePidLock } from './pid-lock.js';
 import { inspectScript } from './script-inspector.js';
@@ -24,6 +25,7 @@ import { WatchManager } from './watch-manager.js';
 import { loadState, removeStaleTempFiles, STATE_VERSION, StateWriter, type LoadedState, type StateFile } from './state-store.js';
 import { DaemonLog } from './daemon-log.js';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
 import { compareVersions } from './version-compare.js';
 import { loadDump, saveDump } from './dump-file.js';
 import { ConnectionCap, fdBudget, openFilesLimit } from './connection-cap.js';
@@ -38,6 +40,12 @@ export interface DaemonOptions {
   httpAllowRemote?: boolean;
   /** Actions over HTTP need this token; null (default): none possible. */
   httpToken?: string | null;
+  /**
+   * `hotctl run`: the environment of its shell (without HOTCTL_*). Apps restored from the last
+   * run get it, as the file applied over them does: a restart with the same file is no reload,
+   * whatever per-start variables (systemd's INVOCATION_ID) changed.
+   */
+  inheritedEnv?: Record<string, string>;
 }
 
 export interface DaemonHandle {
@@ -74,7 +82,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   };
   // A log file that cannot be written is a notice in status until writing works again.
   const logNotices = new Map<string, string>();
-  const logs = new LogWriter(paths.logsDir, {
+  const logs = new LogWriter({
     onError: (path, err) => {
       const notice = `Cannot write log file ${path}: ${err.message}. The apps keep running; their lines are not stored until it can be written again (tried every second).`;
       logNotices.set(path, notice);
@@ -87,6 +95,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       statusChanged();
     },
   });
+  const logFiles = new AppLogFilesRouter(logs, { logsDir: paths.logsDir, homeDir: homedir() });
+  // The spec each app's lines were last written with: a worker's last line may arrive after its app was deleted.
+  const lastLogSpec = new Map<string, AppSpec>();
   const emit = (event: DaemonEvent) => {
     // The end of an operation is where its result is known durable or not: write now and say so.
     if (event.kind === 'operation' && (event.operation.state === 'succeeded' || event.operation.state === 'failed') && !stateWriter.flush()) {
@@ -127,7 +138,12 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     output: (worker, stream, text) => {
       const sup = registry.list().find((s) => s.name === worker.app);
       const line = { app: worker.app, workerId: worker.id, revision: worker.revision, stream, text, atMs: Date.now() };
-      logs.write(line, sup?.spec ?? {});
+      // A worker's lines go where its own revision's spec says (a reload may move the files).
+      const spec = sup ? (sup.pool.revisionOf(worker)?.spec ?? sup.spec) : lastLogSpec.get(worker.app);
+      if (spec) {
+        lastLogSpec.set(worker.app, spec);
+        logs.write(line, logFiles.targetsFor(spec, worker.instance, stream));
+      }
       if (control?.wants('logs')) {
         control.broadcast({ kind: 'log', at: new Date(line.atMs).toISOString(), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
       }
@@ -246,7 +262,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     notices: [...notices, ...logNotices.values(), ...[capNotice, stateNotice, daemonLog.notice()].filter((n): n is string => n !== null)],
     control_plane: controlPlane(),
   });
-  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => sup.status()) });
+  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => ({ ...sup.status(), log_files: logFiles.filesOf(sup.spec) })) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
 
   let resolveDone!: (code: number) => void;
@@ -299,12 +315,15 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     status: async () => status(),
     start: async ({ apps, follow }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      logFiles.check(apps);
       const ops = await registry.start(apps);
       if (follow) for (const op of ops) ctx.follow(op.id, op.app);
       return { operations: ops.map((op) => op.snapshot()) };
     },
     reload: async ({ name, spec, follow, wait, strategy, batch, canary }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      // The files are checked (and one removed by hand opened again) at every reload.
+      logFiles.check([spec ?? registry.get(name).spec]);
       const op = await registry.operate('reload', name, { spec, wait, strategy, batch, canary });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
@@ -331,15 +350,20 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       const sup = registry.get(name);
       return { app: name, active: sup.activeRevision, revisions: sup.history() };
     },
-    apply: async ({ apps, prune, dry_run, follow, wait, changed_only }, ctx) => {
+    apply: async ({ apps, prune, dry_run, follow, wait, changed_only, update_env }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait, changedOnly: changed_only });
+      if (!dry_run) logFiles.check(apps);
+      const { plan, operations } = await registry.apply(apps, { prune, dryRun: dry_run, wait, changedOnly: changed_only, updateEnv: update_env });
       if (follow) for (const op of operations) ctx.follow(op.id, op.app);
       return { plan, operations: operations.map((op) => op.snapshot()) };
     },
     restart: async ({ name, follow, wait, spec }, ctx) => {
       if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
-      const op = await registry.operate('restart', name, { wait, ...(spec ? { spec } : {}) });
+      // A spec without `inherited_env` (restart <file> without --update-env) keeps the deployed one.
+      const deployed = registry.get(name).spec;
+      const given: AppSpec | undefined = spec && spec.inherited_env === undefined && deployed.inherited_env !== undefined ? { ...spec, inherited_env: deployed.inherited_env } : spec;
+      logFiles.check([given ?? deployed]);
+      const op = await registry.operate('restart', name, { wait, ...(given ? { spec: given } : {}) });
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
     },
@@ -349,7 +373,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       return { operation: op.snapshot() };
     },
     delete: async ({ name, follow, wait }, ctx) => {
+      const spec = registry.get(name).spec;
       const op = await registry.operate('delete', name, { wait });
+      // Its files are closed: removed by hand, they are created again at the next start.
+      void op.finished.then((done) => done.state === 'succeeded' && logFiles.release(spec, registry.list().map((sup) => sup.spec)));
       if (follow) ctx.follow(op.id, op.app);
       return { operation: op.snapshot() };
     },
@@ -366,13 +393,16 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     logs: async ({ app, lines, stream }) => {
       const apps = app === undefined ? registry.list() : [registry.get(app)];
       return logs.tail(
-        apps.map((sup) => ({ app: sup.name, targets: sup.spec })),
+        apps.map((sup) => logFiles.tailSources(sup.spec)),
         { lines: lines ?? 20, stream },
       );
     },
     flush: async ({ app }) => {
       const apps = app === undefined ? registry.list() : [registry.get(app)];
-      return { files: logs.flush(apps.map((sup) => ({ app: sup.name, targets: sup.spec }))) };
+      return logFiles.flush(
+        apps.map((sup) => sup.spec),
+        registry.list().map((sup) => sup.spec),
+      );
     },
     save: async () => {
       const running = registry.list().filter((sup) => sup.wanted === 'running');
@@ -430,7 +460,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       return;
     }
     if (loaded.kind === 'none') return;
-    for (const record of loaded.state.apps) {
+    for (const saved of loaded.state.apps) {
+      const record = options.inheritedEnv ? recordWithInheritedEnv(saved, options.inheritedEnv) : saved;
       void registry.restore(record).then(
         (op) => op && log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`),
         (err: Error) => log(`could not restore ${record.name}: ${err.message}`),

@@ -470,9 +470,9 @@ function hostForUrl(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 
-/** Every JSON body and ws message goes through this: no `env` key is ever written. */
+/** Every JSON body and ws message goes through this: no `env` (nor `inherited_env`) key is ever written. */
 function serialise(value: unknown): string {
-  return JSON.stringify(value, (key, v: unknown) => (key === 'env' ? undefined : v));
+  return JSON.stringify(value, (key, v: unknown) => (key === 'env' || key === 'inherited_env' ? undefined : v));
 }
 
 function sha256(text: string): Buffer {

@@ -25,7 +25,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   rollback: { name: { shape: 'string', required: true }, to: { shape: 'count' }, force: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   scale: { name: { shape: 'string', required: true }, instances: { shape: 'count', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   history: { name: { shape: 'string', required: true } },
-  apply: { apps: { shape: 'specs', required: true }, prune: { shape: 'boolean' }, dry_run: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' }, changed_only: { shape: 'boolean' } },
+  apply: { apps: { shape: 'specs', required: true }, prune: { shape: 'boolean' }, dry_run: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' }, changed_only: { shape: 'boolean' }, update_env: { shape: 'boolean' } },
   restart: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' }, spec: { shape: 'spec' } },
   stop: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   delete: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },

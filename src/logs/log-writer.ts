@@ -2,8 +2,9 @@
  * Writes workers' output to per-app files, one line at a time, each stamped with time, worker
  * and revision: `2026-11-23T10:00:00.000Z [api#3 r2] listening on 3000`.
  *
- * Files: `out_file` / `error_file` when the app sets them, else HOTCTL_HOME/logs/<app>-out.log
- * and <app>-error.log.
+ * Which files a line goes to is decided by the caller (log-paths.ts: out or error file, plus
+ * `log_file`); files are opened without following links (safe-open.ts). With `log_type: "json"`
+ * each line is a JSON object, as PM2 writes it.
  *
  * Lines are queued per file and written together once per turn of the event loop, whole lines
  * only, so a rotation (by size: `log_max_size`, keeping `log_retain` old files) never splits a
@@ -14,10 +15,11 @@
  * and writing is tried again (the file reopened) at most once per {@link RETRY_MS} until it
  * works, when `onResume` says how many lines were lost.
  */
-import { closeSync, fstatSync, openSync, readdirSync, renameSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LogEvent } from '../protocol/events.js';
 import { formatStamp } from './date-format.js';
+import { inodeAt, openForAppend, truncateSafely } from './safe-open.js';
 import { readLastLines } from './tail.js';
 
 export type LogStream = 'out' | 'err';
@@ -31,23 +33,32 @@ export interface LogLine {
   atMs: number;
 }
 
+/** Where one line goes, and how it is written. */
 export interface LogTargets {
-  out_file?: string;
-  error_file?: string;
+  /** The files (stream file, `log_file`); empty: the line is not stored. */
+  files: string[];
   log_date_format?: string;
   log_max_size?: number;
   log_retain?: number;
+  log_type?: string;
 }
 
+/** The files `tail` reads for one app. */
 export interface AppLogs {
   app: string;
-  targets: LogTargets;
+  out: string[];
+  err: string[];
 }
 
 /** Time between two attempts to write to a file that failed. */
 export const RETRY_MS = 1000;
 
-export function formatLogLine(line: LogLine, dateFormat?: string): string {
+export function formatLogLine(line: LogLine, dateFormat?: string, logType?: string): string {
+  if (logType === 'json') {
+    // PM2's fields (lib/God/ForkMode.js, transformLogToJson), plus the revision.
+    const entry = { message: line.text, timestamp: formatStamp(line.atMs, dateFormat), type: line.stream, process_id: line.workerId, app_name: line.app, revision: line.revision };
+    return `${JSON.stringify(entry)}\n`;
+  }
   return `${formatStamp(line.atMs, dateFormat)} [${line.app}#${line.workerId} r${line.revision}] ${line.text}\n`;
 }
 
@@ -55,6 +66,24 @@ const STAMPED = /^(.*?) \[([A-Za-z0-9._-]+)#(\d+) r(\d+)\] (.*)$/;
 
 /** Reads a stamped line back; a line not in that form (written by something else) is kept as text. */
 export function parseLogLine(raw: string, app: string, stream: LogStream): LogEvent {
+  if (raw.startsWith('{')) {
+    try {
+      const e = JSON.parse(raw) as Record<string, unknown>;
+      if (typeof e.message === 'string' && typeof e.app_name === 'string') {
+        return {
+          kind: 'log',
+          at: typeof e.timestamp === 'string' ? e.timestamp : '',
+          app: e.app_name,
+          worker_id: typeof e.process_id === 'number' ? e.process_id : -1,
+          revision: typeof e.revision === 'number' ? e.revision : 0,
+          stream: e.type === 'err' ? 'err' : e.type === 'out' ? 'out' : stream,
+          text: e.message,
+        };
+      }
+    } catch {
+      // Not one of ours: kept as text below.
+    }
+  }
   const m = STAMPED.exec(raw);
   if (!m) return { kind: 'log', at: '', app, worker_id: -1, revision: 0, stream, text: raw };
   return { kind: 'log', at: m[1]!, app: m[2]!, worker_id: Number(m[3]), revision: Number(m[4]), stream, text: m[5]! };
@@ -84,6 +113,8 @@ function rotatedFiles(path: string): string[] {
 interface OpenFile {
   path: string;
   fd: number | null;
+  /** The inode opened, to see that the file was removed or replaced since. */
+  ino: number | null;
   size: number;
   queue: string[];
   maxSize: number;
@@ -104,31 +135,49 @@ export class LogWriter {
   private scheduled = false;
   private readonly hooks: LogWriterHooks;
 
-  constructor(
-    private readonly logsDir: string,
-    hooks: LogWriterHooks | ((path: string, err: Error) => void),
-  ) {
+  constructor(hooks: LogWriterHooks | ((path: string, err: Error) => void)) {
     this.hooks = typeof hooks === 'function' ? { onError: hooks } : hooks;
   }
 
-  pathFor(app: string, targets: LogTargets, stream: LogStream): string {
-    const custom = stream === 'out' ? targets.out_file : targets.error_file;
-    return custom ?? defaultLogPath(this.logsDir, app, stream);
-  }
-
   write(line: LogLine, targets: LogTargets): void {
-    const path = this.pathFor(line.app, targets, line.stream);
-    let file = this.files.get(path);
-    if (!file) {
-      file = { path, fd: null, size: 0, queue: [], maxSize: 0, retain: 0, dropped: 0, failedAtMs: null };
-      this.files.set(path, file);
+    if (targets.files.length === 0) return;
+    const text = formatLogLine(line, targets.log_date_format, targets.log_type);
+    for (const path of targets.files) {
+      let file = this.files.get(path);
+      if (!file) {
+        file = { path, fd: null, ino: null, size: 0, queue: [], maxSize: 0, retain: 0, dropped: 0, failedAtMs: null };
+        this.files.set(path, file);
+      }
+      file.maxSize = targets.log_max_size ?? 0;
+      file.retain = targets.log_retain ?? 5;
+      file.queue.push(text);
     }
-    file.maxSize = targets.log_max_size ?? 0;
-    file.retain = targets.log_retain ?? 5;
-    file.queue.push(formatLogLine(line, targets.log_date_format));
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.drain());
+    }
+  }
+
+  /**
+   * Closes the files of `paths` that were removed or replaced since they were opened (a deleted
+   * app's file `rm`-ed by hand), so the next line creates the file again.
+   */
+  reopenIfReplaced(paths: string[]): void {
+    this.drain();
+    for (const path of paths) {
+      const file = this.files.get(path);
+      if (file && file.fd !== null && inodeAt(path) !== file.ino) this.closeFile(file);
+    }
+  }
+
+  /** Writes what is queued for `paths` and closes them (an app deleted); the next line reopens. */
+  release(paths: string[]): void {
+    this.drain();
+    for (const path of paths) {
+      const file = this.files.get(path);
+      if (!file) continue;
+      this.closeFile(file);
+      this.files.delete(path);
     }
   }
 
@@ -150,13 +199,14 @@ export class LogWriter {
     const found: Array<{ event: LogEvent; order: number }> = [];
     const files: string[] = [];
     let order = 0;
-    for (const { app, targets } of apps) {
+    for (const app of apps) {
       for (const stream of streams) {
-        const path = this.pathFor(app, targets, stream);
-        files.push(path);
-        let raw = readLastLines(path, options.lines);
-        if (raw.length < options.lines) raw = [...readLastLines(rotatedPath(path, 1), options.lines - raw.length), ...raw];
-        for (const line of raw) found.push({ event: parseLogLine(line, app, stream), order: order++ });
+        for (const path of app[stream]) {
+          files.push(path);
+          let raw = readLastLines(path, options.lines);
+          if (raw.length < options.lines) raw = [...readLastLines(rotatedPath(path, 1), options.lines - raw.length), ...raw];
+          for (const line of raw) found.push({ event: parseLogLine(line, app.app, stream), order: order++ });
+        }
       }
     }
     const time = (e: LogEvent) => {
@@ -172,23 +222,18 @@ export class LogWriter {
     return { lines: found.slice(Math.max(0, found.length - options.lines)).map((f) => f.event), files };
   }
 
-  /** Empties the apps' log files and deletes their rotated files; returns the files emptied. */
-  flush(apps: AppLogs[]): string[] {
+  /**
+   * Empties `paths` and deletes their rotated files, never following a link; returns the files
+   * emptied. Which files an app may empty (its own, not shared) is the caller's decision.
+   */
+  flush(paths: string[]): string[] {
     this.drain();
     const emptied: string[] = [];
-    for (const { app, targets } of apps) {
-      for (const stream of ['out', 'err'] as const) {
-        const path = this.pathFor(app, targets, stream);
-        const open = this.files.get(path);
-        try {
-          truncateSync(path, 0);
-          emptied.push(path);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
-        if (open) open.size = 0;
-        for (const rotated of rotatedFiles(path)) rmSync(rotated, { force: true });
-      }
+    for (const path of paths) {
+      if (truncateSafely(path)) emptied.push(path);
+      const open = this.files.get(path);
+      if (open) open.size = 0;
+      for (const rotated of rotatedFiles(path)) rmSync(rotated, { force: true });
     }
     return emptied;
   }
@@ -245,8 +290,10 @@ export class LogWriter {
   }
 
   private openFile(file: OpenFile): void {
-    file.fd = openSync(file.path, 'a', 0o600);
-    file.size = fstatSync(file.fd).size;
+    file.fd = openForAppend(file.path);
+    const st = fstatSync(file.fd);
+    file.size = st.size;
+    file.ino = st.ino;
   }
 
   private closeFile(file: OpenFile): void {
@@ -263,7 +310,7 @@ export class LogWriter {
   private rotate(file: OpenFile): void {
     this.closeFile(file);
     if (file.retain === 0) {
-      truncateSync(file.path, 0);
+      truncateSafely(file.path);
     } else {
       rmSync(rotatedPath(file.path, file.retain), { force: true });
       for (let n = file.retain - 1; n >= 1; n--) {

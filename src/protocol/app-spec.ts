@@ -32,6 +32,10 @@ export interface KindTypes {
   enum: string;
   /** A list of whole numbers; a single number is a list of one. */
   'integer-list': number[];
+  /** `true`/`false`, or a string (a path). */
+  'boolean-or-string': boolean | string;
+  /** `true`/`false`, a string, or a list of strings. */
+  'boolean-or-strings': boolean | string | string[];
 }
 
 export type Kind = keyof KindTypes;
@@ -194,8 +198,23 @@ export const APP_KEYS = {
   watch: { kind: 'watch', default: false, description: 'Reload on file changes: true (the app\'s cwd) or a list of paths.' },
   ignore_watch: { kind: 'string-list', default: [], description: 'Paths or names not to watch (node_modules and dot-folders are always ignored unless named).' },
   watch_delay: { kind: 'integer', min: 0, default: 300, unit: 'ms', description: 'Debounce of watch reloads (ms).' },
-  out_file: { kind: 'string', description: 'File for the workers\' stdout. Default: HOTCTL_HOME/logs/<name>-out.log.' },
-  error_file: { kind: 'string', description: 'File for the workers\' stderr. Default: HOTCTL_HOME/logs/<name>-error.log.' },
+  out_file: {
+    kind: 'string',
+    description: 'File for the workers\' stdout, relative to `cwd` (`~` is the home directory; "/dev/null" or "NULL": not stored). Default: HOTCTL_HOME/logs/<name>-out.log.',
+  },
+  output: { kind: 'string', description: 'PM2 alias of `out_file`.' },
+  error_file: {
+    kind: 'string',
+    description: 'File for the workers\' stderr, relative to `cwd` (`~` is the home directory; "/dev/null" or "NULL": not stored). Default: HOTCTL_HOME/logs/<name>-error.log.',
+  },
+  error: { kind: 'string', description: 'PM2 alias of `error_file`.' },
+  log_file: {
+    kind: 'boolean-or-string',
+    description: 'A file for stdout and stderr together (besides `out_file` and `error_file`), relative to `cwd`; true: HOTCTL_HOME/logs/<name>.log. Default: none.',
+  },
+  log_type: { kind: 'enum', values: ['text', 'json'], description: '"json": each line is written as a JSON object, as PM2 writes it ({"message","timestamp","type","process_id","app_name"}, plus "revision").' },
+  disable_logs: { kind: 'boolean', description: 'Store no log lines (they still reach `hotctl logs -f` and `hotctl run`\'s output).' },
+  time: { kind: 'boolean', description: 'Accepted for PM2 compatibility: hotctl stamps every line with its time (see `log_date_format`).' },
   port: {
     kind: 'integer',
     min: 0,
@@ -212,7 +231,18 @@ export const APP_KEYS = {
     description: 'Rotate a log file when it would grow past this size ("10M" by default): the file becomes <file>.1, older ones shift up. Lines are never split.',
   },
   log_retain: { kind: 'integer', min: 0, default: 5, description: 'Rotated files kept per log file (<file>.1 … <file>.N); older ones are deleted.' },
-  merge_logs: { kind: 'boolean', default: true, description: 'Accepted for PM2 compatibility: hotctl always writes one file per app, each line stamped with its worker.' },
+  merge_logs: {
+    kind: 'boolean',
+    default: true,
+    description: 'false: one set of log files per instance, as in PM2: "-<instance>" before ".log" (out-0.log, out-1.log …). true: one file per app, each line stamped with its worker.',
+  },
+  combine_logs: { kind: 'boolean', description: 'PM2 alias of `merge_logs`.' },
+  instance_var: { kind: 'string', description: 'The env variable that holds each worker\'s instance number (0..N-1). Default: NODE_APP_INSTANCE.' },
+  increment_var: { kind: 'string', description: 'An env variable increased by one per instance: instance i gets its value in `env` (0 when unset) plus i, e.g. a per-instance PORT.' },
+  filter_env: {
+    kind: 'boolean-or-strings',
+    description: 'Variables of the starting shell not given to the app: true drops them all (only `env` is given), a list drops every variable whose name contains one of its strings, a string drops that variable.',
+  },
   reload_strategy: {
     kind: 'enum',
     values: RELOAD_STRATEGIES,
@@ -232,18 +262,10 @@ export const PM2_UNSUPPORTED_KEYS = [
   'post_update',
   'force',
   'source_map_support',
-  'instance_var',
-  'filter_env',
   'namespace',
-  'combine_logs',
-  'log_file',
-  'log_type',
-  'disable_logs',
   'pid_file',
-  'time',
   'append_env_to_name',
   'treekill',
-  'increment_var',
   'windowsHide',
   'kill_retry_time',
   'watch_options',
@@ -267,7 +289,17 @@ type Optional = Exclude<keyof Defs, WithDefault>;
  * A normalised app spec: every key with a default is present, durations are ms, memory is
  * bytes, `script` and `cwd` are absolute, `env` is the merged env of the selected environment.
  */
-export type AppSpec = { [K in WithDefault]: KindTypes[Defs[K]['kind']] } & { [K in Optional]?: KindTypes[Defs[K]['kind']] };
+export type AppSpec = { [K in WithDefault]: KindTypes[Defs[K]['kind']] } & { [K in Optional]?: KindTypes[Defs[K]['kind']] } & CapturedEnv;
+
+/**
+ * What the CLI adds to a spec, never read from a file: the environment of the shell that ran
+ * `start` (or `reload --update-env`), without `HOTCTL_*`. A worker's env is this, less
+ * `filter_env`, with the spec's `env` over it. Kept in state.json (0600) with the spec; never
+ * served over HTTP.
+ */
+export type CapturedEnv = {
+  inherited_env?: Record<string, string>;
+};
 
 /** The defaults of every key that has one. */
 export function appDefaults(): Partial<AppSpec> {

@@ -89,10 +89,11 @@ export interface Methods {
   /**
    * Applies an ecosystem file: per app the least disruptive change (start, reload, scale; delete
    * only with `prune`). An app whose spec and code on disk show no change is reloaded all the
-   * same (the deploy step), unless `changed_only`. With `dry_run`, only the plan.
+   * same (the deploy step), unless `changed_only`. With `dry_run`, only the plan. Apps that run
+   * keep the `inherited_env` they were started with unless `update_env`.
    */
   apply: {
-    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean; changed_only?: boolean };
+    params: { apps: AppSpec[]; prune?: boolean; dry_run?: boolean; follow?: boolean; wait?: boolean; changed_only?: boolean; update_env?: boolean };
     result: { plan: ApplyPlanItem[]; operations: OperationSnapshot[] };
   };
   /**
@@ -132,10 +133,13 @@ export interface Methods {
     params: { app?: string; lines?: number; stream?: 'out' | 'err' };
     result: { lines: LogEvent[]; files: string[] };
   };
-  /** Empties an app's log files (or every app's). */
+  /**
+   * Empties an app's log files (or every app's): only the files the app owns alone; a file
+   * shared with another app, or another user's, is left as it is and listed in `skipped`.
+   */
   flush: {
     params: { app?: string };
-    result: { files: string[] };
+    result: { files: string[]; skipped?: Array<{ file: string; reason: string }> };
   };
   /** Saves the list of running apps (with their specs) to HOTCTL_HOME/dump.json; the previous one becomes dump.json.bak. */
   save: {

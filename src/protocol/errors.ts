@@ -67,6 +67,11 @@ export const ERROR_CODES = {
     hint: 'Check `script` and `cwd`; the script is resolved from `cwd` at every start and reload.',
     exit: 'usage',
   },
+  E_LOG_UNWRITABLE: {
+    message: 'A log file of the app cannot be written.',
+    hint: 'Fix the path or its permissions (out_file, error_file and log_file are relative to the app\'s cwd), or set it to "/dev/null"; nothing was started or changed.',
+    exit: 'usage',
+  },
   E_OPERATION_IN_PROGRESS: {
     message: 'Another operation on this app is in progress.',
     hint: 'Wait for it to finish (`hotctl status` shows it), or pass --wait to queue behind it.',

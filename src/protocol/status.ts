@@ -135,6 +135,11 @@ export interface AppStatusInfo {
   last_operation: OperationSnapshot | null;
   /** The canary in progress, if any. */
   canary: CanaryInfo | null;
+  /**
+   * The app's log files, absolute: stdout, stderr, and both (`log_file`); one per instance when
+   * `merge_logs` is false; an empty list when that stream is not stored ("/dev/null", `disable_logs`).
+   */
+  log_files?: { out: string[]; err: string[]; combined: string[] };
 }
 
 export interface DaemonInfo {

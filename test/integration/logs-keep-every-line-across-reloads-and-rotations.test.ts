@@ -1,5 +1,6 @@
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, freePort, get, Home, writeEcosystem } from '../helpers/harness.js';
 
@@ -96,13 +97,33 @@ t.test('logs: numbered lines printed fast across 3 reloads and many rotations ar
   }
 });
 
+/** A 256 KB tmpfs under `dir`, unmounted at teardown; null (with the reason) when it cannot be mounted. */
+function smallDisk(t: { teardown(fn: () => void): void }, dir: string): string | null {
+  const mountPoint = join(dir, 'small');
+  mkdirSync(mountPoint);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]);
+  if (mounted.status !== 0) return null;
+  t.teardown(() => void spawnSync('umount', ['-l', mountPoint]));
+  return mountPoint;
+}
+
 t.test('logs: a full disk keeps the app serving, is reported, and logging resumes when space returns', async (t) => {
   const home = new Home(t);
+  // Log files are never opened through a link (so /dev/full behind a symlink is refused): a real,
+  // small file system filled up stands for the full disk. Mounting it needs root.
+  const disk = smallDisk(t, home.dir);
+  if (disk === null) {
+    t.comment('skipped: a small tmpfs cannot be mounted here (needs root)');
+    return;
+  }
+  const filler = join(disk, 'filler');
+  try {
+    writeFileSync(filler, Buffer.alloc(1024 * 1024));
+  } catch {
+    // ENOSPC: the disk is full, as wanted.
+  }
   const port = await freePort();
-  const out = join(home.dir, 'app-out.log');
-  const { symlinkSync, unlinkSync } = await import('node:fs');
-  // /dev/full answers every write with ENOSPC, as a full disk does.
-  symlinkSync('/dev/full', out);
+  const out = join(disk, 'app-out.log');
   const file = writeEcosystem(home, [{ name: 'full', script: join(FIXTURES, 'logger.cjs'), instances: 1, env: { PORT: port, BURST: 1 }, out_file: out }]);
   t.equal((await home.run(['start', file])).code, 0);
   const reported = await home.waitForStatus((s) => s.daemon.notices.some((n) => n.includes(out)));
@@ -112,7 +133,7 @@ t.test('logs: a full disk keeps the app serving, is reported, and logging resume
   for (let i = 0; i < 20; i++) t.equal((await get(port)).status, 200);
   t.equal(reported.apps[0]!.workers[0]!.state, 'ready', 'the worker keeps serving');
 
-  unlinkSync(out);
+  rmSync(filler);
   const back = await home.waitForStatus((s) => s.daemon.notices.length === 0);
   t.same(back.daemon.notices, [], 'the notice goes away');
   await new Promise((r) => setTimeout(r, 300));

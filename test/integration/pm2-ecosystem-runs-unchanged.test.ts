@@ -31,7 +31,7 @@ t.test('an API and a fork-mode queue consumer (pm2-queue.config.js) start and re
   const file = deployPm2File(home, 'pm2-queue.config.js', 4000, port);
   const r = await home.run(['start', file, '--env', 'production']);
   t.equal(r.code, 0, r.stderr);
-  t.same(warnedKeys(r.stderr), ['increment_var', 'namespace', 'treekill'], r.stderr);
+  t.same(warnedKeys(r.stderr), ['namespace', 'treekill'], r.stderr);
 
   const logs = await home.events(['logs']);
   t.teardown(() => logs.close());
@@ -60,8 +60,8 @@ t.test('an older PM2 file (pm2-legacy.config.js): cluster_mode, `port`, interpre
   const file = deployPm2File(home, 'pm2-legacy.config.js', 8080, port);
   const r = await home.run(['start', file]);
   t.equal(r.code, 0, r.stderr);
-  // interpreter "node", vizion and source_map_support are understood (src/config/pm2-keys.ts); autorestart and cron_restart are acted on.
-  t.same(warnedKeys(r.stderr), ['combine_logs', 'instance_var', 'pid_file'], r.stderr);
+  // interpreter "node", vizion and source_map_support are understood (src/config/pm2-keys.ts); autorestart, cron_restart, combine_logs and instance_var are acted on.
+  t.same(warnedKeys(r.stderr), ['pid_file'], r.stderr);
   const status = await home.status();
   t.same(status.apps[0]!.workers.map((w) => w.state), ['ready', 'ready', 'ready', 'ready'], 'instances: 4, all ready');
   t.equal((await get(port)).status, 200, 'served on the port PM2 `port` set');

@@ -80,8 +80,11 @@ export async function flush(ctx: CommandContext, out: Output, app: string | unde
   return withDaemon(ctx, out, false, async ({ client }) => {
     const result = await client.request('flush', app === undefined ? {} : { app }, { timeoutMs: 15_000 });
     if (out.json) out.jsonLine(result);
-    else if (result.files.length === 0) out.line('No log files to empty.');
-    else for (const file of result.files) out.line(`emptied ${file}`);
+    else {
+      if (result.files.length === 0) out.line('No log files to empty.');
+      for (const file of result.files) out.line(`emptied ${file}`);
+      for (const { file, reason } of result.skipped ?? []) out.line(`left ${file} as it is: ${reason}`);
+    }
     return 0;
   });
 }

@@ -21,7 +21,7 @@ import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
 import { operateOnTargets } from '../targets.js';
-import { currentSpecWithCliEnv, fileSpecWithCliEnv } from '../update-env.js';
+import { currentSpecWithCliEnv, specWithCliEnv } from '../update-env.js';
 import { targetOptions } from './shared-options.js';
 
 export interface ReloadArgs extends GlobalArgs {
@@ -77,9 +77,10 @@ async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs, fl
   const only = onlyNames(argv.only);
   if (only && argv.prune) throw usageError('reload', '--prune deletes the apps the file does not name; it does not go with --only.');
   const loaded = selectOnly(await loadApps(out, resolve(ctx.cwd, argv.target), argv.env), only, argv.target, 'reload');
-  const apps = argv.updateEnv ? loaded.map((spec) => fileSpecWithCliEnv(spec, ctx.env)) : loaded;
+  // New apps of the file start with this shell's environment; running ones keep theirs unless --update-env.
+  const apps = loaded.map((spec) => specWithCliEnv(spec, ctx.env));
   return withDaemon(ctx, out, true, ({ client }) =>
-    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, changedOnly: argv.changedOnly, source: argv.target }),
+    applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: argv.dryRun, prune: argv.prune, changedOnly: argv.changedOnly, updateEnv: argv.updateEnv, source: argv.target }),
   );
 }
 

@@ -16,12 +16,14 @@ import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../cont
 import { connectSocket } from '../daemon-launcher.js';
 import { followOperations, outcome } from '../operations.js';
 import { printError, type Output } from '../output.js';
+import { cliEnv, specWithCliEnv } from '../update-env.js';
 
 export async function run(ctx: CommandContext, out: Output, file: string, envName: string | undefined): Promise<number> {
-  const apps = await loadApps(out, resolve(ctx.cwd, file), envName);
+  // This shell is the supervisor's: its environment is the apps' (never HOTCTL_*), at every run.
+  const apps = (await loadApps(out, resolve(ctx.cwd, file), envName)).map((app) => specWithCliEnv(app, ctx.env));
   // Loaded here only: no other command needs the supervisor's code.
   const { startDaemon } = await import('../../daemon/daemon.js');
-  const supervisor = await startDaemon({ home: homeOf(ctx), mode: 'run' });
+  const supervisor = await startDaemon({ home: homeOf(ctx), mode: 'run', inheritedEnv: cliEnv(ctx.env) });
 
   const starting = (async (): Promise<number> => {
     const { client } = await connectSocket(supervisor.socketPath);
@@ -68,7 +70,7 @@ async function applyToSupervisor(client: ControlClient, out: Output, env: NodeJS
     outcome(out, await followOperations(client, out, async () => restoring), env);
   }
   // Restored workers already run the files on disk: reload only what changed (spec or code).
-  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, changedOnly: true, source: file });
+  const code = await applyFile(client, out, env, apps, { wait: true, dryRun: false, changedOnly: true, updateEnv: true, source: file });
   return code !== 0 ? code : startStoppedApps(client, out, env, apps, true, ['stopped', 'errored']);
 }
 

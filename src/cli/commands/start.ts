@@ -17,7 +17,7 @@ import { appFromFlags, isEcosystemPath, loadApps, type CliAppInput } from '../co
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { followOperations, outcome } from '../operations.js';
 import type { Output } from '../output.js';
-import { cliEnv, fileSpecWithCliEnv } from '../update-env.js';
+import { specWithCliEnv } from '../update-env.js';
 
 interface StartArgs extends GlobalArgs {
   target: string;
@@ -60,7 +60,7 @@ async function appsToStart(argv: StartArgs, out: Output, ctx: CommandContext): P
     const loaded = selectOnly(await loadApps(out, resolve(cwd, argv.target), argv.env), onlyNames(argv.only), argv.target, 'start');
     // `--watch` turns watching on for every app of the file (a list of paths stays as it is).
     const watched = argv.watch ? loaded.map((app) => (app.watch === false ? { ...app, watch: true } : app)) : loaded;
-    return { apps: argv.updateEnv ? watched.map((app) => fileSpecWithCliEnv(app, ctx.env)) : watched, file: true };
+    return { apps: watched.map((app) => specWithCliEnv(app, ctx.env)), file: true };
   }
   if (argv.env !== undefined) throw usage('--env selects an env_<name> block of an ecosystem file; it does not apply to a script.');
   const fileOnly = [argv.only !== undefined && '--only', argv.dryRun && '--dry-run', argv.changedOnly && '--changed-only'].filter(Boolean);
@@ -70,8 +70,7 @@ async function appsToStart(argv: StartArgs, out: Output, ctx: CommandContext): P
   if (argv.instances !== undefined) input.instances = parseInstances(argv.instances);
   if (argv.waitReady !== undefined) input.waitReady = argv.waitReady;
   if (argv.watch !== undefined) input.watch = argv.watch;
-  if (argv.updateEnv) input.env = cliEnv(ctx.env);
-  return { apps: [await appFromFlags(input, cwd)], file: false };
+  return { apps: [specWithCliEnv(await appFromFlags(input, cwd), ctx.env)], file: false };
 }
 
 export async function start(ctx: CommandContext, out: Output, argv: StartArgs): Promise<number> {
@@ -80,7 +79,7 @@ export async function start(ctx: CommandContext, out: Output, argv: StartArgs): 
   if (file && argv.dryRun) return dryRun(ctx, out, apps, argv);
   if (file) {
     return withDaemon(ctx, out, true, async ({ client }) => {
-      const code = await applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: false, changedOnly: argv.changedOnly, source: argv.target });
+      const code = await applyFile(client, out, ctx.env, apps, { wait: argv.wait, dryRun: false, changedOnly: argv.changedOnly, updateEnv: argv.updateEnv, source: argv.target });
       return code !== 0 ? code : startStoppedApps(client, out, ctx.env, apps, argv.wait);
     });
   }
@@ -124,7 +123,7 @@ export function registerStart<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCont
         .option('env', { type: 'string', describe: 'Use the env_<NAME> block of the ecosystem file' })
         .option('wait-ready', { type: 'boolean', describe: 'Ready when the app calls process.send("ready"), not when it listens (script only)' })
         .option('watch', { type: 'boolean', describe: "Reload on file changes (the app's cwd, unless the file lists paths)" })
-        .option('update-env', { type: 'boolean', default: false, describe: "Give the apps this shell's environment; a file's env wins over it" })
+        .option('update-env', { type: 'boolean', default: false, describe: "Apps of the file that already run get this shell's environment too (started apps always do); the file's env wins over it" })
         .option('wait', { type: 'boolean', default: false, describe: 'With a file whose apps run: queue behind an operation in progress instead of failing (exit 4)' })
         .option('only', { type: 'string', describe: 'With an ecosystem file: only these apps ("api,worker")' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'With an ecosystem file: print the plan, start nothing' })
@@ -134,7 +133,7 @@ export function registerStart<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCont
         .example('$0 start ecosystem.json --env production', 'Use env_production')
         .example('$0 start server.js -n api -i max -- --port 3000', 'Start one script on every core, with arguments')
         .example('$0 start ecosystem.json --watch', 'Development: every save reloads the app with zero downtime')
-        .example('$0 start server.js --update-env', "Start a script with this shell's environment"),
+        .example('DATABASE_URL=postgres://db $0 start server.js', "The app gets this shell's environment (never the daemon's)"),
     (argv) => runAction(ctx, argv.json, (out) => start(ctx, out, argv)),
   );
 }

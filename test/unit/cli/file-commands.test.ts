@@ -61,15 +61,19 @@ t.test('reload <file> --prune: the plan, each operation, a summary', async (t) =
   t.match(ran.stdout, /^✓ ecosystem\.json: 1 reloaded, 1 scaled, 1 deleted$/m);
 });
 
-t.test("reload <file> without --update-env sends the file's env only; with it, the file wins over the shell", async (t) => {
+t.test("reload <file> sends the file's env and this shell's apart; --update-env asks the daemon to apply the shell's to running apps", async (t) => {
   const fake = await withFile({ apply: applyAnswer });
   t.teardown(() => fake.dispose());
   const shell = { NODE_ENV: 'test', SHELL_ONLY: 'yes', HOTCTL_DEBUG: '1' };
   t.equal((await cli(fake.home, ['reload', 'ecosystem.json'], shell)).code, 0);
   t.same(sentApps(fake)[0]!.env, { NODE_ENV: 'development', PORT: '3000' });
+  t.match(sentApps(fake)[0]!.inherited_env, { NODE_ENV: 'test', SHELL_ONLY: 'yes' }, 'new apps of the file start with this shell');
+  t.equal(sentApps(fake)[0]!.inherited_env!.HOTCTL_DEBUG, undefined, 'never a hotctl setting');
+  t.equal(fake.requests[1]!.params.update_env, undefined, 'running apps keep theirs');
   fake.requests.length = 0;
   t.equal((await cli(fake.home, ['reload', 'ecosystem.json', '--update-env'], shell)).code, 0);
-  t.same(sentApps(fake)[0]!.env, { NODE_ENV: 'development', PORT: '3000', SHELL_ONLY: 'yes' });
+  t.same(sentApps(fake)[0]!.env, { NODE_ENV: 'development', PORT: '3000' });
+  t.equal(fake.requests[1]!.params.update_env, true);
 });
 
 t.test('start <file> applies it, then starts the apps of the file that are stopped', async (t) => {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatStamp } from '../../../src/logs/date-format.js';
-import { LogWriter, parseLogLine, RETRY_MS, type LogLine } from '../../../src/logs/log-writer.js';
+import { LogWriter, parseLogLine, RETRY_MS, type LogLine, type LogTargets } from '../../../src/logs/log-writer.js';
 import { readLastLines } from '../../../src/logs/tail.js';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
@@ -12,6 +12,11 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** The default files of app "api" in `dir`, as the daemon passes them per line. */
+const put = (writer: LogWriter, dir: string, l: LogLine, extra: Omit<LogTargets, 'files'> = {}) =>
+  writer.write(l, { files: [join(dir, `api-${l.stream === 'out' ? 'out' : 'error'}.log`)], ...extra });
+const files = (dir: string) => ({ app: 'api', out: [join(dir, 'api-out.log')], err: [join(dir, 'api-error.log')] });
 
 const line = (n: number, stream: 'out' | 'err' = 'out', atMs = Date.UTC(2026, 10, 23, 10, 0, 0, n)): LogLine => ({
   app: 'api',
@@ -24,9 +29,9 @@ const line = (n: number, stream: 'out' | 'err' = 'out', atMs = Date.UTC(2026, 10
 
 t.test('each line is stamped with time, worker and revision, and reads back the same', async (t) => {
   const dir = tempDir(t);
-  const writer = new LogWriter(dir, () => t.fail('no error expected'));
-  writer.write(line(1), {});
-  writer.write(line(2, 'err'), {});
+  const writer = new LogWriter(() => t.fail('no error expected'));
+  put(writer, dir, line(1));
+  put(writer, dir, line(2, 'err'));
   await writer.close();
   t.equal(readFileSync(join(dir, 'api-out.log'), 'utf8'), `2026-11-23T10:00:00.001Z [api#1 r2] line 1 ${'x'}\n`);
   const err = readFileSync(join(dir, 'api-error.log'), 'utf8').trimEnd();
@@ -43,10 +48,10 @@ t.test('log_date_format takes the usual tokens', async (t) => {
 
 t.test('rotation by size keeps every line whole and exactly once, and only log_retain old files', async (t) => {
   const dir = tempDir(t);
-  const writer = new LogWriter(dir, () => t.fail('no error expected'));
+  const writer = new LogWriter(() => t.fail('no error expected'));
   const targets = { log_max_size: 4096, log_retain: 1000 };
   for (let n = 1; n <= 3000; n++) {
-    writer.write(line(n), targets);
+    put(writer, dir, line(n), targets);
     if (n % 97 === 0) writer.drain();
   }
   await writer.close();
@@ -65,9 +70,9 @@ t.test('rotation by size keeps every line whole and exactly once, and only log_r
   t.same(seen, Array.from({ length: 3000 }, (_, i) => i + 1), 'every line exactly once');
 
   const dir2 = tempDir(t);
-  const small = new LogWriter(dir2, () => t.fail('no error expected'));
+  const small = new LogWriter(() => t.fail('no error expected'));
   for (let n = 1; n <= 3000; n++) {
-    small.write(line(n), { log_max_size: 4096, log_retain: 2 });
+    put(small, dir2, line(n), { log_max_size: 4096, log_retain: 2 });
     small.drain();
   }
   await small.close();
@@ -76,15 +81,15 @@ t.test('rotation by size keeps every line whole and exactly once, and only log_r
 
 t.test('tail reads the last lines of both streams merged by time, across a rotation', async (t) => {
   const dir = tempDir(t);
-  const writer = new LogWriter(dir, () => t.fail('no error expected'));
-  for (let n = 1; n <= 200; n++) writer.write(line(n, n % 4 === 0 ? 'err' : 'out'), { log_max_size: 2000, log_retain: 5 });
-  const apps = [{ app: 'api', targets: { log_max_size: 2000, log_retain: 5 } }];
+  const writer = new LogWriter(() => t.fail('no error expected'));
+  for (let n = 1; n <= 200; n++) put(writer, dir, line(n, n % 4 === 0 ? 'err' : 'out'), { log_max_size: 2000, log_retain: 5 });
+  const apps = [files(dir)];
   const last = writer.tail(apps, { lines: 30 });
   t.same(last.lines.map((e) => Number(e.text.split(' ')[1])), Array.from({ length: 30 }, (_, i) => 171 + i), 'the last 30, oldest first');
   t.same(last.files, [join(dir, 'api-out.log'), join(dir, 'api-error.log')]);
   const errOnly = writer.tail(apps, { lines: 5, stream: 'err' });
   t.same(errOnly.lines.map((e) => e.text.split(' ')[1]), ['184', '188', '192', '196', '200']);
-  t.same(writer.tail([{ app: 'none', targets: {} }], { lines: 5 }).lines, [], 'no files: no lines');
+  t.same(writer.tail([{ app: 'none', out: [join(dir, 'none-out.log')], err: [] }], { lines: 5 }).lines, [], 'no files: no lines');
   await writer.close();
 });
 
@@ -101,16 +106,16 @@ t.test('readLastLines: more lines than a block, no final newline, empty file', a
 
 t.test('flush empties the files and deletes rotated ones; writing goes on', async (t) => {
   const dir = tempDir(t);
-  const writer = new LogWriter(dir, () => t.fail('no error expected'));
+  const writer = new LogWriter(() => t.fail('no error expected'));
   const targets = { log_max_size: 1000, log_retain: 3 };
-  for (let n = 1; n <= 100; n++) writer.write(line(n), targets);
-  writer.write(line(1, 'err'), targets);
+  for (let n = 1; n <= 100; n++) put(writer, dir, line(n), targets);
+  put(writer, dir, line(1, 'err'), targets);
   writer.drain();
   t.ok(existsSync(join(dir, 'api-out.log.1')));
-  t.same(writer.flush([{ app: 'api', targets }]).sort(), [join(dir, 'api-error.log'), join(dir, 'api-out.log')]);
+  t.same(writer.flush([join(dir, 'api-out.log'), join(dir, 'api-error.log')]).sort(), [join(dir, 'api-error.log'), join(dir, 'api-out.log')]);
   t.same(readdirSync(dir).sort(), ['api-error.log', 'api-out.log']);
   t.equal(statSync(join(dir, 'api-out.log')).size, 0);
-  writer.write(line(101), targets);
+  put(writer, dir, line(101), targets);
   await writer.close();
   t.match(readFileSync(join(dir, 'api-out.log'), 'utf8'), /^\S+ \[api#2 r2\] line 101/);
 });
@@ -120,18 +125,19 @@ t.test('a file that cannot be written is reported once, and writing resumes when
   const errors: string[] = [];
   const resumed: number[] = [];
   let now = 1_000_000;
-  const writer = new LogWriter(dir, { onError: (path, err) => errors.push(`${path}: ${(err as NodeJS.ErrnoException).code}`), onResume: (_p, dropped) => resumed.push(dropped), now: () => now });
-  // /dev/full answers every write with ENOSPC: a real full disk.
-  const file = join(dir, 'full.log');
-  symlinkSync('/dev/full', file);
-  const targets = { out_file: file };
+  const writer = new LogWriter({ onError: (path, err) => errors.push(`${path}: ${(err as NodeJS.ErrnoException).code}`), onResume: (_p, dropped) => resumed.push(dropped), now: () => now });
+  // A file where the log directory should be: ENOTDIR (EEXIST from mkdir) until it is removed.
+  const blocker = join(dir, 'logs');
+  writeFileSync(blocker, '');
+  const file = join(blocker, 'app.log');
+  const targets = { files: [file] };
   for (let n = 1; n <= 5; n++) {
     writer.write(line(n), targets);
     writer.drain();
     now += 10;
   }
-  t.same(errors, [`${file}: ENOSPC`], 'reported once');
-  unlinkSync(file);
+  t.equal(errors.length, 1, `reported once: ${errors.join(', ')}`);
+  unlinkSync(blocker);
   writer.write(line(6), targets);
   writer.drain();
   t.notOk(existsSync(file), 'not retried before RETRY_MS');
@@ -139,16 +145,58 @@ t.test('a file that cannot be written is reported once, and writing resumes when
   writer.write(line(7), targets);
   writer.drain();
   t.same(resumed, [6], 'resumed, saying 6 lines were lost');
-  t.match(readFileSync(file, 'utf8'), /line 7/);
-
-  // A directory that does not exist yet: ENOENT, then the directory appears.
-  const missing = join(dir, 'later', 'app.log');
-  writer.write(line(8), { out_file: missing });
-  writer.drain();
-  t.match(errors[1], /ENOENT/);
-  mkdirSync(join(dir, 'later'));
-  now += RETRY_MS;
-  writer.write(line(9), { out_file: missing });
+  t.match(readFileSync(file, 'utf8'), /line 7/, 'the directory was created');
   await writer.close();
-  t.match(readFileSync(missing, 'utf8'), /line 9/);
+});
+
+t.test('a full disk (/dev/full behind a path) is never written through a link: the link is refused', async (t) => {
+  const dir = tempDir(t);
+  const errors: Error[] = [];
+  const writer = new LogWriter({ onError: (_path, err) => errors.push(err) });
+  const file = join(dir, 'full.log');
+  symlinkSync('/dev/full', file);
+  writer.write(line(1), { files: [file] });
+  writer.drain();
+  t.equal(errors.length, 1);
+  t.equal(errors[0]!.name, 'LogFileRefused', errors[0]!.message);
+  await writer.close();
+});
+
+t.test('a file removed while open (an app deleted, its log rm-ed) is created again at the next start', async (t) => {
+  const dir = tempDir(t);
+  const writer = new LogWriter(() => t.fail('no error expected'));
+  put(writer, dir, line(1));
+  writer.drain();
+  const path = join(dir, 'api-out.log');
+  unlinkSync(path);
+  put(writer, dir, line(2));
+  writer.drain();
+  t.notOk(existsSync(path), 'without a check the open descriptor writes into the removed file');
+  writer.reopenIfReplaced([path]);
+  put(writer, dir, line(3));
+  writer.drain();
+  t.match(readFileSync(path, 'utf8'), /^\S+ \[api#0 r2\] line 3/, 'reopened: the file is back with the new line');
+  writer.release([path]);
+  unlinkSync(path);
+  put(writer, dir, line(4));
+  await writer.close();
+  t.match(readFileSync(path, 'utf8'), /line 4/, 'released (app deleted): the next line creates the file');
+});
+
+t.test('log_type json: one JSON object per line with PM2\'s fields, read back by tail', async (t) => {
+  const dir = tempDir(t);
+  const writer = new LogWriter(() => t.fail('no error expected'));
+  put(writer, dir, line(1), { log_type: 'json' });
+  put(writer, dir, { ...line(2, 'err'), text: 'say "hi"\ttab' }, { log_type: 'json' });
+  writer.drain();
+  const raw = readFileSync(join(dir, 'api-out.log'), 'utf8');
+  t.same(JSON.parse(raw), { message: 'line 1 x', timestamp: '2026-11-23T10:00:00.001Z', type: 'out', process_id: 1, app_name: 'api', revision: 2 });
+  t.same(
+    writer.tail([files(dir)], { lines: 5 }).lines.map((e) => [e.stream, e.worker_id, e.text]),
+    [
+      ['out', 1, 'line 1 x'],
+      ['err', 2, 'say "hi"\ttab'],
+    ],
+  );
+  await writer.close();
 });
