@@ -52,7 +52,7 @@ t.test('restart <name> --update-env sends the active spec with the shell env ove
   const ran = await cli(fake.home, ['restart', 'api', '--update-env'], { FROM_SHELL: 'yes' });
   t.equal(ran.code, 0, ran.stderr);
   const sent = fake.requests.find((r) => r.method === 'restart')!.params as { spec?: AppSpec };
-  t.equal(sent.spec?.env.FROM_SHELL, 'yes');
+  t.equal(sent.spec?.inherited_env?.FROM_SHELL, 'yes', 'the shell is the inherited env of the new revision');
   const plain = await cli(fake.home, ['restart', 'api']);
   t.equal(plain.code, 0);
   t.notOk('spec' in fake.requests.filter((r) => r.method === 'restart')[1]!.params, 'without --update-env: no spec');
