@@ -4,6 +4,7 @@
  * never a hotctl setting such as HOTCTL_HTTP_TOKEN. Read from /proc/<pid>/environ of each worker.
  */
 import t from 'tap';
+import { RUNTIME_ENV } from '../../src/protocol/index.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { BIN, freePort, Home, isAlive, waitGone, writeEcosystem } from '../helpers/harness.js';
@@ -18,7 +19,8 @@ function environOf(pid: number): Record<string, string> {
 }
 
 function hotctlSettings(env: Record<string, string>): string[] {
-  const allowed = new Set(['HOTCTL_APP', 'HOTCTL_REVISION', 'HOTCTL_WORKER_ID', 'HOTCTL_SCRIPT', 'HOTCTL_WAIT_READY', 'HOTCTL_REPORT_INTERVAL_MS']);
+  // Only what the runtime sets on purpose (src/protocol/worker-ipc.ts), never a setting of the shell's.
+  const allowed = new Set<string>(Object.values(RUNTIME_ENV));
   return Object.keys(env).filter((k) => k.startsWith('HOTCTL_') && !allowed.has(k));
 }
 
