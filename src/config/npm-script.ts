@@ -99,18 +99,8 @@ export function resolveNpmScript(manager: string, rawArgs: unknown, cwd: string)
   const [program, ...rest] = words;
   if (program === undefined) return cannot('it runs nothing');
   if (program === 'node' || program === 'nodejs') {
-    const nodeArgs: string[] = [];
-    let i = 0;
-    for (; i < rest.length && rest[i]!.startsWith('-'); i++) {
-      nodeArgs.push(rest[i]!);
-      // Flags that take their value as the next word.
-      if (/^(-r|--require|--import|--loader|--experimental-loader|--env-file|--conditions|-C)$/.test(rest[i]!) && i + 1 < rest.length) nodeArgs.push(rest[++i]!);
-    }
-    const file = rest[i];
-    if (file === undefined) return cannot('node is given no file');
-    const script = resolve(cwd, file);
-    if (!existsSync(script)) return cannot(`${file} does not exist in ${cwd}`);
-    return { script, args: [...rest.slice(i + 1), ...target.extra], nodeArgs, env, source };
+    const run = nodeFile(rest, cwd);
+    return 'why' in run ? cannot(run.why) : { ...run, args: [...run.args, ...target.extra], env, source };
   }
   // A package binary: node_modules/.bin/<program> is usually a link to a Node.js script.
   for (let dir = cwd; ; dir = resolve(dir, '..')) {
@@ -123,4 +113,34 @@ export function resolveNpmScript(manager: string, rawArgs: unknown, cwd: string)
     if (resolve(dir, '..') === dir) break;
   }
   return cannot(`${program} is neither node nor a package binary in node_modules/.bin`);
+}
+
+/** `node [flags] <file> [args]` as words after `node`: the file, its args and the node flags. */
+function nodeFile(words: string[], cwd: string): { script: string; args: string[]; nodeArgs: string[] } | { why: string } {
+  const nodeArgs: string[] = [];
+  let i = 0;
+  for (; i < words.length && words[i]!.startsWith('-'); i++) {
+    nodeArgs.push(words[i]!);
+    // Flags that take their value as the next word.
+    if (/^(-r|--require|--import|--loader|--experimental-loader|--env-file|--conditions|-C)$/.test(words[i]!) && i + 1 < words.length) nodeArgs.push(words[++i]!);
+  }
+  const file = words[i];
+  if (file === undefined) return { why: 'node is given no file' };
+  const script = resolve(cwd, file);
+  if (!existsSync(script)) return { why: `${file} does not exist in ${cwd}` };
+  return { script, args: words.slice(i + 1), nodeArgs };
+}
+
+/**
+ * `script: "node", args: "[flags] <file> [args]"`: PM2 runs the node binary with those arguments;
+ * hotctl runs that file, the flags as node_args.
+ */
+export function resolveNodeScript(rawArgs: unknown, cwd: string): NpmScriptResult | NpmScriptProblem {
+  const words = typeof rawArgs === 'string' ? splitArgs(rawArgs) : Array.isArray(rawArgs) ? rawArgs.map(String) : [];
+  const source = `node ${words.join(' ')}`.trim();
+  const run = nodeFile(words, cwd);
+  if ('why' in run) {
+    return { expected: `"args" of the form "[node flags] <file> [args]" (${run.why}); or point "script" at the JavaScript file to run and put its arguments in "args"`, found: source };
+  }
+  return { ...run, env: {}, source };
 }

@@ -11,8 +11,8 @@ import { APP_KEYS, appDefaults, ENV_BLOCK_PATTERN, HotctlError, PM2_UNSUPPORTED_
 import { cronProblem } from './cron-expression.js';
 import { didYouMean } from './did-you-mean.js';
 import { envStrings, parseDuration, parseMemory, resolveInstances, splitArgs } from './normalize.js';
-import { resolveNpmScript, packageManagerOf } from './npm-script.js';
-import { compatApp, documentApps } from './pm2-compat.js';
+import { resolveNodeScript, resolveNpmScript, packageManagerOf } from './npm-script.js';
+import { compatApp, documentApps, isNodeInterpreter } from './pm2-compat.js';
 
 export interface ConfigProblem {
   file: string | null;
@@ -148,9 +148,11 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
   }
   let script = isAbsolute(raw.script as string) ? (raw.script as string) : resolve(cwd, raw.script as string);
   const manager = packageManagerOf(raw.script as string);
-  if (manager && !existsSync(script)) {
-    // `script: "npm", args: "start"`: the file package.json's script runs (see npm-script.ts).
-    const npm = resolveNpmScript(manager, raw.args, cwd);
+  const viaNode = !manager && isNodeInterpreter(raw.script as string) && !existsSync(script);
+  if ((manager || viaNode) && !existsSync(script)) {
+    // `script: "npm", args: "start"`: the file package.json's script runs (see npm-script.ts);
+    // `script: "node", args: "bin/cli.js serve"`: that file runs.
+    const npm = viaNode ? resolveNodeScript(raw.args, cwd) : resolveNpmScript(manager!, raw.args, cwd);
     if (!('script' in npm)) {
       add({ app, path: `${at}.script`, ...npm });
       return null;
@@ -159,7 +161,7 @@ function validateApp(entry: unknown, index: number, ctx: ValidateContext, proble
     raw.args = npm.args;
     if (npm.nodeArgs.length > 0) raw.node_args = [...(raw.node_args === undefined ? [] : typeof raw.node_args === 'string' ? splitArgs(raw.node_args) : (raw.node_args as string[])), ...npm.nodeArgs];
     if (Object.keys(npm.env).length > 0) raw.env = { ...(raw.env as Record<string, string> | undefined), ...npm.env };
-    warnings.push({ file: ctx.file, app, key: 'script', message: `"${manager}" runs package.json's ${npm.source}: hotctl runs ${script} directly` });
+    warnings.push({ file: ctx.file, app, key: 'script', message: viaNode ? `"${npm.source}": hotctl runs ${script} directly` : `"${manager}" runs package.json's ${npm.source}: hotctl runs ${script} directly` });
   }
   if (raw.script === 'serve' && !existsSync(script)) {
     add({ app, path: `${at}.script`, expected: 'a JavaScript file: "serve" is PM2\'s built-in static file server (`pm2 serve`), which hotctl does not have; serve the files from your app, or point "script" at a static server\'s entry file', found: '"serve"' });

@@ -122,3 +122,16 @@ t.test('an interpreter other than node is refused, saying what to do', async (t)
   t.equal(problem.path, 'apps[0].interpreter');
   t.match(problem.expected, /Node.js scripts only/);
 });
+
+t.test('`script: "node"` with the file in `args` (PM2 runs the binary with them) runs that file; node flags become node_args', async (t) => {
+  const { validateEcosystem } = await import('../../../src/config/validate.js');
+  const ctx = { file: null, baseDir: dir };
+  const { apps, warnings } = validateEcosystem({ apps: [{ name: 'w', script: 'node', args: '--enable-source-maps npm-app/server.cjs serve --fast' }] }, ctx);
+  t.equal(apps[0]!.script, join(dir, 'npm-app', 'server.cjs'));
+  t.same(apps[0]!.args, ['serve', '--fast']);
+  t.same(apps[0]!.node_args, ['--enable-source-maps']);
+  t.match(warnings[0]!.message, /hotctl runs .*server\.cjs directly/);
+  for (const args of ['', '--inspect', 'npm-app/missing.js']) {
+    t.throws(() => validateEcosystem({ apps: [{ name: 'w', script: 'node', args }] }, ctx), { code: 'E_CONFIG_INVALID' }, `node ${args}: refused, saying what to write`);
+  }
+});
