@@ -11,8 +11,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../protocol/index.js';
-import { guardHandoffs } from './handoff-guard.js';
 import { RUNTIME_ENV } from '../protocol/index.js';
+import { guardHandoffs } from './handoff-guard.js';
 
 /** Where the worker runtime's entry is, next to this file once compiled. */
 export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/worker.js', import.meta.url));
