@@ -8,8 +8,10 @@
  * - `state.json`   apps, specs, revisions (0600, holds env values)
  * - `logs/`        per-app log files
  */
+import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HotctlError } from './errors.js';
 
 export interface HomePaths {
   home: string;
@@ -34,4 +36,35 @@ export function homePaths(home: string): HomePaths {
     stateFile: join(home, 'state.json'),
     logsDir: join(home, 'logs'),
   };
+}
+
+/**
+ * Creates the state directory (0700) and its `subdirs` (0700), then checks it as
+ * {@link checkStateDir} does. Used by the daemon before it takes the lock.
+ */
+export function ensureStateDir(home: string, subdirs: string[] = []): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  checkStateDir(home);
+  for (const dir of subdirs) mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Refuses (`E_HOME_UNSAFE`) a state directory that is not a directory, belongs to another user,
+ * or is writable by group or others: the unix socket's file mode is the access control for
+ * actions, and a directory writable by others would let anyone swap the socket. Checked by the
+ * CLI before it starts a daemon, and by the daemon itself.
+ */
+export function checkStateDir(home: string): void {
+  const st = statSync(home);
+  if (!st.isDirectory()) throw new HotctlError('E_HOME_UNSAFE', `${home} is not a directory.`, { details: { home } });
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw new HotctlError('E_HOME_UNSAFE', `${home} belongs to uid ${st.uid}, not to you (uid ${uid}).`, { details: { home, owner: st.uid } });
+  }
+  if ((st.mode & 0o022) !== 0) {
+    throw new HotctlError('E_HOME_UNSAFE', `${home} is writable by others (mode ${(st.mode & 0o777).toString(8)}).`, {
+      hint: `Run \`chmod 700 ${home}\`, or point HOTCTL_HOME at a private directory.`,
+      details: { home, mode: (st.mode & 0o777).toString(8) },
+    });
+  }
 }
