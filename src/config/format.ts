@@ -1,7 +1,7 @@
 /** Human lines for config errors and warnings, as the CLI prints them. */
 import { basename } from 'node:path';
 import type { HotctlError } from '../protocol/index.js';
-import type { ConfigProblem, ConfigWarning } from './validate.js';
+import type { ConfigProblem, ConfigWarning } from './problems.js';
 
 export function formatConfigError(err: HotctlError): string[] {
   const problems = (err.details?.problems ?? []) as ConfigProblem[];

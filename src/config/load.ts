@@ -17,10 +17,10 @@ import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { AppSpec } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
-import type { ConfigWarning } from './validate.js';
+import type { ConfigWarning } from './problems.js';
 import { validateEcosystem } from './validate.js';
 
-export type { ConfigProblem, ConfigWarning } from './validate.js';
+export type { ConfigProblem, ConfigWarning } from './problems.js';
 
 /** Ecosystem files are small; anything bigger is a mistake (and would not fit a control message). */
 export const MAX_ECOSYSTEM_BYTES = 1024 * 1024;

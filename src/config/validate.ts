@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { AppSpec, KeyDef } from '../protocol/index.js';
 import { APP_KEYS, appDefaults, ENV_BLOCK_PATTERN, HotctlError, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
 import { cronProblem } from './cron-expression.js';
@@ -13,22 +13,10 @@ import { didYouMean } from './did-you-mean.js';
 import { envStrings, parseDuration, parseMemory, resolveInstances, splitArgs } from './normalize.js';
 import { resolveNodeScript, resolveNpmScript, packageManagerOf } from './npm-script.js';
 import { compatApp, documentApps, isNodeInterpreter } from './pm2-compat.js';
+import type { AddProblem, ConfigProblem, ConfigWarning } from './problems.js';
+import { checkValue, describe, expectedOf } from './value-check.js';
 
-export interface ConfigProblem {
-  file: string | null;
-  app: string | null;
-  path: string;
-  expected: string;
-  found: string;
-  suggestion?: string;
-}
-
-export interface ConfigWarning {
-  file: string | null;
-  app: string | null;
-  key: string;
-  message: string;
-}
+export type { ConfigProblem, ConfigWarning } from './problems.js';
 
 export interface ValidateContext {
   file: string | null;
@@ -82,24 +70,6 @@ export function validateEcosystem(raw: unknown, ctx: ValidateContext): { apps: A
   }
   return { apps: specs, warnings };
 }
-
-/** A spec for `hotctl start app.js --name api -i 4`, through the same validation. */
-export function specFromCli(
-  input: { script: string; name?: string; instances?: string | number; args?: string[]; env?: Record<string, string>; nodeArgs?: string[]; waitReady?: boolean; watch?: boolean },
-  cwd: string,
-): AppSpec {
-  const script = resolve(cwd, input.script);
-  const app: Record<string, unknown> = { name: input.name ?? basename(script, extname(script)).replace(/[^A-Za-z0-9._-]/g, '-'), script, cwd };
-  if (input.instances !== undefined) app.instances = typeof input.instances === 'string' && /^-?\d+$/.test(input.instances) ? Number(input.instances) : input.instances;
-  if (input.args) app.args = input.args;
-  if (input.env) app.env = input.env;
-  if (input.nodeArgs) app.node_args = input.nodeArgs;
-  if (input.waitReady !== undefined) app.wait_ready = input.waitReady;
-  if (input.watch !== undefined) app.watch = input.watch;
-  return validateEcosystem({ apps: [app] }, { file: null, baseDir: cwd }).apps[0]!;
-}
-
-type AddProblem = (p: Omit<ConfigProblem, 'file'>) => void;
 
 function validateApp(entry: unknown, index: number, ctx: ValidateContext, problem: AddProblem, warnings: ConfigWarning[]): { spec: AppSpec; hasEnvBlock: boolean } | null {
   const at = `apps[${index}]`;
@@ -220,100 +190,6 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
   spec.script = o.script;
   spec.cwd = o.cwd;
   return spec as AppSpec;
-}
-
-function checkValue(def: KeyDef, value: unknown, path: string, app: string, add: AddProblem): void {
-  const fail = () => add({ app, path, expected: expectedOf(def), found: describe(value) });
-  switch (def.kind) {
-    case 'string':
-      if (typeof value !== 'string' || value.length === 0) return fail();
-      if (def.pattern && !new RegExp(def.pattern).test(value)) add({ app, path, expected: def.patternText ?? `text matching ${def.pattern}`, found: describe(value) });
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') fail();
-      return;
-    case 'integer': {
-      // Durations also take PM2's strings ("10s", "5m", "1h").
-      const n = def.unit === 'ms' ? parseDuration(value) : value;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < (def.min ?? -Infinity)) fail();
-      return;
-    }
-    case 'string-list':
-      // Numbers and booleans in a list (`args: ["--port", 3000]`) are passed as text, as PM2 does.
-      if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))))) fail();
-      return;
-    case 'env':
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail();
-      // Objects and lists are turned into their JSON text, as PM2 does (envStrings).
-      for (const [k, v] of Object.entries(value)) {
-        if (!['string', 'number', 'boolean', 'object', 'undefined'].includes(typeof v)) add({ app, path: `${path}.${k}`, expected: 'a string, number, boolean or JSON value', found: describe(v) });
-      }
-      return;
-    case 'instances': {
-      const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-      if (!(n === 'max' || (typeof n === 'number' && Number.isSafeInteger(n)))) fail();
-      return;
-    }
-    case 'memory':
-      if (parseMemory(value) === null) fail();
-      return;
-    case 'watch':
-      if (!(typeof value === 'boolean' || (typeof value === 'string' && value.length > 0) || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
-      return;
-    case 'enum':
-      if (typeof value !== 'string' || !def.values?.includes(value)) fail();
-      return;
-    case 'integer-list':
-      if (!(Number.isInteger(value) || (Array.isArray(value) && value.every((v) => Number.isInteger(v))))) fail();
-      return;
-    case 'boolean-or-string':
-      if (!(typeof value === 'boolean' || (typeof value === 'string' && value.length > 0))) fail();
-      return;
-    case 'boolean-or-strings':
-      if (!(typeof value === 'boolean' || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
-      return;
-  }
-}
-
-/** What a key expects, in words. */
-export function expectedOf(def: KeyDef): string {
-  switch (def.kind) {
-    case 'string':
-      return 'a non-empty string';
-    case 'boolean':
-      return 'true or false';
-    case 'integer':
-      if (def.unit === 'ms') return `a duration ≥ ${def.min ?? 0} ms: milliseconds, or a string such as "500ms", "10s", "5m", "1h"`;
-      return def.min === undefined ? 'a whole number' : `a whole number ≥ ${def.min}`;
-    case 'string-list':
-      return 'a string or a list of strings (numbers are taken as text)';
-    case 'env':
-      return 'an object of env values (strings, numbers or booleans)';
-    case 'instances':
-      return 'a whole number ≥ 1, "max" or 0 (one per core), or -N (cores minus N, at least 1)';
-    case 'memory':
-      return 'a memory size such as "300M", "1G", "512K" or a number of bytes';
-    case 'watch':
-      return 'true, false, a path or a list of paths';
-    case 'enum':
-      return `one of ${(def.values ?? []).map((v) => `"${v}"`).join(', ')}`;
-    case 'integer-list':
-      return 'a whole number or a list of whole numbers';
-    case 'boolean-or-string':
-      return 'true, false or a path';
-    case 'boolean-or-strings':
-      return 'true, false, a string or a list of strings';
-  }
-}
-
-/** A value as it was found, with its type: `"lots" (string)`, `-5 (number)`, `an object`. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? '' : 's'})`;
-  if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  return `${text.length > 60 ? `${text.slice(0, 57)}…` : text} (${typeof value})`;
 }
 
 function invalid(ctx: ValidateContext, problems: ConfigProblem[]): HotctlError {

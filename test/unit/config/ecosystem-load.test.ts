@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { isEcosystemPath, loadEcosystem } from '../../../src/config/load.js';
-import { specFromCli } from '../../../src/config/validate.js';
+import { specFromCli } from '../../../src/config/cli-spec.js';
 import { buildJsonSchema } from '../../../src/config/json-schema.js';
 import { readFileSync } from 'node:fs';
 
