@@ -18,20 +18,11 @@
 import { closeSync, fstatSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LogEvent } from '../protocol/events.js';
-import { formatStamp } from './date-format.js';
+import { formatLogLine, parseLogLine, type LogLine, type LogStream } from './log-line.js';
 import { inodeAt, openForAppend, truncateSafely } from './safe-open.js';
 import { readLastLines } from './tail.js';
 
-export type LogStream = 'out' | 'err';
-
-export interface LogLine {
-  app: string;
-  workerId: number;
-  revision: number;
-  stream: LogStream;
-  text: string;
-  atMs: number;
-}
+export { formatLogLine, parseLogLine, type LogLine, type LogStream } from './log-line.js';
 
 /** Where one line goes, and how it is written. */
 export interface LogTargets {
@@ -52,46 +43,6 @@ export interface AppLogs {
 
 /** Time between two attempts to write to a file that failed. */
 export const RETRY_MS = 1000;
-
-export function formatLogLine(line: LogLine, dateFormat?: string, logType?: string): string {
-  if (logType === 'json') {
-    // PM2's fields (lib/God/ForkMode.js, transformLogToJson), plus the revision.
-    const entry = { message: line.text, timestamp: formatStamp(line.atMs, dateFormat), type: line.stream, process_id: line.workerId, app_name: line.app, revision: line.revision };
-    return `${JSON.stringify(entry)}\n`;
-  }
-  return `${formatStamp(line.atMs, dateFormat)} [${line.app}#${line.workerId} r${line.revision}] ${line.text}\n`;
-}
-
-const STAMPED = /^(.*?) \[([A-Za-z0-9._-]+)#(\d+) r(\d+)\] (.*)$/;
-
-/** Reads a stamped line back; a line not in that form (written by something else) is kept as text. */
-export function parseLogLine(raw: string, app: string, stream: LogStream): LogEvent {
-  if (raw.startsWith('{')) {
-    try {
-      const e = JSON.parse(raw) as Record<string, unknown>;
-      if (typeof e.message === 'string' && typeof e.app_name === 'string') {
-        return {
-          kind: 'log',
-          at: typeof e.timestamp === 'string' ? e.timestamp : '',
-          app: e.app_name,
-          worker_id: typeof e.process_id === 'number' ? e.process_id : -1,
-          revision: typeof e.revision === 'number' ? e.revision : 0,
-          stream: e.type === 'err' ? 'err' : e.type === 'out' ? 'out' : stream,
-          text: e.message,
-        };
-      }
-    } catch {
-      // Not one of ours: kept as text below.
-    }
-  }
-  const m = STAMPED.exec(raw);
-  if (!m) return { kind: 'log', at: '', app, worker_id: -1, revision: 0, stream, text: raw };
-  return { kind: 'log', at: m[1]!, app: m[2]!, worker_id: Number(m[3]), revision: Number(m[4]), stream, text: m[5]! };
-}
-
-export function defaultLogPath(logsDir: string, app: string, stream: LogStream): string {
-  return join(logsDir, `${app}-${stream === 'out' ? 'out' : 'error'}.log`);
-}
 
 /** The rotated files of `path`: path.1 (newest) … path.N. */
 export function rotatedPath(path: string, n: number): string {

@@ -27,10 +27,11 @@
  * below the listed paths (a listed path may itself be a link). What is ignored, and how
  * `ignore` entries are read: see ignore-rules.ts.
  */
-import { watch, statSync, lstatSync, type FSWatcher, type Stats } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ChangeBatch } from './change-batch.js';
+import { dropTree, statOf, type DirWatch } from './dir-watch.js';
 import { compileIgnore, type IgnoreRules } from './ignore-rules.js';
 
 export interface WatchOptions {
@@ -48,34 +49,11 @@ export interface WatchOptions {
   onError?(err: Error): void;
 }
 
-interface DirWatch {
-  watcher: FSWatcher;
-  /** Identity of the directory watched: a directory removed and made again is another one. */
-  dev: number;
-  ino: number;
-  /** Every entry counts (a directory of a watched tree); else only `names`. */
-  tree: boolean;
-  /** Entries that count even when not a tree, and are never ignored: the paths listed in `paths`. */
-  names: Set<string>;
-  /** A path listed in `paths` itself (its own name is never ignored). */
-  listed: boolean;
-  /** Ignored subdirectories (node_modules, .git, …): their removal is not a change either. */
-  skipped: Set<string>;
-}
-
 type WatcherState = 'new' | 'watching' | 'closed';
 
 /** How long a steady stream of changes may postpone its report, at most. */
 function maxWaitFor(debounceMs: number): number {
   return Math.max(1000, debounceMs * 10);
-}
-
-function statOf(path: string, follow: boolean): Stats | null {
-  try {
-    return follow ? statSync(path) : lstatSync(path);
-  } catch {
-    return null;
-  }
 }
 
 export class AppWatcher {
@@ -261,13 +239,7 @@ export class AppWatcher {
   }
 
   private dropTree(dir: string): void {
-    const below = dir + sep;
-    for (const [path, entry] of this.dirs) {
-      if (path === dir || path.startsWith(below)) {
-        entry.watcher.close();
-        this.dirs.delete(path);
-      }
-    }
+    dropTree(this.dirs, dir);
   }
 
   private report(files: string[]): void {
