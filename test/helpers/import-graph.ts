@@ -164,7 +164,7 @@ export function buildGraph(files: ReadonlyMap<string, string>): { edges: Edge[];
     const { imports, computed } = importsOf(file, text);
     for (const c of computed) {
       if (USER_CODE_IMPORTS.some((u) => u.file === file && u.expression === c.expression)) continue;
-      violations.push({ rule: 'computed', file, line: c.line, message: `computed import specifier \`${c.expression}\`: write the target as a string literal` });
+      violations.push({ rule: 'computed', file, line: c.line, message: `computed import specifier ${c.expression}: write the target as a string literal` });
     }
     for (const imp of imports) {
       const relative = imp.specifier.startsWith('./') || imp.specifier.startsWith('../');
