@@ -166,7 +166,18 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     return stopping;
   };
 
-  const handlerDeps = { registry, logs: output.logs, logFiles: output.files, info, status, statusEvent, dumpFile: join(paths.home, 'dump.json'), stopping: () => stopping !== null, shutdown, log };
+  const handlerDeps = {
+    registry,
+    logs: output.logs,
+    logFiles: output.files,
+    info,
+    status,
+    statusEvent,
+    dumpFile: join(paths.home, 'dump.json'),
+    stopping: () => stopping !== null,
+    shutdown,
+    log,
+  };
 
   // Read before anything listens: a state that can be neither read nor moved aside stops the
   // start here, with the lock released, rather than leave a daemon that cannot persist.

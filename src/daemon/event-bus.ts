@@ -49,7 +49,8 @@ export class EventBus {
   }
 
   publish(event: DaemonEvent): void {
-    for (const subscriber of [...this.subscribers]) subscriber.deliver(event);
+    // A Set may lose members while iterated (a subscriber closed by its outlet): the rest still get it.
+    for (const subscriber of this.subscribers) subscriber.deliver(event);
   }
 
   /**
