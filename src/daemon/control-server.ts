@@ -3,8 +3,9 @@
  *
  * Each text frame is one JSON request; each gets exactly one response with the same id.
  * Malformed frames get an E_PROTOCOL error (id 0 when no id could be read) and never take the
- * daemon down. Events go to connections that subscribed, and to the connection that started
- * an operation with `follow: true`, until that operation ends.
+ * daemon down. Events come from the daemon's event bus (event-bus.ts): each connection is one
+ * of its subscribers, and keeps the events of the topics it subscribed to, and those of an
+ * operation it started with `follow: true` (with its app's worker events), until that operation ends.
  */
 import { createServer, type Server } from 'node:http';
 import { chmodSync, unlinkSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { EVENT_TOPIC, HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } 
 import { checkParams } from './request-check.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
+import type { BusSubscriber, EventBus } from './event-bus.js';
 import type { Socket } from 'node:net';
 
 export interface ConnectionContext {
@@ -27,7 +29,7 @@ export interface ConnectionContext {
 
 export type Handlers = { [M in Method]: (params: Params<M>, ctx: ConnectionContext) => Promise<Result<M>> };
 
-interface Connection extends ConnectionContext {
+interface Connection extends ConnectionContext, BusSubscriber {
   readonly socket: WebSocket;
   readonly outlet: SubscriberOutlet;
   readonly topics: Set<SubscriptionTopic>;
@@ -47,6 +49,7 @@ export class ControlServer {
     private readonly socketPath: string,
     private readonly handlers: Handlers,
     private readonly log: (line: string) => void,
+    private readonly bus: EventBus,
     cap?: ConnectionCap,
   ) {
     this.http = createServer((_req, res) => {
@@ -90,29 +93,6 @@ export class ControlServer {
     return { connections: this.connections.size, buffered_bytes: buffered, dropped_log_lines: dropped + this.droppedByGone };
   }
 
-  /** True when some connection wants events of `topic` (so callers can skip building them). */
-  wants(topic: SubscriptionTopic): boolean {
-    for (const conn of this.connections) if (conn.topics.has(topic)) return true;
-    return false;
-  }
-
-  broadcast(event: DaemonEvent): void {
-    const topic = EVENT_TOPIC[event.kind];
-    for (const conn of this.connections) {
-      if (conn.topics.has(topic)) {
-        if (event.kind === 'log' && conn.logApps !== null && !conn.logApps.has(event.app)) continue;
-        this.send(conn, { event: event.kind, data: event });
-        continue;
-      }
-      if (event.kind === 'operation' && conn.followed.has(event.operation.id)) {
-        this.send(conn, { event: event.kind, data: event });
-        if (event.operation.state === 'succeeded' || event.operation.state === 'failed') conn.followed.delete(event.operation.id);
-      } else if (event.kind === 'worker' && [...conn.followed.values()].includes(event.app)) {
-        this.send(conn, { event: event.kind, data: event });
-      }
-    }
-  }
-
   async close(): Promise<void> {
     for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -138,14 +118,33 @@ export class ControlServer {
         if (apps !== undefined && topics.includes('logs')) conn.logApps = new Set(apps);
       },
       push: (event) => this.send(conn, { event: event.kind, data: event }),
+      wants: (topic) => conn.topics.has(topic),
+      deliver: (event) => this.deliver(conn, event),
     };
     this.connections.add(conn);
+    const leave = this.bus.add(conn);
     socket.on('message', (data, isBinary) => void this.onMessage(conn, data, isBinary));
     const gone = () => {
+      leave();
       if (this.connections.delete(conn)) this.droppedByGone += conn.outlet.droppedTotal;
     };
     socket.on('close', gone);
     socket.on('error', gone);
+  }
+
+  /** An event from the bus: kept when subscribed to, or when it belongs to an operation this connection follows. */
+  private deliver(conn: Connection, event: DaemonEvent): void {
+    if (conn.topics.has(EVENT_TOPIC[event.kind])) {
+      if (event.kind === 'log' && conn.logApps !== null && !conn.logApps.has(event.app)) return;
+      this.send(conn, { event: event.kind, data: event });
+      return;
+    }
+    if (event.kind === 'operation' && conn.followed.has(event.operation.id)) {
+      this.send(conn, { event: event.kind, data: event });
+      if (event.operation.state === 'succeeded' || event.operation.state === 'failed') conn.followed.delete(event.operation.id);
+    } else if (event.kind === 'worker' && [...conn.followed.values()].includes(event.app)) {
+      this.send(conn, { event: event.kind, data: event });
+    }
   }
 
   private async onMessage(conn: Connection, data: unknown, isBinary: boolean): Promise<void> {

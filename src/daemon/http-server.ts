@@ -26,37 +26,24 @@
  * - Nothing served includes an app's environment: StatusSnapshot has no env, and every JSON
  *   body and ws message is written with a replacer that drops any `env` key, should one ever
  *   creep into a snapshot. The `logs` topic is not offered over HTTP (app output may print secrets).
+ *
+ * The checks of Host, Origin and token are in http-access.ts; the /ws feed in ws-feed.ts.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { DaemonEvent, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
-import { EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
+import { HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { DASHBOARD_PUBLIC_DIR, resolveAsset } from '../dashboard/assets.js';
-import { SubscriberOutlet } from './subscriber-outlet.js';
-import type { ConnectionCap } from './connection-cap.js';
-import { AttemptLimiter, TOKEN_ATTEMPTS_PER_WINDOW, TOKEN_WINDOW_MS } from './attempt-limiter.js';
+import { TOKEN_ATTEMPTS_PER_WINDOW, TOKEN_WINDOW_MS } from './attempt-limiter.js';
+import { hostAllowed, hostForUrl, originAllowed, TokenGate, type ListenerAddress } from './http-access.js';
+import { checkListenerOptions, CLOSE_GRACE_MS, HTTP_ACTIONS, MAX_BODY_BYTES, MAX_HEADER_BYTES, type HttpAction, type HttpServerOptions } from './http-options.js';
+import { listenOn, readBounded, serialise } from './http-wire.js';
+import { WsFeed } from './ws-feed.js';
 
-export const DEFAULT_HTTP_HOST = '127.0.0.1';
-export const DEFAULT_HTTP_PORT = 9716;
-/** The largest request body read (and discarded: actions take none). */
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** The largest /ws message read: the only one a client sends is `{"subscribe":[...]}`. */
-export const WS_MAX_MESSAGE_BYTES = 4096;
-/** The largest request head (request line and headers) read; more is answered 431. */
-export const MAX_HEADER_BYTES = 16 * 1024;
-/** Topics a `/ws` client may subscribe to, and gets when it asks for none. No `logs`: app output may print secrets. */
-export const HTTP_TOPICS = ['status', 'metrics', 'events'] as const satisfies readonly SubscriptionTopic[];
-export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const;
-export type HttpAction = (typeof HTTP_ACTIONS)[number];
-/** Ws clients are pinged this often; one that did not answer the previous ping is dropped. */
-export const WS_HEARTBEAT_MS = 30_000;
-/** close() waits this long for ws clients and requests in flight before it cuts them. */
-export const CLOSE_GRACE_MS = 1000;
+export type { ReadyReport } from '../cluster/readiness.js';
+export * from './http-options.js';
 
 /**
  * Why the listener refused a request: the HTTP status, and `reason` in the JSON body
@@ -78,68 +65,20 @@ export const HTTP_REFUSALS = {
 } as const satisfies Record<string, { status: number; message: string; hint: string }>;
 export type HttpRefusal = keyof typeof HTTP_REFUSALS;
 
-export interface ReadyReport {
-  ready: boolean;
-  apps: Array<{ name: string; ready: number; wanted: number }>;
-}
-
-export interface HttpServerOptions {
-  /** Default 127.0.0.1. Anything but a loopback address is refused unless `allowRemote`. */
-  host: string;
-  /** Default 9716; 0 picks a free port (tests). */
-  port: number;
-  /** Allows binding a non-loopback host (and then any Host header). */
-  allowRemote?: boolean;
-  /** Actions need `Authorization: Bearer <token>`; with null, no action is possible over HTTP at all. */
-  token: string | null;
-  status(): StatusSnapshot;
-  metricsText(): string;
-  history(): unknown;
-  ready(): ReadyReport;
-  /**
-   * Sends the daemon's events of these topics to `send` until the returned function is called.
-   * The listener sends the first status snapshot itself; this need not.
-   */
-  subscribe(topics: SubscriptionTopic[], send: (event: DaemonEvent) => void): () => void;
-  act?(method: HttpAction, name: string): Promise<unknown>;
-  /** Keeps the listener's connections under its share of the fds (oldest closed first). */
-  connectionCap?: ConnectionCap;
-  /** Where the dashboard's files are (default src/dashboard/public/). */
-  assetsDir?: string;
-  log?(line: string): void;
-}
-
-interface WsClient {
-  readonly ws: WebSocket;
-  /** Bounded: see subscriber-outlet.ts (the same policy as the control socket's). */
-  readonly outlet: SubscriberOutlet;
-  unsubscribe: (() => void) | null;
-  alive: boolean;
-}
-
 type State = 'new' | 'listening' | 'closing' | 'closed';
 
 export class HttpServer {
   private readonly server: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<WsClient>();
+  private readonly feed: WsFeed;
   private readonly assetsDir: string;
-  private readonly tokenDigest: Buffer | null;
-  private readonly attempts = new AttemptLimiter();
+  private readonly gate: TokenGate;
   private state: State = 'new';
   private port = 0;
-  private heartbeat: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
 
   constructor(private readonly o: HttpServerOptions) {
-    if (!isLoopback(o.host) && o.allowRemote !== true) {
-      throw new HotctlError('E_USAGE', `Refusing to serve the dashboard and /metrics on ${o.host}: only loopback is allowed by default.`, {
-        hint: 'Bind 127.0.0.1 (the default), or set the option that allows a remote listener, knowing that anyone who reaches it sees your apps.',
-        details: { host: o.host },
-      });
-    }
-    if (o.token !== null && o.token.length === 0) throw new HotctlError('E_USAGE', 'The HTTP token must not be empty.', { hint: 'Set a long random token, or none to disable actions over HTTP.' });
-    this.tokenDigest = o.token === null ? null : sha256(o.token);
+    checkListenerOptions(o);
+    this.gate = new TokenGate(o.token);
     this.assetsDir = o.assetsDir ?? DASHBOARD_PUBLIC_DIR;
     this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void this.handle(req, res));
     this.server.headersTimeout = 10_000;
@@ -154,35 +93,20 @@ export class HttpServer {
       if (err.code === 'HPE_HEADER_OVERFLOW' && socket.writable) socket.end(rawRefusal('headers_too_large'));
       else socket.destroy();
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
+    this.feed = new WsFeed(o.subscribe, () => o.status());
   }
 
   /** Listens; resolves with the listener's URL (e.g. `http://127.0.0.1:9716`). */
   async listen(): Promise<string> {
     if (this.state !== 'new') throw new Error(`hotctl bug: HttpServer.listen() in state ${this.state}`);
     this.state = 'listening';
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        this.state = 'closed';
-        if (err.code === 'EADDRINUSE') {
-          reject(
-            new HotctlError('E_PORT_IN_USE', `The HTTP listener's port ${this.o.host}:${this.o.port} is taken.`, {
-              hint: 'Set HOTCTL_HTTP_PORT to a free port, or to 0 to turn the HTTP listener off.',
-              details: { host: this.o.host, port: this.o.port },
-            }),
-          );
-        } else reject(err);
-      };
-      this.server.once('error', onError);
-      this.server.listen(this.o.port, this.o.host, () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    const address = this.server.address();
-    this.port = typeof address === 'object' && address !== null ? address.port : this.o.port;
-    this.heartbeat = setInterval(() => this.ping(), WS_HEARTBEAT_MS);
-    this.heartbeat.unref();
+    try {
+      this.port = await listenOn(this.server, this.o.host, this.o.port);
+    } catch (err) {
+      this.state = 'closed';
+      throw err;
+    }
+    this.feed.start();
     return this.url();
   }
 
@@ -200,22 +124,17 @@ export class HttpServer {
   private async shutdown(): Promise<void> {
     const wasListening = this.state === 'listening';
     this.state = 'closing';
-    if (this.heartbeat !== null) clearInterval(this.heartbeat);
-    for (const client of this.clients) {
-      client.unsubscribe?.();
-      client.unsubscribe = null;
-      client.ws.close(1001, 'daemon stopping');
-    }
+    this.feed.closeClients();
     if (wasListening) {
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
       await Promise.race([serverClosed, grace]);
-      for (const client of this.clients) client.ws.terminate();
+      this.feed.terminate();
       this.server.closeAllConnections();
       await serverClosed;
     }
-    this.wss.close();
+    this.feed.close();
     this.state = 'closed';
   }
 
@@ -226,7 +145,7 @@ export class HttpServer {
     res.setHeader('referrer-policy', 'no-referrer');
     try {
       if (this.state !== 'listening') return this.refuse(res, 'shutting_down');
-      if (!this.hostAllowed(req)) return this.refuse(res, 'host_not_allowed');
+      if (!hostAllowed(req, this.address())) return this.refuse(res, 'host_not_allowed');
       const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
       const action = /^\/api\/apps\/([^/]+)\/([a-z]+)$/.exec(path);
       if (action && (HTTP_ACTIONS as readonly string[]).includes(action[2]!)) {
@@ -288,19 +207,9 @@ export class HttpServer {
   }
 
   private async act(req: IncomingMessage, res: ServerResponse, encodedName: string, method: HttpAction): Promise<void> {
-    if (this.tokenDigest === null || this.o.act === undefined) return this.refuse(res, 'actions_disabled', { drain: true });
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const wait = this.attempts.retryAfterSec(address);
-    if (wait > 0) return this.refuse(res, 'too_many_attempts', { drain: true, headers: { 'retry-after': String(wait) } });
-    const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!auth) {
-      this.attempts.failed(address);
-      return this.refuse(res, 'token_required', { drain: true, headers: { 'www-authenticate': 'Bearer realm="hotctl"' } });
-    }
-    if (!timingSafeEqual(sha256(auth[1]!), this.tokenDigest)) {
-      this.attempts.failed(address);
-      return this.refuse(res, 'token_invalid', { drain: true });
-    }
+    if (this.o.act === undefined) return this.refuse(res, 'actions_disabled', { drain: true });
+    const refused = this.gate.check(req);
+    if (refused !== null) return this.refuse(res, refused.reason, { drain: true, ...('headers' in refused ? { headers: refused.headers } : {}) });
     if (!(await readBounded(req, MAX_BODY_BYTES))) return this.refuse(res, 'body_too_large', { close: true });
     let name: string;
     try {
@@ -336,32 +245,8 @@ export class HttpServer {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(serialise(body));
   }
 
-  /** On loopback, the Host header must name a loopback host and our port (or be absent: not a browser). */
-  private hostAllowed(req: IncomingMessage): boolean {
-    if (this.o.allowRemote === true) return true;
-    const host = req.headers.host;
-    return host === undefined || this.loopbackHosts().has(host.toLowerCase());
-  }
-
-  private loopbackHosts(): Set<string> {
-    const names = new Set(['127.0.0.1', 'localhost', '[::1]', hostForUrl(this.o.host).toLowerCase()]);
-    const out = new Set<string>();
-    for (const name of names) {
-      out.add(`${name}:${this.port}`);
-      if (this.port === 80) out.add(name);
-    }
-    return out;
-  }
-
-  private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    if (origin === undefined) return true;
-    const allowed = new Set([...this.loopbackHosts()].map((h) => `http://${h}`));
-    if (this.o.allowRemote === true && req.headers.host !== undefined) {
-      allowed.add(`http://${req.headers.host.toLowerCase()}`);
-      allowed.add(`https://${req.headers.host.toLowerCase()}`);
-    }
-    return allowed.has(origin.toLowerCase());
+  private address(): ListenerAddress {
+    return { host: this.o.host, port: this.port, allowRemote: this.o.allowRemote === true };
   }
 
   // ── WebSocket ───────────────────────────────────────────────────────────────────────────
@@ -372,69 +257,18 @@ export class HttpServer {
     let refusal: HttpRefusal | null = null;
     if (this.state !== 'listening') refusal = 'shutting_down';
     else if (path !== '/ws') refusal = 'not_found';
-    else if (!this.hostAllowed(req)) refusal = 'host_not_allowed';
-    else if (!this.originAllowed(req)) refusal = 'origin_not_allowed';
+    else if (!hostAllowed(req, this.address())) refusal = 'host_not_allowed';
+    else if (!originAllowed(req, this.address())) refusal = 'origin_not_allowed';
     if (refusal !== null) {
       socket.end(rawRefusal(refusal));
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
-  }
-
-  private accept(ws: WebSocket): void {
-    const client: WsClient = { ws, outlet: new SubscriberOutlet(ws, serialise), unsubscribe: null, alive: true };
-    this.clients.add(client);
-    const drop = () => {
-      client.unsubscribe?.();
-      client.unsubscribe = null;
-      this.clients.delete(client);
-    };
-    ws.on('close', drop);
-    ws.on('error', drop);
-    ws.on('pong', () => (client.alive = true));
-    ws.on('message', (data, isBinary) => {
-      const topics = isBinary ? null : parseSubscribe(String(data));
-      if (topics === null) {
-        ws.close(1008, 'expected {"subscribe":["status","metrics","events"]}');
-        return;
-      }
-      this.subscribe(client, topics);
-    });
-    this.subscribe(client, [...HTTP_TOPICS]);
-  }
-
-  private subscribe(client: WsClient, topics: SubscriptionTopic[]): void {
-    client.unsubscribe?.();
-    const wanted = new Set(topics);
-    // Filtered here as well: whatever the daemon hands over, only these topics go out.
-    const send = (event: DaemonEvent) => {
-      if (wanted.has(EVENT_TOPIC[event.kind])) this.send(client, event);
-    };
-    client.unsubscribe = this.o.subscribe(topics, send);
-    if (wanted.has('status')) send({ kind: 'status', at: new Date().toISOString(), status: this.o.status() });
-  }
-
-  private send(client: WsClient, event: DaemonEvent): void {
-    client.outlet.event(event);
+    this.feed.upgrade(req, socket, head);
   }
 
   /** /ws clients and bytes waiting in their sockets. */
   stats(): { connections: number; buffered_bytes: number; dropped_log_lines: number } {
-    let buffered = 0;
-    for (const client of this.clients) buffered += client.outlet.bufferedBytes;
-    // No `logs` topic over HTTP: nothing to drop.
-    return { connections: this.clients.size, buffered_bytes: buffered, dropped_log_lines: 0 };
-  }
-
-  private ping(): void {
-    for (const client of this.clients) {
-      if (!client.alive) {
-        client.ws.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.ws.ping();
-    }
+    return this.feed.stats();
   }
 }
 
@@ -443,60 +277,6 @@ function rawRefusal(reason: HttpRefusal): string {
   const { status, message, hint } = HTTP_REFUSALS[reason];
   const body = serialise({ error: { reason, message, hint } });
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-}
-
-/** `{"subscribe":[...]}` with topics offered over HTTP, or null. */
-export function parseSubscribe(text: string): SubscriptionTopic[] | null {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const topics = (message as { subscribe?: unknown } | null)?.subscribe;
-  if (!Array.isArray(topics) || !topics.every((t) => (HTTP_TOPICS as readonly unknown[]).includes(t))) return null;
-  return [...new Set(topics as SubscriptionTopic[])];
-}
-
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
-  return false;
-}
-
-function hostForUrl(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
-}
-
-/** Every JSON body and ws message goes through this: no `env` (nor `inherited_env`) key is ever written. */
-function serialise(value: unknown): string {
-  return JSON.stringify(value, (key, v: unknown) => (key === 'env' || key === 'inherited_env' ? undefined : v));
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-/** Reads and discards the body; false when it is larger than `limit` (then the request is cut). */
-function readBounded(req: IncomingMessage, limit: number): Promise<boolean> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        resolve(false);
-      }
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(size <= limit));
-    req.once('error', () => resolve(false));
-  });
 }
 
 function statusOf(code: string): number {

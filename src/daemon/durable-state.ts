@@ -1,0 +1,55 @@
+/**
+ * The daemon's state kept durable: every change written (coalesced, state-store.ts), and a
+ * state that cannot be made durable a notice in status until a retry succeeds. The end of an
+ * operation is where its result is known durable or not: written at once, and said in its steps.
+ */
+import type { DaemonEvent } from '../protocol/index.js';
+import { StateWriter, type StateFile } from './state-store.js';
+
+/** Changes are written this long after the first of a burst. */
+export const STATE_WRITE_DELAY_MS = 50;
+
+export class DurableState {
+  /** Set while the state on disk is not the latest. */
+  notice: string | null = null;
+  private readonly writer: StateWriter;
+
+  constructor(file: string, snapshot: () => StateFile, log: (line: string) => void, noticeChanged: () => void) {
+    this.writer = new StateWriter(
+      file,
+      snapshot,
+      (err) => {
+        this.notice = `Cannot write ${file}: ${err.message}. The apps run as asked, but the state is only in memory: a daemon killed now would come back at the state on disk. Retried every second.`;
+        log(this.notice);
+        noticeChanged();
+      },
+      STATE_WRITE_DELAY_MS,
+      () => {
+        this.notice = null;
+        log(`${file} is written again: the state on disk is the latest`);
+        noticeChanged();
+      },
+    );
+  }
+
+  changed(): void {
+    this.writer.changed();
+  }
+
+  /** Writes now; true when the state on disk is the latest. */
+  flush(): boolean {
+    return this.writer.flush();
+  }
+
+  stop(): void {
+    this.writer.stop();
+  }
+
+  /** An operation that ended: the state written now, and a warning added to its steps when it could not be. */
+  settle(event: DaemonEvent): void {
+    if (event.kind !== 'operation' || (event.operation.state !== 'succeeded' && event.operation.state !== 'failed')) return;
+    if (this.flush()) return;
+    const message = `warning: ${this.notice ?? 'the state could not be written to disk'}`;
+    event.operation.steps.push({ at: new Date().toISOString(), message, elapsed_ms: event.operation.duration_ms });
+  }
+}

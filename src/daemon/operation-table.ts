@@ -1,0 +1,92 @@
+/**
+ * The requests that start one operation on one app, as one table: each method names the
+ * operation kind it starts, and its row says only what differs — the request handed to the
+ * supervisor, the checks before it, and what follows once the operation began. One handler
+ * (`runOperation`) does the rest for all of them, for the control socket and HTTP actions alike:
+ *
+ *   stopping? (E_SHUTTING_DOWN) ─► row.prepare(params) ─► registry.operate(kind, name, request)
+ *     ─► row's `began` ─► follow (when asked) ─► { operation: snapshot }
+ */
+import type { AppSpec, OperationKind, Params, Result } from '../protocol/index.js';
+import { HotctlError } from '../protocol/index.js';
+import type { Operation } from '../cluster/operation.js';
+import type { OperationRequest } from '../cluster/op-steps.js';
+
+/** The methods that start one operation on one app, each named after the operation's kind. */
+export const SINGLE_APP_OPERATIONS = ['reload', 'promote', 'rollback', 'scale', 'restart', 'stop', 'delete'] as const satisfies readonly Exclude<OperationKind, 'start'>[];
+export type SingleAppOperation = (typeof SINGLE_APP_OPERATIONS)[number];
+
+/** What the table's rows may use. */
+export interface OperationContext {
+  /** The deployed spec of an app (E_APP_NOT_FOUND when there is none). */
+  specOf(name: string): AppSpec;
+  operate(kind: SingleAppOperation, name: string, request: OperationRequest & { wait?: boolean }): Promise<Operation>;
+  /** Every file the spec's lines go to can be written (else E_LOG_UNWRITABLE, nothing starts). */
+  checkLogFiles(specs: AppSpec[]): void;
+  /** Closes a deleted app's log files. */
+  releaseLogFiles(spec: AppSpec): void;
+  stopping(): boolean;
+}
+
+interface Prepared {
+  request: OperationRequest & { wait?: boolean };
+  began?(op: Operation): void;
+}
+
+export interface OperationRow<M extends SingleAppOperation> {
+  /** Stop and delete still run while the daemon stops: they are what a shutdown does anyway. */
+  refusedWhileStopping: boolean;
+  prepare(params: Params<M>, c: OperationContext): Prepared;
+}
+
+export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow<M> } = {
+  reload: {
+    refusedWhileStopping: true,
+    prepare: ({ name, spec, wait, strategy, batch, canary }, c) => {
+      // The files are checked (and one removed by hand opened again) at every reload.
+      c.checkLogFiles([spec ?? c.specOf(name)]);
+      return { request: { spec, wait, strategy, batch, canary } };
+    },
+  },
+  promote: { refusedWhileStopping: true, prepare: ({ wait }) => ({ request: { wait } }) },
+  rollback: { refusedWhileStopping: true, prepare: ({ to, force, wait }) => ({ request: { to, force, wait } }) },
+  scale: { refusedWhileStopping: true, prepare: ({ instances, wait }) => ({ request: { instances, wait } }) },
+  restart: {
+    refusedWhileStopping: true,
+    prepare: ({ name, wait, spec }, c) => {
+      // A spec without `inherited_env` (restart <file> without --update-env) keeps the deployed one.
+      const deployed = c.specOf(name);
+      const given: AppSpec | undefined = spec && spec.inherited_env === undefined && deployed.inherited_env !== undefined ? { ...spec, inherited_env: deployed.inherited_env } : spec;
+      c.checkLogFiles([given ?? deployed]);
+      return { request: { wait, ...(given ? { spec: given } : {}) } };
+    },
+  },
+  stop: { refusedWhileStopping: false, prepare: ({ wait }) => ({ request: { wait } }) },
+  delete: {
+    refusedWhileStopping: false,
+    prepare: ({ name, wait }, c) => {
+      const spec = c.specOf(name);
+      return {
+        request: { wait },
+        // Its files are closed: removed by hand, they are created again at the next start.
+        began: (op) => void op.finished.then((done) => done.state === 'succeeded' && c.releaseLogFiles(spec)),
+      };
+    },
+  },
+};
+
+/** The one handler of every row: the operation begun, followed when asked, its snapshot returned. */
+export async function runOperation<M extends SingleAppOperation>(
+  method: M,
+  params: Params<M>,
+  c: OperationContext,
+  follow: (operationId: string, app: string) => void = () => {},
+): Promise<Result<M>> {
+  const row = OPERATION_TABLE[method] as OperationRow<M>;
+  if (row.refusedWhileStopping && c.stopping()) throw new HotctlError('E_SHUTTING_DOWN');
+  const prepared = row.prepare(params, c);
+  const op = await c.operate(method, params.name, prepared.request);
+  prepared.began?.(op);
+  if (params.follow) follow(op.id, op.app);
+  return { operation: op.snapshot() } as Result<M>;
+}
