@@ -36,6 +36,12 @@ export interface ConnectOptions {
   /** The daemon's entry script; default dist/src/daemon/main.js next to this file. */
   daemonEntry?: string;
   startTimeoutMs?: number;
+  /**
+   * Sends a request right behind the hello, before its answer (one round trip; see one-trip.ts).
+   * Only for requests that change nothing: a daemon that refuses the hello answers it too. When
+   * the hello fails, its error is thrown and this request's outcome is dropped.
+   */
+  alongside?: (client: ControlClient) => Promise<unknown>;
 }
 
 export function defaultDaemonEntry(): string {
@@ -57,7 +63,9 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
     client = await startAndConnect(paths, options);
     started = true;
   }
-  const info = await greet(client);
+  const hello = greet(client);
+  options.alongside?.(client).catch(() => {});
+  const info = await hello;
   if (started && !options.out.json) options.out.note(options.out.colours.dim(`started the hotctl daemon (pid ${info.pid}, HOTCTL_HOME=${info.home})`));
   return { client, info, started };
 }

@@ -32,6 +32,7 @@ export class UnixWebSocket extends EventEmitter {
   private fragments: Buffer[] = [];
   private fragmentBinary = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  private corked = false;
 
   constructor(socketPath: string, options: UnixWebSocketOptions = {}) {
     super();
@@ -50,12 +51,23 @@ export class UnixWebSocket extends EventEmitter {
     this.socket.on('close', () => this.finish());
   }
 
-  /** Sends one text message; `cb` gets the write's error, if any. */
+  /**
+   * Sends one text message; `cb` gets the write's error, if any. Messages sent in the same tick
+   * leave in one write (a hello and the request behind it: one packet, one wake-up of the daemon).
+   */
   send(text: string, cb?: (err?: Error) => void): void {
     if (!this.open || this.closeSent) {
       const err = new Error('WebSocket is not open');
       if (cb) queueMicrotask(() => cb(err));
       return;
+    }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
     }
     this.socket.write(frame(OP.text, Buffer.from(text, 'utf8')), (err) => cb?.(err ?? undefined));
   }
