@@ -2,9 +2,8 @@
  * Finds the daemon of a state directory, and starts it on demand: detached, its stdout and
  * stderr appended to HOTCTL_HOME/daemon.log, then waited for until its socket answers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { checkStateDir } from '../daemon/state-dir.js';
 import type { DaemonInfo } from '../protocol/index.js';
@@ -99,6 +98,8 @@ async function tryConnect(socketPath: string): Promise<ControlClient | null> {
 async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promise<ControlClient> {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const logOffset = fileSize(paths.daemonLog);
+  // Loaded only to start a daemon: every other command starts without them.
+  const [{ spawn }, { setTimeout: sleep }] = await Promise.all([import('node:child_process'), import('node:timers/promises')]);
   const fd = openSync(paths.daemonLog, 'a', 0o600);
   let exit: { code: number | null; signal: string | null; error?: Error } | null = null;
   let child: ChildProcess;
