@@ -10,6 +10,8 @@
 // timestamps a preloaded probe (bench/lib/cli-phases.cjs) takes in the CLI process:
 //   spawn → process start → first JS → socket connect → (daemon) operation start …
 //   … operation end → process exit → exit seen here.
+// BENCH_BASELINE=<checkout with a built dist/> also runs that checkout's bin/hotctl in every round
+// (same daemon: this checkout's), for a before/after within one run.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,44 +49,57 @@ await runBench(async () => {
   const dir = tempDir('hb-phases-');
   const phasesFile = join(dir, 'phases.json');
   const env = hotctlEnv(home, { BENCH_PHASES_FILE: phasesFile });
-  const reloadArgs = ['--require', join(BENCH_LIB, 'cli-phases.cjs'), HOTCTL, 'reload', 'slow', '--json'];
+  const argsOf = (bin) => ['--require', join(BENCH_LIB, 'cli-phases.cjs'), bin, 'reload', 'slow', '--json'];
+  const sides = [['this', argsOf(HOTCTL)], ...(process.env.BENCH_BASELINE ? [['baseline', argsOf(join(process.env.BENCH_BASELINE, 'bin', 'hotctl'))]] : [])];
   await timed(['-e', ''], env); // warm the page cache
-  await timed(reloadArgs, env);
+  for (const [, args] of sides) await timed(args, env);
 
-  const rows = [];
+  const bySide = Object.fromEntries(sides.map(([name]) => [name, []]));
   for (let i = 0; i < ROUNDS; i++) {
     const node = await timed(['-e', ''], env);
-    rmSync(phasesFile, { force: true });
-    const r = await timed(reloadArgs, env);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
-    const final = lines.at(-1);
-    if (final.state !== 'succeeded') throw new Error(`reload: ${final.state}`);
-    const opEvents = lines.filter((l) => l.event === 'operation' && l.data.operation.id === final.id);
-    const started = Date.parse(final.started_at);
-    const ended = Date.parse(final.ended_at);
-    const eventSpan = Date.parse(opEvents.at(-1).data.operation.ended_at) - Date.parse(opEvents[0].data.operation.started_at);
-    const p = JSON.parse(readFileSync(phasesFile, 'utf8'));
-    const exitSeen = r.t0 + r.ms;
-    const row = {
-      node: node.ms,
-      wall: r.ms,
-      op: final.duration_ms,
-      eventSpan,
-      cli: r.ms - final.duration_ms,
-      spawn: p.start - r.t0, // fork + exec until the process' time origin
-      boot: p.js - p.start, // Node's start-up until the first JS line (the probe)
-      load: p.connect - p.js, // the CLI's modules and work until it connects
-      ask: started - p.connect, // handshake, hello, request, until the daemon starts the operation
-      end: p.exit - ended, // operation end → final line printed, connection closed, exit
-      reap: exitSeen - p.exit, // exit → seen here
-      cpuBoot: p.cpu.js, // CPU time (user + system) until the first JS line
-      cpuLoad: p.cpu.connect - p.cpu.js, // … from there until connected
-      cpuAll: p.cpu.exit, // … in all
-    };
-    rows.push(row);
-    console.error(`round ${i + 1}/${ROUNDS}: node ${fx(row.node, 0)} ms, reload wall ${fx(row.wall, 0)} ms, operation ${row.op} ms → CLI ${fx(row.cli, 0)} ms (boot ${fx(row.boot, 0)}, load ${fx(row.load, 0)}, ask ${fx(row.ask, 0)}, end ${fx(row.end, 0)})`);
+    for (const [name, args] of i % 2 === 0 ? sides : [...sides].reverse()) {
+      const rows = bySide[name];
+      rmSync(phasesFile, { force: true });
+      const r = await timed(args, env);
+      const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+      const final = lines.at(-1);
+      if (final.state !== 'succeeded') throw new Error(`reload: ${final.state}`);
+      const opEvents = lines.filter((l) => l.event === 'operation' && l.data.operation.id === final.id);
+      const started = Date.parse(final.started_at);
+      const ended = Date.parse(final.ended_at);
+      const eventSpan = Date.parse(opEvents.at(-1).data.operation.ended_at) - Date.parse(opEvents[0].data.operation.started_at);
+      const p = JSON.parse(readFileSync(phasesFile, 'utf8'));
+      const exitSeen = r.t0 + r.ms;
+      const row = {
+        node: node.ms,
+        wall: r.ms,
+        op: final.duration_ms,
+        eventSpan,
+        cli: r.ms - final.duration_ms,
+        spawn: p.start - r.t0, // fork + exec until the process' time origin
+        boot: p.js - p.start, // Node's start-up until the first JS line (the probe)
+        load: p.connect - p.js, // the CLI's modules and work until it connects
+        ask: started - p.connect, // handshake, hello, request, until the daemon starts the operation
+        end: p.exit - ended, // operation end → final line printed, connection closed, exit
+        reap: exitSeen - p.exit, // exit → seen here
+        cpuBoot: p.cpu.js, // CPU time (user + system) until the first JS line
+        cpuLoad: p.cpu.connect - p.cpu.js, // … from there until connected
+        cpuAll: p.cpu.exit, // … in all
+      };
+      rows.push(row);
+      console.error(`round ${i + 1}/${ROUNDS} ${name}: node ${fx(row.node, 0)} ms, reload wall ${fx(row.wall, 0)} ms, operation ${row.op} ms → CLI ${fx(row.cli, 0)} ms (boot ${fx(row.boot, 0)}, load ${fx(row.load, 0)}, ask ${fx(row.ask, 0)}, end ${fx(row.end, 0)})`);
+    }
   }
+  const rows = bySide.this;
   const col = (k) => rows.map((r) => r[k]);
+  const base = bySide.baseline;
+  const baseRows = base
+    ? [
+        [`baseline (${process.env.BENCH_BASELINE}): the CLI's cost, wall − operation`, spread(base.map((r) => r.cli))],
+        ['baseline: first JS → socket connected / its CPU time', `${spread(base.map((r) => r.load))} / ${spread(base.map((r) => r.cpuLoad))}`],
+        ['baseline: CLI cost / `node -e ""` wall, median of per-round ratios', fx(median(base.map((r) => r.cli / r.node)), 2)],
+      ]
+    : [];
   const os = await import('node:os');
   report(
     [
@@ -107,9 +122,10 @@ await runBench(async () => {
           ['CLI process CPU time (user + system): until the first JS line / from there to connected / in all', `${spread(col('cpuBoot'))} / ${spread(col('cpuLoad'))} / ${spread(col('cpuAll'))}`],
           ['CLI cost − `node -e ""` wall, median of per-round differences', fx(median(rows.map((r) => r.cli - r.node)), 1)],
           ['CLI cost / `node -e ""` wall, median of per-round ratios', fx(median(rows.map((r) => r.cli / r.node)), 2)],
+          ...baseRows,
         ],
       ),
     ],
-    { bench: 'reload-cli-overhead', rows },
+    { bench: 'reload-cli-overhead', rows, baseline: base ?? null },
   );
 });
