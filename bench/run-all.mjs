@@ -35,6 +35,7 @@ const BENCHES = [
   ['request-counting', 'request-counting.mjs', ['9', '2'], ['1', '1'], 240],
   ['cli-startup', 'cli-startup.mjs', ['15', '64', '9'], ['2', '8', '1'], 600],
   ['daemon-idle', 'daemon-idle.mjs', ['60', '9', '20'], ['5', '2', '3'], 240],
+  ['reload-cli-overhead', 'reload-cli-overhead.mjs', ['9'], ['1'], 240],
 ];
 
 if (!existsSync(join(HERE, '..', 'dist', 'src', 'cli', 'main.js'))) {

@@ -2,9 +2,8 @@
  * Finds the daemon of a state directory, and starts it on demand: detached, its stdout and
  * stderr appended to HOTCTL_HOME/daemon.log, then waited for until its socket answers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '../protocol/index.js';
 import { checkStateDir, EXIT_CODES, HotctlError, homePaths, type HomePaths } from '../protocol/index.js';
@@ -35,6 +34,12 @@ export interface ConnectOptions {
   /** The daemon's entry script; default dist/src/daemon/main.js next to this file. */
   daemonEntry?: string;
   startTimeoutMs?: number;
+  /**
+   * Sends a request right behind the hello, before its answer (one round trip; see one-trip.ts).
+   * Only for requests that change nothing: a daemon that refuses the hello answers it too. When
+   * the hello fails, its error is thrown and this request's outcome is dropped.
+   */
+  alongside?: (client: ControlClient) => Promise<unknown>;
 }
 
 export function defaultDaemonEntry(): string {
@@ -56,7 +61,9 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
     client = await startAndConnect(paths, options);
     started = true;
   }
-  const info = await greet(client);
+  const hello = greet(client);
+  options.alongside?.(client).catch(() => {});
+  const info = await hello;
   if (started && !options.out.json) options.out.note(options.out.colours.dim(`started the hotctl daemon (pid ${info.pid}, HOTCTL_HOME=${info.home})`));
   return { client, info, started };
 }
@@ -90,6 +97,8 @@ async function tryConnect(socketPath: string): Promise<ControlClient | null> {
 async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promise<ControlClient> {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const logOffset = fileSize(paths.daemonLog);
+  // Loaded only to start a daemon: every other command starts without them.
+  const [{ spawn }, { setTimeout: sleep }] = await Promise.all([import('node:child_process'), import('node:timers/promises')]);
   const fd = openSync(paths.daemonLog, 'a', 0o600);
   let exit: { code: number | null; signal: string | null; error?: Error } | null = null;
   let child: ChildProcess;

@@ -9,10 +9,15 @@
  * Events, as `ws` names them: 'open'; 'message' (data: Buffer, isBinary: boolean);
  * 'unexpected-response' (null, { statusCode }); 'error' (err, with the socket's `code` when
  * connecting failed); 'close' (code, reason), always last, once.
+ *
+ * The key and the frame masks come from Math.random, not node:crypto (whose import costs more
+ * than the rest of this client; see sha1.ts): masking guards proxies between a browser and a
+ * server against payloads a page chose, and nothing stands between the CLI and a socket of mode
+ * 0600 in its own state directory.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { looseRandomBytes, sha1Base64 } from './sha1.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
@@ -24,7 +29,7 @@ export interface UnixWebSocketOptions {
 
 export class UnixWebSocket extends EventEmitter {
   private readonly socket: Socket;
-  private readonly key = randomBytes(16).toString('base64');
+  private readonly key = looseRandomBytes(16).toString('base64');
   private buffered: Buffer = Buffer.alloc(0);
   private open = false;
   private closeSent = false;
@@ -32,6 +37,7 @@ export class UnixWebSocket extends EventEmitter {
   private fragments: Buffer[] = [];
   private fragmentBinary = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  private corked = false;
 
   constructor(socketPath: string, options: UnixWebSocketOptions = {}) {
     super();
@@ -50,12 +56,23 @@ export class UnixWebSocket extends EventEmitter {
     this.socket.on('close', () => this.finish());
   }
 
-  /** Sends one text message; `cb` gets the write's error, if any. */
+  /**
+   * Sends one text message; `cb` gets the write's error, if any. Messages sent in the same tick
+   * leave in one write (a hello and the request behind it: one packet, one wake-up of the daemon).
+   */
   send(text: string, cb?: (err?: Error) => void): void {
     if (!this.open || this.closeSent) {
       const err = new Error('WebSocket is not open');
       if (cb) queueMicrotask(() => cb(err));
       return;
+    }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
     }
     this.socket.write(frame(OP.text, Buffer.from(text, 'utf8')), (err) => cb?.(err ?? undefined));
   }
@@ -105,7 +122,7 @@ export class UnixWebSocket extends EventEmitter {
       return false;
     }
     const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-    const accept = createHash('sha1').update(this.key + GUID).digest('base64');
+    const accept = sha1Base64(this.key + GUID);
     if (headers.get('upgrade')?.toLowerCase() !== 'websocket' || headers.get('sec-websocket-accept') !== accept || headers.has('sec-websocket-extensions')) {
       this.fail(new Error('Invalid WebSocket handshake answer'));
       return false;
@@ -211,7 +228,7 @@ function frame(opcode: number, payload: Buffer): Buffer {
     out[1] = 0x80 | 127;
     out.writeBigUInt64BE(BigInt(length), 2);
   }
-  const mask = randomBytes(4);
+  const mask = looseRandomBytes(4);
   mask.copy(out, headerLength);
   const at = headerLength + 4;
   for (let i = 0; i < length; i++) out[at + i] = payload[i]! ^ mask[i % 4]!;

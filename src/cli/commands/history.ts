@@ -1,16 +1,16 @@
 /** `hotctl history <name>`: the revisions of an app (table, or the daemon's answer with --json). */
 import type { Argv } from 'yargs';
-import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
+import { runAction, type CommandContext, type GlobalArgs } from '../context.js';
+import { askRunningDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';
 import { renderHistory } from '../render/history-table.js';
 
 export async function history(ctx: CommandContext, out: Output, name: string): Promise<number> {
-  return withDaemon(ctx, out, false, async ({ client }) => {
-    const result = await client.request('history', { name }, { timeoutMs: 10_000 });
-    if (out.json) out.line(JSON.stringify(result, null, 2));
-    else for (const line of renderHistory(result, out.colours)) out.line(line);
-    return 0;
-  });
+  // One round trip: the request goes with the hello (one-trip.ts).
+  const result = await askRunningDaemon(ctx, out, 'history', { name });
+  if (out.json) out.line(JSON.stringify(result, null, 2));
+  else for (const line of renderHistory(result, out.colours)) out.line(line);
+  return 0;
 }
 
 export function registerHistory<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {

@@ -6,8 +6,9 @@
  * line seen both ways is printed once.
  */
 import type { Argv } from 'yargs';
-import { MAX_LOG_LINES, type LogEvent } from '../../protocol/index.js';
+import { MAX_LOG_LINES, type LogEvent, type Params } from '../../protocol/index.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
+import { askRunningDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';
 
 export interface LogsOptions {
@@ -29,7 +30,18 @@ function render(out: Output, event: LogEvent, raw: boolean): void {
 
 const key = (e: LogEvent) => `${e.at}\u0000${e.app}\u0000${e.worker_id}\u0000${e.stream}\u0000${e.text}`;
 
+function logsParams(options: LogsOptions): Params<'logs'> {
+  return { lines: options.lines, ...(options.app === undefined ? {} : { app: options.app }), ...(options.stream === undefined ? {} : { stream: options.stream }) };
+}
+
 export async function logs(ctx: CommandContext, out: Output, options: LogsOptions): Promise<number> {
+  if (!options.follow) {
+    // One round trip: the request goes with the hello (one-trip.ts).
+    const result = await askRunningDaemon(ctx, out, 'logs', logsParams(options), 15_000);
+    if (!out.json && !options.raw && result.lines.length === 0) out.note(`No log lines yet (files: ${result.files.join(', ')}).`);
+    for (const event of result.lines) render(out, event, options.raw);
+    return 0;
+  }
   return withDaemon(ctx, out, false, async ({ client }) => {
     const wanted = (e: LogEvent) => (options.app === undefined || e.app === options.app) && (options.stream === undefined || e.stream === options.stream);
     const early: LogEvent[] = [];
@@ -41,19 +53,9 @@ export async function logs(ctx: CommandContext, out: Output, options: LogsOption
       if (tailed === null) early.push(event);
       else if (!tailed.delete(key(event))) render(out, event, options.raw);
     });
-    if (options.follow) {
-      await client.request('subscribe', { topics: ['logs'], ...(options.app === undefined ? {} : { apps: [options.app] }) });
-    }
-    const params = { lines: options.lines, ...(options.app === undefined ? {} : { app: options.app }), ...(options.stream === undefined ? {} : { stream: options.stream }) };
-    const result = await client.request('logs', params, { timeoutMs: 15_000 });
-    if (!out.json && !options.raw && !options.follow && result.lines.length === 0) {
-      out.note(`No log lines yet (files: ${result.files.join(', ')}).`);
-    }
+    await client.request('subscribe', { topics: ['logs'], ...(options.app === undefined ? {} : { apps: [options.app] }) });
+    const result = await client.request('logs', logsParams(options), { timeoutMs: 15_000 });
     for (const event of result.lines) render(out, event, options.raw);
-    if (!options.follow) {
-      off();
-      return 0;
-    }
     const seen = new Set(result.lines.map(key));
     for (const event of early) if (!seen.has(key(event))) render(out, event, options.raw);
     tailed = seen;

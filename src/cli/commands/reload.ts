@@ -14,14 +14,10 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
 import { RELOAD_STRATEGIES } from '../../protocol/index.js';
-import { applyFile } from '../apply-file.js';
-import { isEcosystemPath, loadApps } from '../config-bridge.js';
-import { onlyNames, selectOnly } from '../file-targets.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
 import { operateOnTargets } from '../targets.js';
-import { currentSpecWithCliEnv, specWithCliEnv } from '../update-env.js';
 import { targetOptions } from './shared-options.js';
 
 export interface ReloadArgs extends GlobalArgs {
@@ -74,6 +70,13 @@ async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs, fl
   if (Object.keys(flags).length > 0) {
     throw usageError('reload', '--canary, --strategy and --batch apply to `hotctl reload <name|all>`; in an ecosystem file, set reload_strategy and reload_batch.');
   }
+  // What only a file needs is loaded here: `reload <name>` starts without it (bench/RESULTS.md, section 12).
+  const [{ applyFile }, { loadApps }, { onlyNames, selectOnly }, { specWithCliEnv }] = await Promise.all([
+    import('../apply-file.js'),
+    import('../config-bridge.js'),
+    import('../file-targets.js'),
+    import('../update-env.js'),
+  ]);
   const only = onlyNames(argv.only);
   if (only && argv.prune) throw usageError('reload', '--prune deletes the apps the file does not name; it does not go with --only.');
   const loaded = selectOnly(await loadApps(out, resolve(ctx.cwd, argv.target), argv.env), only, argv.target, 'reload');
@@ -94,11 +97,11 @@ export async function reload(ctx: CommandContext, out: Output, argv: ReloadArgs)
   const flags = strategyParams(argv);
   // "api.json" may be an app name: it is read as a file when one is there (or it has a path).
   const fileLike = existsSync(resolve(ctx.cwd, argv.target)) || /[\\/]/.test(argv.target);
-  if (argv.target !== 'all' && fileLike && (await isEcosystemPath(argv.target))) return reloadFile(ctx, out, argv, flags);
+  if (argv.target !== 'all' && fileLike && (await (await import('../config-bridge.js')).isEcosystemPath(argv.target))) return reloadFile(ctx, out, argv, flags);
   onlyForFiles(argv);
   const code = await operateOnTargets(ctx, out, 'reload', argv.target, {
     wait: argv.wait,
-    params: async (client, name) => (argv.updateEnv ? { ...flags, spec: await currentSpecWithCliEnv(client, name, ctx.env) } : flags),
+    params: async (client, name) => (argv.updateEnv ? { ...flags, spec: await (await import('../update-env.js')).currentSpecWithCliEnv(client, name, ctx.env) } : flags),
     ...(flags.canary === undefined ? {} : { describe: describeCanary }),
   });
   if (code === 0 && flags.canary !== undefined && !out.json) {

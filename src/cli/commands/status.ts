@@ -1,11 +1,9 @@
 /** `hotctl status`: the daemon, its apps and their workers. */
 import type { Argv } from 'yargs';
-import type { StatusSnapshot } from '../../protocol/index.js';
 import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
-import { connectDaemon } from '../daemon-launcher.js';
+import { askDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';
 import { renderStatus } from '../render/status-table.js';
-import { monit } from './monit.js';
 
 /** What `status --json` prints when no daemon runs. */
 export interface NoDaemonStatus {
@@ -14,18 +12,12 @@ export interface NoDaemonStatus {
 }
 
 export async function status(ctx: CommandContext, out: Output): Promise<number> {
-  const home = homeOf(ctx);
-  const conn = await connectDaemon({ home, start: false, out, env: ctx.env });
-  if (!conn) {
+  // One round trip: the request goes with the hello (one-trip.ts).
+  const snapshot = await askDaemon(ctx, out, 'status', {});
+  if (snapshot === null) {
     if (out.json) out.line(JSON.stringify({ daemon: null, apps: [] } satisfies NoDaemonStatus, null, 2));
-    else out.line(`No daemon running (HOTCTL_HOME=${home}).`);
+    else out.line(`No daemon running (HOTCTL_HOME=${homeOf(ctx)}).`);
     return 0;
-  }
-  let snapshot: StatusSnapshot;
-  try {
-    snapshot = await conn.client.request('status', {}, { timeoutMs: 10_000 });
-  } finally {
-    conn.client.close();
   }
   if (out.json) out.line(JSON.stringify(snapshot, null, 2));
   else for (const line of renderStatus(snapshot, out.colours)) out.line(line);
@@ -42,6 +34,6 @@ export function registerStatus<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .example('$0 status', 'The table of apps and workers')
         .example('$0 status --json | jq .apps[].status', 'The status document, for scripts')
         .example('$0 status --watch', 'Watch a reload live; q to quit'),
-    (argv) => runAction(ctx, argv.json, (out) => (argv.watch ? monit(ctx, out, undefined) : status(ctx, out))),
+    (argv) => runAction(ctx, argv.json, async (out) => (argv.watch ? (await import('./monit.js')).monit(ctx, out, undefined) : status(ctx, out))),
   );
 }

@@ -1,6 +1,6 @@
 /** /proc/<pid>/stat read directly: memory as the kernel counts it, CPU since the last read. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import t from 'tap';
 import { haveProcStat, ProcStat } from '../../../src/metrics/proc-stat.js';
 
@@ -33,5 +33,53 @@ if (!haveProcStat()) {
     }
     t.ok(usage[spin.pid!]!.cpu > usage[sleep.pid!]!.cpu, `${usage[spin.pid!]!.cpu} > ${usage[sleep.pid!]!.cpu}`);
     t.same(Object.keys(usage).map(Number).sort(), [spin.pid!, sleep.pid!].sort());
+  });
+
+  /** This process's open files that are some /proc/<pid>/stat. */
+  const openStatFiles = (): string[] =>
+    readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`);
+        return /^\/proc\/\d+\/stat$/.test(target) ? [target] : [];
+      } catch {
+        return [];
+      }
+    });
+
+  t.test('each file stays open between reads and is read anew; closed when its process exits, its pid is not asked for, or on clear', async (t) => {
+    const spawnIdle = () => spawn(process.execPath, ['-e', 'process.send("up"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const a = spawnIdle();
+    const b = spawnIdle();
+    t.teardown(() => void (a.kill('SIGKILL'), b.kill('SIGKILL')));
+    await Promise.all([a, b].map((c) => new Promise((resolve) => c.once('message', resolve))));
+    const before = openStatFiles().length;
+    const stat = new ProcStat();
+    const first = stat.read([a.pid!, b.pid!]);
+    t.equal(openStatFiles().length, before + 2, 'one open file per pid');
+    const again = stat.read([a.pid!, b.pid!]);
+    t.equal(openStatFiles().length, before + 2, 'no new file at the second read');
+    t.ok(again[a.pid!]!.memory > 0 && first[b.pid!]!.memory > 0);
+    t.same(Object.keys(stat.read([a.pid!])).map(Number), [a.pid!], 'only the pid asked for');
+    t.equal(openStatFiles().length, before + 1, "the file of the pid not asked for is closed");
+    a.kill('SIGKILL');
+    await new Promise((resolve) => a.once('exit', resolve));
+    // Reaped: the pid is gone, its open file fails to read.
+    t.same(stat.read([a.pid!, b.pid!])[a.pid!], undefined, 'an exited process is absent');
+    t.equal(openStatFiles().length, before + 1, "the exited process's file is closed");
+    stat.clear();
+    t.equal(openStatFiles().length, before, 'clear closes every file');
+  });
+
+  t.test('the text read through a kept file is the current one (RSS follows the process)', async (t) => {
+    const grow = spawn(process.execPath, ['-e', 'const keep = []; process.on("message", () => { keep.push(Buffer.alloc(64 * 1024 * 1024, 1)); process.send("grown"); }); process.send("up"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    t.teardown(() => void grow.kill('SIGKILL'));
+    await new Promise((resolve) => grow.once('message', resolve));
+    const stat = new ProcStat();
+    t.teardown(() => stat.clear());
+    const small = stat.read([grow.pid!])[grow.pid!]!.memory;
+    grow.send('grow');
+    await new Promise((resolve) => grow.once('message', resolve));
+    const big = stat.read([grow.pid!])[grow.pid!]!.memory;
+    t.ok(big > small + 32 * 1024 * 1024, `${small} → ${big}`);
   });
 }

@@ -1,0 +1,75 @@
+// Benchmark: idle daemons of different builds (or node flags) side by side, in the same spell, so
+// that the machine's load weighs on all alike (issue 13; bench/RESULTS.md, section 12).
+//
+//   node bench/daemons-side-by-side.mjs [idle seconds=60] '<variants JSON>'
+//
+// variants: {"name": {"root": "<checkout with a built dist/>", "flags": ["--node-flag", …]}, …};
+// default: this checkout as is. Each variant's daemon is started by hand (detached, as the CLI
+// does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
+// at 1 Hz, HTTP listener off) and asked `status` once; a bare node:cluster primary runs beside
+// them. After 20 s of settling: CPU of every thread (schedstat) over the idle spell, then VmRSS,
+// RssAnon and RssFile once.
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
+
+const IDLE_S = Number(process.argv[2] ?? 60);
+const VARIANTS = process.argv[3] ? JSON.parse(process.argv[3]) : { this: { root: ROOT } };
+
+function memory(pid) {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? NaN) / 1024;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+}
+
+await runBench(async () => {
+  const pids = {};
+  for (const [name, { root, flags = [] }] of Object.entries(VARIANTS)) {
+    const home = newHome();
+    const port = await freePort();
+    const fd = openSync(join(home, 'daemon.log'), 'a');
+    const child = spawn(process.execPath, [...flags, join(root, 'dist', 'src', 'daemon', 'main.js')], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, HOTCTL_HOME: home, HOTCTL_HTTP_PORT: '0' },
+    });
+    track(child.pid);
+    child.unref();
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(join(home, 'daemon.sock'))) {
+      if (Date.now() > deadline) throw new Error(`${name}: the daemon did not listen: ${readFileSync(join(home, 'daemon.log'), 'utf8')}`);
+      await sleep(50);
+    }
+    const eco = join(home, 'eco.json');
+    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) } }] }));
+    await hotctl(home, ['start', eco], { timeoutMs: 120_000 });
+    await waitPort(port);
+    await hotctl(home, ['status']);
+    pids[name] = child.pid;
+  }
+  const bare = await startBare(join(FIXTURES, 'http-app.cjs'), 2, await freePort());
+  pids['bare node:cluster'] = bare.pid;
+  console.error('settling 20 s…');
+  await sleep(20_000);
+  console.error(`idle for ${IDLE_S} s…`);
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuNs(pid)]));
+  const t0 = performance.now();
+  await sleep(IDLE_S * 1000);
+  const spanS = (performance.now() - t0) / 1000;
+  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid) }));
+  await bare.stop();
+  const bareRss = rows.at(-1).rss;
+  report(
+    [
+      ...header(`Idle daemons side by side: ${Object.keys(VARIANTS).join(', ')} (one app of 2 workers each, 1 Hz metrics, HTTP off)`),
+      `CPU: schedstat of every thread over the same ${fx(spanS)} s after 20 s of settling; memory: /proc/<pid>/status once after it. Load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+      '',
+      ...table(
+        ['primary', 'CPU ms/s (% of a core)', 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'flags, build'],
+        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}` : '']),
+      ),
+    ],
+    { bench: 'daemons-side-by-side', variants: VARIANTS, rows },
+  );
+});
