@@ -15,7 +15,7 @@
 import type { OperationSnapshot, OperationStep, WorkerTransitionEvent } from '../../protocol/index.js';
 import { TERMINAL_OPERATION_STATES } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatSeconds } from './units.js';
+import { formatSeconds } from '../../format/index.js';
 
 export interface ProgressOptions {
   colours: Colours;

@@ -4,7 +4,7 @@
  */
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatBytes, formatSeconds, formatUptime } from './units.js';
+import { formatBytes, formatSeconds, formatUptime } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
 
 export function describeDaemon(daemon: DaemonInfo): string {
