@@ -33,8 +33,8 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { DaemonEvent, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
-import { EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
+import type { DaemonEvent, ErrorCode, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
+import { ERROR_CODES, EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { DASHBOARD_PUBLIC_DIR, resolveAsset } from '../dashboard/assets.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
@@ -59,23 +59,30 @@ export const WS_HEARTBEAT_MS = 30_000;
 export const CLOSE_GRACE_MS = 1000;
 
 /**
- * Why the listener refused a request: the HTTP status, and `reason` in the JSON body
- * (`{ error: { reason, message, hint } }`). Errors from the daemon itself (an unknown app, an
- * operation in progress) come as `{ error: ErrorPayload }` with their registry code instead.
+ * Why the listener refused a request: `reason` in the JSON body
+ * (`{ error: { code, reason, message, hint } }`) → its code in the error registry
+ * (src/protocol/errors.ts), which holds the HTTP status, message and hint. Errors from the daemon
+ * itself (an unknown app, an operation in progress) come as `{ error: ErrorPayload }`.
  */
 export const HTTP_REFUSALS = {
-  not_found: { status: 404, message: 'Nothing here.', hint: 'See /, /metrics, /healthz, /readyz, /api/status, /api/history, /ws.' },
-  method_not_allowed: { status: 405, message: 'This path does not take that method.', hint: 'The Allow header lists the methods it takes.' },
-  host_not_allowed: { status: 403, message: 'The Host header does not name this listener.', hint: 'Open the dashboard at http://127.0.0.1:<port>/ or http://localhost:<port>/.' },
-  origin_not_allowed: { status: 403, message: 'A WebSocket from another origin is refused.', hint: "Only the dashboard page served by this listener may open /ws." },
-  actions_disabled: { status: 403, message: 'Actions are not possible over HTTP: no token is configured.', hint: 'Use the CLI (it talks to the unix socket), or configure a token for the HTTP listener.' },
-  token_required: { status: 401, message: 'This action needs the token.', hint: 'Send it as `Authorization: Bearer <token>`.' },
-  token_invalid: { status: 403, message: 'Wrong token.', hint: 'Send the token the daemon was configured with.' },
-  body_too_large: { status: 413, message: `A request body may be at most ${MAX_BODY_BYTES} bytes.`, hint: 'Actions take no body.' },
-  too_many_attempts: { status: 429, message: `More than ${TOKEN_ATTEMPTS_PER_WINDOW} wrong tokens from this address within ${TOKEN_WINDOW_MS / 1000} s.`, hint: 'Wait for the time in Retry-After, then send the right token.' },
-  headers_too_large: { status: 431, message: `The request's headers are larger than ${MAX_HEADER_BYTES} bytes.`, hint: 'Send smaller headers (cookies of other sites on localhost count).' },
-  shutting_down: { status: 503, message: 'The daemon is stopping.', hint: 'Try again once it runs.' },
-} as const satisfies Record<string, { status: number; message: string; hint: string }>;
+  not_found: 'E_HTTP_NOT_FOUND',
+  method_not_allowed: 'E_HTTP_METHOD_NOT_ALLOWED',
+  host_not_allowed: 'E_HTTP_HOST_NOT_ALLOWED',
+  origin_not_allowed: 'E_HTTP_ORIGIN_NOT_ALLOWED',
+  actions_disabled: 'E_HTTP_ACTIONS_DISABLED',
+  token_required: 'E_HTTP_TOKEN_REQUIRED',
+  token_invalid: 'E_HTTP_TOKEN_INVALID',
+  body_too_large: 'E_HTTP_BODY_TOO_LARGE',
+  too_many_attempts: 'E_HTTP_TOO_MANY_ATTEMPTS',
+  headers_too_large: 'E_HTTP_HEADERS_TOO_LARGE',
+  shutting_down: 'E_SHUTTING_DOWN',
+} as const satisfies Record<string, ErrorCode>;
+/** The registry's message, made precise with this listener's limits. */
+const REFUSAL_MESSAGES: Partial<Record<HttpRefusal, string>> = {
+  body_too_large: `A request body may be at most ${MAX_BODY_BYTES} bytes.`,
+  too_many_attempts: `More than ${TOKEN_ATTEMPTS_PER_WINDOW} wrong tokens from this address within ${TOKEN_WINDOW_MS / 1000} s.`,
+  headers_too_large: `The request's headers are larger than ${MAX_HEADER_BYTES} bytes.`,
+};
 export type HttpRefusal = keyof typeof HTTP_REFUSALS;
 
 export interface ReadyReport {
@@ -239,7 +246,7 @@ export class HttpServer {
       await route(res);
     } catch (err) {
       this.o.log?.(`http: ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) this.json(res, 500, { error: new HotctlError('E_INTERNAL').toJSON() });
+      if (!res.headersSent) this.json(res, ERROR_CODES.E_INTERNAL.http, { error: new HotctlError('E_INTERNAL').toJSON() });
       else res.destroy();
     }
   }
@@ -316,20 +323,20 @@ export class HttpServer {
       if (error.code === 'E_INTERNAL') {
         // The stack stays in the daemon's log; the HTTP client learns only that it failed.
         this.o.log?.(`http: ${method} ${name}: ${error.details?.stack ?? error.message}`);
-        this.json(res, 500, { error: new HotctlError('E_INTERNAL').toJSON() });
+        this.json(res, ERROR_CODES.E_INTERNAL.http, { error: new HotctlError('E_INTERNAL').toJSON() });
         return;
       }
-      this.json(res, statusOf(error.code), { error: error.toJSON() });
+      this.json(res, error.httpStatus, { error: error.toJSON() });
     }
   }
 
   private refuse(res: ServerResponse, reason: HttpRefusal, extra: { allow?: string; headers?: Record<string, string>; drain?: boolean; close?: boolean } = {}): void {
-    const { status, message, hint } = HTTP_REFUSALS[reason];
+    const { status, body } = refusal(reason);
     const headers: Record<string, string> = { ...extra.headers };
     if (extra.allow) headers.allow = extra.allow;
     // A refused POST may still be sending its body; closing the connection spares reading it.
     if (extra.drain || extra.close) headers.connection = 'close';
-    this.json(res, status, { error: { reason, message, hint } }, headers);
+    this.json(res, status, body, headers);
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -440,8 +447,8 @@ export class HttpServer {
 
 /** A whole HTTP/1.1 refusal, for sockets that have no ServerResponse (upgrades, parse errors). */
 function rawRefusal(reason: HttpRefusal): string {
-  const { status, message, hint } = HTTP_REFUSALS[reason];
-  const body = serialise({ error: { reason, message, hint } });
+  const { status, body: payload } = refusal(reason);
+  const body = serialise(payload);
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
@@ -499,16 +506,9 @@ function readBounded(req: IncomingMessage, limit: number): Promise<boolean> {
   });
 }
 
-function statusOf(code: string): number {
-  switch (code) {
-    case 'E_APP_NOT_FOUND':
-      return 404;
-    case 'E_OPERATION_IN_PROGRESS':
-    case 'E_CANARY_ACTIVE':
-      return 409;
-    case 'E_SHUTTING_DOWN':
-      return 503;
-    default:
-      return 400;
-  }
+/** The status and JSON body of a refusal: the registry entry of its code, `reason` beside the code. */
+function refusal(reason: HttpRefusal): { status: number; body: { error: { code: ErrorCode; reason: HttpRefusal; message: string; hint: string } } } {
+  const code = HTTP_REFUSALS[reason];
+  const { http, message, hint } = ERROR_CODES[code];
+  return { status: http, body: { error: { code, reason, message: REFUSAL_MESSAGES[reason] ?? message, hint } } };
 }

@@ -242,6 +242,7 @@ t.test('unknown paths are 404, wrong methods 405 with Allow', async (t) => {
   const missing = await http(r.port, '/nope');
   t.equal(missing.status, 404);
   t.equal(missing.json.error.reason, 'not_found');
+  t.equal(missing.json.error.code, 'E_HTTP_NOT_FOUND', 'the refusal carries its registry code');
   const put = await http(r.port, '/healthz', { method: 'PUT' });
   t.equal(put.status, 405);
   t.equal(put.headers.allow, 'GET, HEAD');
@@ -255,6 +256,7 @@ t.test('a Host header that is not ours is refused (DNS rebinding); loopback name
   const evil = await http(r.port, '/api/status', { headers: { host: `evil.example:${r.port}` } });
   t.equal(evil.status, 403);
   t.equal(evil.json.error.reason, 'host_not_allowed');
+  t.equal(evil.json.error.code, 'E_HTTP_HOST_NOT_ALLOWED');
   t.equal((await http(r.port, '/api/status', { headers: { host: `localhost:${r.port}` } })).status, 200);
   t.equal((await http(r.port, '/api/status', { headers: { host: `[::1]:${r.port}` } })).status, 200);
   t.equal((await http(r.port, '/api/status', { headers: { host: `127.0.0.1:${r.port + 1}` } })).status, 403, 'another port is another origin');
