@@ -17,12 +17,12 @@
  */
 import { closeSync, fstatSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { LogEvent } from '../protocol/events.js';
+import type { LogEvent, LogStream } from '../protocol/events.js';
 import { formatStamp } from './date-format.js';
 import { inodeAt, openForAppend, truncateSafely } from './safe-open.js';
 import { readLastLines } from './tail.js';
 
-export type LogStream = 'out' | 'err';
+export type { LogStream };
 
 export interface LogLine {
   app: string;

@@ -6,7 +6,7 @@
  * line seen both ways is printed once.
  */
 import type { Argv } from 'yargs';
-import { MAX_LOG_LINES, type LogEvent } from '../../protocol/index.js';
+import { MAX_LOG_LINES, type LogEvent, type LogStream } from '../../protocol/index.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import type { Output } from '../output.js';
 
@@ -14,7 +14,7 @@ export interface LogsOptions {
   app?: string;
   lines: number;
   follow: boolean;
-  stream?: 'out' | 'err';
+  stream?: LogStream;
   raw: boolean;
 }
 

@@ -3,6 +3,7 @@
  * one indented row per worker (pid, state, revision, uptime, restarts).
  */
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
+import { isServingWorker } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
 import { formatBytes, formatSeconds, formatUptime } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
@@ -21,7 +22,7 @@ function revisionMove(op: OperationSnapshot): string {
 }
 
 function appNote(app: AppStatusInfo, colours: Colours): string {
-  const ready = app.workers.filter((w) => w.state === 'ready' && w.revision === app.revision).length;
+  const ready = app.workers.filter((w) => isServingWorker(w.state) && w.revision === app.revision).length;
   const parts = [`${ready}/${app.instances} ready`];
   if (app.canary) {
     const { revision, workers } = app.canary;
