@@ -5,7 +5,7 @@
  *
  * ```
  * head ≤ 16 KiB? (431 headers_too_large)
- * request ──► Host allowed? ──► route ──► GET  /, /assets/*, /healthz, /readyz, /metrics, /api/*
+ * request ──► Host allowed? ──► route ──► GET  /, /assets/*, /lib/*, /healthz, /readyz, /metrics, /api/*
  *   (403 host_not_allowed)        │       POST /api/apps/:name/(reload|restart|stop)
  *                                 │            token configured? (403 actions_disabled)
  *                                 │            < 10 wrong tokens from this address in 60 s? (429 too_many_attempts)
@@ -36,7 +36,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { DaemonEvent, ErrorCode, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
 import { ERROR_CODES, EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { DASHBOARD_PUBLIC_DIR, resolveAsset } from '../dashboard/assets.js';
+import { type Asset, DASHBOARD_MODULES_DIR, DASHBOARD_PUBLIC_DIR, resolveAsset, resolveModule } from '../dashboard/assets.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
 import { AttemptLimiter, TOKEN_ATTEMPTS_PER_WINDOW, TOKEN_WINDOW_MS } from './attempt-limiter.js';
@@ -255,7 +255,7 @@ export class HttpServer {
     switch (path) {
       case '/':
       case '/index.html':
-        return (res) => this.asset(res, 'index.html');
+        return (res) => this.asset(res, resolveAsset(this.assetsDir, 'index.html'));
       case '/healthz':
         return (res) => void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
       case '/readyz':
@@ -270,12 +270,13 @@ export class HttpServer {
       case '/api/history':
         return (res) => this.json(res, 200, this.o.history());
     }
-    if (path.startsWith('/assets/')) return (res) => this.asset(res, path.slice('/assets/'.length));
+    if (path.startsWith('/assets/')) return (res) => this.asset(res, resolveAsset(this.assetsDir, path.slice('/assets/'.length)));
+    // The formatters the page shares with the CLI, compiled (src/format/ → dist/src/format/).
+    if (path.startsWith('/lib/')) return (res) => this.asset(res, resolveModule(DASHBOARD_MODULES_DIR, path.slice('/lib/'.length)));
     return null;
   }
 
-  private async asset(res: ServerResponse, encodedPath: string): Promise<void> {
-    const asset = resolveAsset(this.assetsDir, encodedPath);
+  private async asset(res: ServerResponse, asset: Asset | null): Promise<void> {
     if (asset === null) return this.refuse(res, 'not_found');
     let body: Buffer;
     try {
