@@ -33,7 +33,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { DaemonEvent, ErrorCode, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
+import type { DaemonEvent, ErrorCode, OperationKind, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';
 import { ERROR_CODES, EVENT_TOPIC, HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { type Asset, DASHBOARD_MODULES_DIR, DASHBOARD_PUBLIC_DIR, resolveAsset, resolveModule } from '../dashboard/assets.js';
@@ -51,7 +51,7 @@ export const WS_MAX_MESSAGE_BYTES = 4096;
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** Topics a `/ws` client may subscribe to, and gets when it asks for none. No `logs`: app output may print secrets. */
 export const HTTP_TOPICS = ['status', 'metrics', 'events'] as const satisfies readonly SubscriptionTopic[];
-export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const;
+export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const satisfies readonly OperationKind[];
 export type HttpAction = (typeof HTTP_ACTIONS)[number];
 /** Ws clients are pinged this often; one that did not answer the previous ping is dropped. */
 export const WS_HEARTBEAT_MS = 30_000;
