@@ -5,7 +5,7 @@
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatBytes, formatSeconds, formatUptime } from '../../format/index.js';
+import { formatBytes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
 
 export function describeDaemon(daemon: DaemonInfo): string {
@@ -69,8 +69,8 @@ export function renderStatus(snapshot: StatusSnapshot, colours: Colours): string
         { text: String(w.revision), paint: w.revision === app.revision ? undefined : colours.cyan },
         w.pid === null ? '-' : formatUptime(w.uptime_ms),
         String(w.restarts),
-        w.metrics ? `${w.metrics.cpu_percent.toFixed(0)}%` : '-',
-        w.metrics ? formatBytes(w.metrics.rss_bytes) : '-',
+        w.metrics ? formatPercent(w.metrics.cpu_percent) : MISSING,
+        w.metrics ? formatBytes(w.metrics.rss_bytes) : MISSING,
         '',
       ]);
     }
