@@ -24,17 +24,17 @@ export type WorkerState = (typeof WORKER_STATES)[number];
  * What the code asks of a worker's state, answered once, here, next to the states. Each state is
  * in one or more of these lists; `draining` is the one the callers used to disagree about:
  *
- * | state          | live | coming up | serving | staying | failed |
- * |----------------|------|-----------|---------|---------|--------|
- * | `forking`      | yes  | yes       |         | yes     |        |
- * | `starting`     | yes  | yes       |         | yes     |        |
- * | `ready`        | yes  |           | yes     | yes     |        |
- * | `unresponsive` | yes  |           |         | yes     |        |
- * | `draining`     | yes  |           |         |         |        |
- * | `exited`       |      |           |         |         |        |
- * | `crashed`      |      |           |         |         | yes    |
- * | `backoff`      |      |           |         |         | yes    |
- * | `errored`      |      |           |         |         | yes    |
+ * | state          | live | coming up | up  | serving | staying | failed |
+ * |----------------|------|-----------|-----|---------|---------|--------|
+ * | `forking`      | yes  | yes       |     |         | yes     |        |
+ * | `starting`     | yes  | yes       |     |         | yes     |        |
+ * | `ready`        | yes  |           | yes | yes     | yes     |        |
+ * | `unresponsive` | yes  |           | yes |         | yes     |        |
+ * | `draining`     | yes  |           |     |         |         |        |
+ * | `exited`       |      |           |     |         |         |        |
+ * | `crashed`      |      |           |     |         |         | yes    |
+ * | `backoff`      |      |           |     |         |         | yes    |
+ * | `errored`      |      |           |     |         |         | yes    |
  *
  * A draining worker has a process (live) but is on its way out: it neither serves nor counts
  * toward the instances wanted (staying), and it has not failed (it was asked to stop).
@@ -43,6 +43,8 @@ export type WorkerState = (typeof WORKER_STATES)[number];
 export const LIVE_WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive', 'draining'] as const satisfies readonly WorkerState[];
 /** On its way to `ready`: neither ready nor failed yet. */
 export const COMING_UP_WORKER_STATES = ['forking', 'starting'] as const satisfies readonly WorkerState[];
+/** Came up and was not told to stop: serving, or stalled (a blocked event loop) until it recovers or is replaced. */
+export const UP_WORKER_STATES = ['ready', 'unresponsive'] as const satisfies readonly WorkerState[];
 /** Serves: counted as ready by status, `/readyz` and a reload waiting for new workers. */
 export const SERVING_WORKER_STATES = ['ready'] as const satisfies readonly WorkerState[];
 /** Counts toward the instances wanted: live and not draining (an unresponsive worker is replaced, not dropped). */
@@ -57,6 +59,8 @@ function member(list: readonly WorkerState[]): (state: WorkerState) => boolean {
 export const isLiveWorker = member(LIVE_WORKER_STATES);
 /** See {@link COMING_UP_WORKER_STATES}. */
 export const isComingUpWorker = member(COMING_UP_WORKER_STATES);
+/** See {@link UP_WORKER_STATES}. */
+export const isUpWorker = member(UP_WORKER_STATES);
 /** See {@link SERVING_WORKER_STATES}. */
 export const isServingWorker = member(SERVING_WORKER_STATES);
 /** See {@link STAYING_WORKER_STATES}. */

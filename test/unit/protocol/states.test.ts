@@ -5,6 +5,7 @@ import {
   isLiveWorker,
   isReloadStrategy,
   isServingWorker,
+  isUpWorker,
   isSettledUnready,
   isStayingWorker,
   isTerminalOperationState,
@@ -14,23 +15,23 @@ import {
   type WorkerState,
 } from '../../../src/protocol/index.js';
 
-// The table of the TSDoc in src/protocol/states.ts, row by row: live, coming up, serving, staying, failed, settled unready.
-const TABLE: Record<WorkerState, [boolean, boolean, boolean, boolean, boolean, boolean]> = {
-  forking: [true, true, false, true, false, false],
-  starting: [true, true, false, true, false, false],
-  ready: [true, false, true, true, false, false],
-  unresponsive: [true, false, false, true, false, true],
-  draining: [true, false, false, false, false, true],
-  exited: [false, false, false, false, false, true],
-  crashed: [false, false, false, false, true, true],
-  backoff: [false, false, false, false, true, true],
-  errored: [false, false, false, false, true, true],
+// The table of the TSDoc in src/protocol/states.ts, row by row: live, coming up, up, serving, staying, failed, settled unready.
+const TABLE: Record<WorkerState, [boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = {
+  forking: [true, true, false, false, true, false, false],
+  starting: [true, true, false, false, true, false, false],
+  ready: [true, false, true, true, true, false, false],
+  unresponsive: [true, false, true, false, true, false, true],
+  draining: [true, false, false, false, false, false, true],
+  exited: [false, false, false, false, false, false, true],
+  crashed: [false, false, false, false, false, true, true],
+  backoff: [false, false, false, false, false, true, true],
+  errored: [false, false, false, false, false, true, true],
 };
 
 t.test('every worker state answers every predicate as the table says', async (t) => {
   t.same(Object.keys(TABLE).sort(), [...WORKER_STATES].sort(), 'the table covers every state');
   for (const state of WORKER_STATES) {
-    t.same([isLiveWorker(state), isComingUpWorker(state), isServingWorker(state), isStayingWorker(state), isFailedWorker(state), isSettledUnready(state)], TABLE[state], state);
+    t.same([isLiveWorker(state), isComingUpWorker(state), isUpWorker(state), isServingWorker(state), isStayingWorker(state), isFailedWorker(state), isSettledUnready(state)], TABLE[state], state);
   }
 });
 
@@ -46,6 +47,8 @@ t.test('the predicates are consistent with each other', async (t) => {
     t.equal(isStayingWorker(s), isLiveWorker(s) && s !== 'draining', `${s}: staying = live and not draining`);
     t.notOk(isFailedWorker(s) && isLiveWorker(s), `${s}: a failed worker has no process`);
     t.notOk(isComingUpWorker(s) && isServingWorker(s), `${s}: coming up and serving exclude each other`);
+    t.equal(isStayingWorker(s), isComingUpWorker(s) || isUpWorker(s), `${s}: staying = coming up or up`);
+    if (isServingWorker(s)) t.ok(isUpWorker(s), `${s}: serving implies up`);
   }
 });
 
