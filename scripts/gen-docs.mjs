@@ -2,7 +2,7 @@
 // Fills the README's generated tables (app keys, exit codes, error codes) from the registries
 // in src/protocol. `node scripts/gen-docs.mjs --check` exits 1 when the README is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { APP_KEYS, ERROR_CODES, EXIT_CODES } from '../dist/src/protocol/index.js';
+import { APP_KEYS, ERROR_CODES, EXIT_CODE_TABLE, EXIT_CODES } from '../dist/src/protocol/index.js';
 
 const readmePath = new URL('../README.md', import.meta.url);
 const esc = (s) => String(s).replaceAll('|', '\\|');
@@ -18,21 +18,13 @@ export function keysTable() {
 }
 
 export function exitTable() {
-  const meaning = {
-    ok: 'Everything asked for was done.',
-    failed: 'The operation ran and failed (a reload rolled back, a start whose workers crashed); the app keeps its previous revision.',
-    usage: 'Wrong input: bad flags, an invalid ecosystem file, an unknown app. Nothing was changed.',
-    daemon: 'The daemon could not be reached, did not start, or runs another version.',
-    busy: 'Another operation on the same app is in progress; nothing was changed.',
-    conflict: 'A resource is taken: a port, or the state directory by another daemon.',
-  };
-  const rows = Object.entries(EXIT_CODES).map(([name, code]) => `| ${code} | ${name} | ${meaning[name]} |`);
+  const rows = Object.entries(EXIT_CODE_TABLE).map(([name, e]) => `| ${e.code} | ${name} | ${esc(e.meaning)} |`);
   return ['| code | name | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
 export function errorTable() {
-  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `| \`${code}\` | ${EXIT_CODES[e.exit]} | ${esc(e.message)} | ${esc(e.hint)} |`);
-  return ['| code | exit | meaning | how to fix |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `| \`${code}\` | ${EXIT_CODES[e.exit]} | ${e.http} | ${esc(e.message)} | ${esc(e.hint)} |`);
+  return ['| code | exit | HTTP | meaning | how to fix |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function render(text) {

@@ -6,7 +6,7 @@
  */
 import type { Argv } from 'yargs';
 // errors.js alone, not the protocol's index: `--version` needs none of the rest.
-import { EXIT_CODES, HotctlError } from '../protocol/errors.js';
+import { EXIT_CODES, exitCodesLine, HotctlError } from '../protocol/errors.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { registrationsFor } from './command-table.js';
 import { fastPath } from './fast-path.js';
@@ -14,7 +14,7 @@ import { simpleLine } from './simple-line.js';
 import type { CliIo, CommandContext } from './context.js';
 import { createOutput, printError } from './output.js';
 
-const EPILOGUE = `Exit codes: 0 done · 1 the operation failed (the previous revision keeps serving) · 2 usage or config error · 3 daemon unreachable or another version · 4 another operation on the app is in progress · 5 a resource is taken (port, state directory).
+const EPILOGUE = `Exit codes: ${exitCodesLine()}.
 State: HOTCTL_HOME (default ~/.hotctl). Colour: off with NO_COLOR or when not a terminal.`;
 
 function usageError(io: CliIo, json: boolean, message: string): number {

@@ -8,7 +8,7 @@
  * the daemon.
  */
 import type { DaemonEvent, OperationEvent, OperationSnapshot, WorkerTransitionEvent } from '../protocol/index.js';
-import { HotctlError, TERMINAL_OPERATION_STATES } from '../protocol/index.js';
+import { HotctlError, isTerminalOperationState } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
 import type { Output } from './output.js';
 import { ProgressRenderer, type ProgressOptions } from './render/progress.js';
@@ -27,7 +27,7 @@ interface Watched {
 }
 
 function isTerminal(op: OperationSnapshot): boolean {
-  return TERMINAL_OPERATION_STATES.includes(op.state);
+  return isTerminalOperationState(op.state);
 }
 
 export class OperationFollower {

@@ -4,7 +4,7 @@
  * With --json, stdout gets every event as a JSON line (`{"event":…,"data":…}`), then one line
  * per operation with its final snapshot.
  */
-import type { OperationSnapshot, Params } from '../protocol/index.js';
+import type { OperationKind, OperationSnapshot, Params } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
 import { OperationFollower } from './follow.js';
@@ -58,7 +58,7 @@ export function outcome(out: Output, ops: OperationSnapshot[], env: NodeJS.Proce
 }
 
 /** The operations that act on one named app and answer `{ operation }`. */
-export type SingleAppKind = 'reload' | 'restart' | 'stop' | 'delete' | 'promote' | 'rollback' | 'scale';
+export type SingleAppKind = Exclude<OperationKind, 'start'>;
 
 /** What a single-app request carries besides `follow` (added here). */
 export type SingleAppParams<K extends SingleAppKind> = Omit<Params<K>, 'follow'>;

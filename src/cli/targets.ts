@@ -5,7 +5,7 @@
  * applies a file instead: apply-file.ts).
  */
 import { resolve } from 'node:path';
-import type { AppSpec, AppStatusInfo } from '../protocol/index.js';
+import type { AppSpec, AppStatusInfo, OperationKind } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
 import type { ControlClient } from './client.js';
 import { isEcosystemPath, loadApps } from './config-bridge.js';
@@ -15,7 +15,8 @@ import { followOperations, operateOne, outcome, type FollowOptions, type SingleA
 import { printError, type Output } from './output.js';
 import { currentSpecWithCliEnv, specWithCliEnv } from './update-env.js';
 
-export type TargetKind = 'reload' | 'restart' | 'stop' | 'delete';
+/** The operations a target (a name, `all`, or an ecosystem file) may name. */
+export type TargetKind = Extract<OperationKind, 'reload' | 'restart' | 'stop' | 'delete'>;
 
 export interface TargetOptions extends FollowOptions {
   wait: boolean;
@@ -89,7 +90,7 @@ export interface FileTargetArgs {
  * `hotctl restart|stop|delete <ecosystem file> [--only a,b]`: the file's apps. Restart starts the
  * file's apps the daemon does not know (as PM2 does) and runs the file's spec for the others.
  */
-async function operateOnFile(ctx: CommandContext, out: Output, kind: 'restart' | 'stop' | 'delete', argv: FileTargetArgs): Promise<number> {
+async function operateOnFile(ctx: CommandContext, out: Output, kind: Exclude<TargetKind, 'reload'>, argv: FileTargetArgs): Promise<number> {
   const loaded = selectOnly(await loadApps(out, resolve(ctx.cwd, argv.target), argv.env), onlyNames(argv.only), argv.target, kind);
   // An app the file starts gets this shell's environment; a running one keeps the one it was
   // started with (the daemon fills it in) unless --update-env.
@@ -131,7 +132,7 @@ export async function isFileTarget(ctx: CommandContext, target: string): Promise
 }
 
 /** The handler shared by restart, stop and delete. */
-export function targetHandler(ctx: CommandContext, kind: 'restart' | 'stop' | 'delete') {
+export function targetHandler(ctx: CommandContext, kind: Exclude<TargetKind, 'reload'>) {
   return (argv: FileTargetArgs): Promise<void> =>
     runAction(ctx, argv.json, async (out) => {
       if (await isFileTarget(ctx, argv.target)) return operateOnFile(ctx, out, kind, argv);

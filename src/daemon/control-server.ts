@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { chmodSync, unlinkSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
-import { EVENT_TOPIC, HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
+import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
 import { checkParams } from './request-check.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
@@ -141,7 +141,7 @@ export class ControlServer {
     }
     if (event.kind === 'operation' && conn.followed.has(event.operation.id)) {
       this.send(conn, { event: event.kind, data: event });
-      if (event.operation.state === 'succeeded' || event.operation.state === 'failed') conn.followed.delete(event.operation.id);
+      if (isTerminalOperationState(event.operation.state)) conn.followed.delete(event.operation.id);
     } else if (event.kind === 'worker' && [...conn.followed.values()].includes(event.app)) {
       this.send(conn, { event: event.kind, data: event });
     }

@@ -5,6 +5,7 @@
  * once writing works again, and reported meanwhile as a notice.
  */
 import { writeSync } from 'node:fs';
+import type { DaemonMode } from '../protocol/index.js';
 
 /** The listeners on stdout/stderr are added once per process; they report to the latest log. */
 let guarded = false;
@@ -14,7 +15,7 @@ export class DaemonLog {
   private lost = 0;
   private lastError: string | null = null;
 
-  constructor(private readonly mode: 'daemon' | 'run') {
+  constructor(private readonly mode: DaemonMode) {
     // Unhandled, an 'error' on stdout/stderr (EPIPE of a closed terminal, ENOSPC) would end the process.
     current = this;
     if (!guarded) {

@@ -1,5 +1,5 @@
 /** The HTTP listener's options and limits (http-server.ts). */
-import type { StatusSnapshot } from '../protocol/index.js';
+import type { OperationKind, StatusSnapshot } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import type { ReadyReport } from '../cluster/readiness.js';
 import { isLoopback } from './http-access.js';
@@ -12,7 +12,7 @@ export const DEFAULT_HTTP_PORT = 9716;
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** The largest request head (request line and headers) read; more is answered 431. */
 export const MAX_HEADER_BYTES = 16 * 1024;
-export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const;
+export const HTTP_ACTIONS = ['reload', 'restart', 'stop'] as const satisfies readonly OperationKind[];
 export type HttpAction = (typeof HTTP_ACTIONS)[number];
 /** close() waits this long for ws clients and requests in flight before it cuts them. */
 export const CLOSE_GRACE_MS = 1000;

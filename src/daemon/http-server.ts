@@ -5,7 +5,7 @@
  *
  * ```
  * head ≤ 16 KiB? (431 headers_too_large)
- * request ──► Host allowed? ──► route ──► GET  /, /assets/*, /healthz, /readyz, /metrics, /api/*
+ * request ──► Host allowed? ──► route ──► GET  /, /assets/*, /lib/*, /healthz, /readyz, /metrics, /api/*
  *   (403 host_not_allowed)        │       POST /api/apps/:name/(reload|restart|stop)
  *                                 │            token configured? (403 actions_disabled)
  *                                 │            < 10 wrong tokens from this address in 60 s? (429 too_many_attempts)
@@ -30,40 +30,22 @@
  * The checks of Host, Origin and token are in http-access.ts; the /ws feed in ws-feed.ts.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { HotctlError, toHotctlError } from '../protocol/index.js';
+import { ERROR_CODES, HotctlError, toHotctlError } from '../protocol/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { DASHBOARD_PUBLIC_DIR, resolveAsset } from '../dashboard/assets.js';
-import { TOKEN_ATTEMPTS_PER_WINDOW, TOKEN_WINDOW_MS } from './attempt-limiter.js';
+import { type Asset, DASHBOARD_MODULES_DIR, DASHBOARD_PUBLIC_DIR, resolveAsset, resolveModule } from '../dashboard/assets.js';
 import { hostAllowed, hostForUrl, originAllowed, TokenGate, type ListenerAddress } from './http-access.js';
 import { checkListenerOptions, CLOSE_GRACE_MS, HTTP_ACTIONS, MAX_BODY_BYTES, MAX_HEADER_BYTES, type HttpAction, type HttpServerOptions } from './http-options.js';
+import { rawRefusal, refusal, type HttpRefusal } from './http-refusals.js';
 import { listenOn, readBounded, serialise } from './http-wire.js';
 import { WsFeed } from './ws-feed.js';
 
 export type { ReadyReport } from '../cluster/readiness.js';
 export * from './http-options.js';
 
-/**
- * Why the listener refused a request: the HTTP status, and `reason` in the JSON body
- * (`{ error: { reason, message, hint } }`). Errors from the daemon itself (an unknown app, an
- * operation in progress) come as `{ error: ErrorPayload }` with their registry code instead.
- */
-export const HTTP_REFUSALS = {
-  not_found: { status: 404, message: 'Nothing here.', hint: 'See /, /metrics, /healthz, /readyz, /api/status, /api/history, /ws.' },
-  method_not_allowed: { status: 405, message: 'This path does not take that method.', hint: 'The Allow header lists the methods it takes.' },
-  host_not_allowed: { status: 403, message: 'The Host header does not name this listener.', hint: 'Open the dashboard at http://127.0.0.1:<port>/ or http://localhost:<port>/.' },
-  origin_not_allowed: { status: 403, message: 'A WebSocket from another origin is refused.', hint: "Only the dashboard page served by this listener may open /ws." },
-  actions_disabled: { status: 403, message: 'Actions are not possible over HTTP: no token is configured.', hint: 'Use the CLI (it talks to the unix socket), or configure a token for the HTTP listener.' },
-  token_required: { status: 401, message: 'This action needs the token.', hint: 'Send it as `Authorization: Bearer <token>`.' },
-  token_invalid: { status: 403, message: 'Wrong token.', hint: 'Send the token the daemon was configured with.' },
-  body_too_large: { status: 413, message: `A request body may be at most ${MAX_BODY_BYTES} bytes.`, hint: 'Actions take no body.' },
-  too_many_attempts: { status: 429, message: `More than ${TOKEN_ATTEMPTS_PER_WINDOW} wrong tokens from this address within ${TOKEN_WINDOW_MS / 1000} s.`, hint: 'Wait for the time in Retry-After, then send the right token.' },
-  headers_too_large: { status: 431, message: `The request's headers are larger than ${MAX_HEADER_BYTES} bytes.`, hint: 'Send smaller headers (cookies of other sites on localhost count).' },
-  shutting_down: { status: 503, message: 'The daemon is stopping.', hint: 'Try again once it runs.' },
-} as const satisfies Record<string, { status: number; message: string; hint: string }>;
-export type HttpRefusal = keyof typeof HTTP_REFUSALS;
+export { HTTP_REFUSALS, type HttpRefusal } from './http-refusals.js';
 
 type State = 'new' | 'listening' | 'closing' | 'closed';
 
@@ -158,7 +140,7 @@ export class HttpServer {
       await route(res);
     } catch (err) {
       this.o.log?.(`http: ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) this.json(res, 500, { error: new HotctlError('E_INTERNAL').toJSON() });
+      if (!res.headersSent) this.json(res, ERROR_CODES.E_INTERNAL.http, { error: new HotctlError('E_INTERNAL').toJSON() });
       else res.destroy();
     }
   }
@@ -167,7 +149,7 @@ export class HttpServer {
     switch (path) {
       case '/':
       case '/index.html':
-        return (res) => this.asset(res, 'index.html');
+        return (res) => this.asset(res, resolveAsset(this.assetsDir, 'index.html'));
       case '/healthz':
         return (res) => void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
       case '/readyz':
@@ -182,12 +164,13 @@ export class HttpServer {
       case '/api/history':
         return (res) => this.json(res, 200, this.o.history());
     }
-    if (path.startsWith('/assets/')) return (res) => this.asset(res, path.slice('/assets/'.length));
+    if (path.startsWith('/assets/')) return (res) => this.asset(res, resolveAsset(this.assetsDir, path.slice('/assets/'.length)));
+    // The formatters the page shares with the CLI, compiled (src/format/ → dist/src/format/).
+    if (path.startsWith('/lib/')) return (res) => this.asset(res, resolveModule(DASHBOARD_MODULES_DIR, path.slice('/lib/'.length)));
     return null;
   }
 
-  private async asset(res: ServerResponse, encodedPath: string): Promise<void> {
-    const asset = resolveAsset(this.assetsDir, encodedPath);
+  private async asset(res: ServerResponse, asset: Asset | null): Promise<void> {
     if (asset === null) return this.refuse(res, 'not_found');
     let body: Buffer;
     try {
@@ -225,20 +208,20 @@ export class HttpServer {
       if (error.code === 'E_INTERNAL') {
         // The stack stays in the daemon's log; the HTTP client learns only that it failed.
         this.o.log?.(`http: ${method} ${name}: ${error.details?.stack ?? error.message}`);
-        this.json(res, 500, { error: new HotctlError('E_INTERNAL').toJSON() });
+        this.json(res, ERROR_CODES.E_INTERNAL.http, { error: new HotctlError('E_INTERNAL').toJSON() });
         return;
       }
-      this.json(res, statusOf(error.code), { error: error.toJSON() });
+      this.json(res, error.httpStatus, { error: error.toJSON() });
     }
   }
 
   private refuse(res: ServerResponse, reason: HttpRefusal, extra: { allow?: string; headers?: Record<string, string>; drain?: boolean; close?: boolean } = {}): void {
-    const { status, message, hint } = HTTP_REFUSALS[reason];
+    const { status, body } = refusal(reason);
     const headers: Record<string, string> = { ...extra.headers };
     if (extra.allow) headers.allow = extra.allow;
     // A refused POST may still be sending its body; closing the connection spares reading it.
     if (extra.drain || extra.close) headers.connection = 'close';
-    this.json(res, status, { error: { reason, message, hint } }, headers);
+    this.json(res, status, body, headers);
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -269,26 +252,5 @@ export class HttpServer {
   /** /ws clients and bytes waiting in their sockets. */
   stats(): { connections: number; buffered_bytes: number; dropped_log_lines: number } {
     return this.feed.stats();
-  }
-}
-
-/** A whole HTTP/1.1 refusal, for sockets that have no ServerResponse (upgrades, parse errors). */
-function rawRefusal(reason: HttpRefusal): string {
-  const { status, message, hint } = HTTP_REFUSALS[reason];
-  const body = serialise({ error: { reason, message, hint } });
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-}
-
-function statusOf(code: string): number {
-  switch (code) {
-    case 'E_APP_NOT_FOUND':
-      return 404;
-    case 'E_OPERATION_IN_PROGRESS':
-    case 'E_CANARY_ACTIVE':
-      return 409;
-    case 'E_SHUTTING_DOWN':
-      return 503;
-    default:
-      return 400;
   }
 }

@@ -3,7 +3,7 @@
  * input like any other, and a malformed request gets E_PROTOCOL, never a crash.
  */
 import type { AppSpec, Method, Params } from '../protocol/index.js';
-import { HotctlError, MAX_LOG_LINES, RELOAD_STRATEGIES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
+import { HotctlError, isReloadStrategy, LOG_STREAMS, MAX_LOG_LINES, RELOAD_STRATEGIES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 import { checkSpecs } from './spec-check.js';
 
 type Shape = 'string' | 'boolean' | 'number' | 'count' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
@@ -79,9 +79,9 @@ function matches(shape: Shape, value: unknown): boolean {
     case 'lines':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_LOG_LINES;
     case 'strategy':
-      return (RELOAD_STRATEGIES as readonly unknown[]).includes(value);
+      return isReloadStrategy(value);
     case 'stream':
-      return value === 'out' || value === 'err';
+      return (LOG_STREAMS as readonly unknown[]).includes(value);
     case 'spec':
       return isSpecLike(value);
     case 'specs':
@@ -100,13 +100,19 @@ function describe(shape: Shape): string {
     number: 'a number',
     count: 'a whole number ≥ 1',
     lines: `a whole number from 0 to ${MAX_LOG_LINES}`,
-    strategy: '"surge" or "rolling"',
-    stream: '"out" or "err"',
+    strategy: oneOf(RELOAD_STRATEGIES),
+    stream: oneOf(LOG_STREAMS),
     spec: 'an app spec object',
     specs: 'a non-empty list of app specs',
     topics: `a list of topics (${SUBSCRIPTION_TOPICS.join(', ')})`,
     names: 'a list of app names',
   }[shape];
+}
+
+/** `"surge", "rolling" or "stop-first"`. */
+function oneOf(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }
 
 function isSpecLike(value: unknown): value is AppSpec {

@@ -3,10 +3,10 @@
  * `2026-11-23T10:00:00.000Z [api#3 r2] listening on 3000`, or with `log_type: "json"` one JSON
  * object per line, as PM2 writes it.
  */
-import type { LogEvent } from '../protocol/events.js';
+import type { LogEvent, LogStream } from '../protocol/events.js';
 import { formatStamp } from './date-format.js';
 
-export type LogStream = 'out' | 'err';
+export type { LogStream };
 
 export interface LogLine {
   app: string;

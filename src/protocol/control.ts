@@ -18,7 +18,7 @@
  */
 import type { AppSpec } from './app-spec.js';
 import type { ErrorPayload } from './errors.js';
-import type { DaemonEvent, LogEvent } from './events.js';
+import type { DaemonEvent, LogEvent, LogStream } from './events.js';
 import type { ReloadStrategy } from './states.js';
 import type { DaemonInfo, OperationSnapshot, RevisionInfo, StatusSnapshot } from './status.js';
 
@@ -130,7 +130,7 @@ export interface Methods {
    */
   logs: {
     /** `lines`: 0 to {@link MAX_LOG_LINES}, default 20. */
-    params: { app?: string; lines?: number; stream?: 'out' | 'err' };
+    params: { app?: string; lines?: number; stream?: LogStream };
     result: { lines: LogEvent[]; files: string[] };
   };
   /**
@@ -168,10 +168,14 @@ export interface Methods {
   };
 }
 
+/** What `apply` may do to one app: start it, reload it, scale it, leave it (`unchanged`), delete it (`--prune`), or `keep` it (not in the file, no `--prune`). */
+export const APPLY_ACTIONS = ['start', 'reload', 'scale', 'unchanged', 'delete', 'keep'] as const;
+export type ApplyAction = (typeof APPLY_ACTIONS)[number];
+
 /** What `apply` does to one app, and why. */
 export interface ApplyPlanItem {
   app: string;
-  action: 'start' | 'reload' | 'scale' | 'unchanged' | 'delete' | 'keep';
+  action: ApplyAction;
   /** The keys that differ from the running spec (for reload/scale). */
   changed: string[];
   /** For scale: from → to. */

@@ -5,6 +5,11 @@
 import type { OperationSnapshot, StatusSnapshot } from './status.js';
 import type { WorkerState } from './states.js';
 
+
+/** The two output streams of a worker, as log lines and `logs` requests name them. */
+export const LOG_STREAMS = ['out', 'err'] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
+
 /** A worker moved from one state to another. */
 export interface WorkerTransitionEvent {
   kind: 'worker';
@@ -97,7 +102,7 @@ export interface LogEvent {
   app: string;
   worker_id: number;
   revision: number;
-  stream: 'out' | 'err';
+  stream: LogStream;
   text: string;
   /**
    * Set on a line the daemon writes itself (worker_id -1) when this subscriber read too slowly:

@@ -142,13 +142,16 @@ export interface AppStatusInfo {
   log_files?: { out: string[]; err: string[]; combined: string[] };
 }
 
+/** `daemon` when started in the background, `run` for the foreground `hotctl run`. */
+export const DAEMON_MODES = ['daemon', 'run'] as const;
+export type DaemonMode = (typeof DAEMON_MODES)[number];
+
 export interface DaemonInfo {
   pid: number;
   version: string;
   protocol: number;
   home: string;
-  /** `daemon` when started in the background, `run` for the foreground `hotctl run`. */
-  mode: 'daemon' | 'run';
+  mode: DaemonMode;
   uptime_ms: number;
   /** The URL of the HTTP listener (dashboard, /metrics), or null when it is off. */
   http: string | null;

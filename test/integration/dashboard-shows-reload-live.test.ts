@@ -66,6 +66,9 @@ t.test(
     t.equal(await page.evaluate(() => (globalThis as unknown as PageGlobal).hotctlMarker), 42, 'the same page, never refreshed');
     t.equal(await page.locator('section.app[data-app="api"]').getAttribute('data-revision'), '2');
     t.equal(await page.locator('body').getAttribute('data-connection'), 'open');
+    // Tones and numbers come from the CLI's own modules (src/format/, served at /lib/format/).
+    t.equal(await page.locator(`${rows(2)} .badge[data-badge="ready"][data-tone="good"]`).count(), 2, 'ready workers have the tone "good"');
+    t.equal(await page.locator('section.app[data-app="api"]').getAttribute('data-tone'), 'good', 'an online app has the tone "good"');
     t.same(pageErrors, [], 'no script error on the page');
 
     mkdirSync(join(ROOT, 'test', '.tmp'), { recursive: true });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import ts from 'typescript';
 import { checkParams } from '../../src/daemon/request-check.js';
-import { EVENT_TOPIC, isMethod, METHODS, OPERATION_STATES, PROTOCOL_VERSION, SUBSCRIPTION_TOPICS, WORKER_STATES } from '../../src/protocol/index.js';
+import { APP_STATUSES, EVENT_TOPIC, isMethod, METHODS, OPERATION_KINDS, OPERATION_STATES, PROTOCOL_VERSION, RELOAD_STRATEGIES, REVISION_OUTCOMES, SUBSCRIPTION_TOPICS, WORKER_STATES } from '../../src/protocol/index.js';
 
 const root = new URL('../../../', import.meta.url);
 const doc = readFileSync(new URL('docs/protocol.md', root), 'utf8');
@@ -76,5 +76,9 @@ t.test('every topic and event kind has an example message', async (t) => {
 t.test('states and the protocol version are the current ones', async (t) => {
   for (const state of WORKER_STATES) t.match(doc, `\`${state}\``, `worker state ${state}`);
   for (const state of OPERATION_STATES) t.match(doc, `\`${state}\``, `operation state ${state}`);
+  for (const status of APP_STATUSES) t.match(doc, `\`${status}\``, `app status ${status}`);
+  for (const kind of OPERATION_KINDS) t.match(doc, `\`${kind}\``, `operation kind ${kind}`);
+  for (const outcome of REVISION_OUTCOMES) t.match(doc, `\`${outcome}\``, `revision outcome ${outcome}`);
+  for (const strategy of RELOAD_STRATEGIES) t.match(doc, `\`${strategy}\``, `reload strategy ${strategy}`);
   t.match(doc, `"protocol": ${PROTOCOL_VERSION}`);
 });

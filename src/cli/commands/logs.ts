@@ -6,7 +6,7 @@
  * line seen both ways is printed once.
  */
 import type { Argv } from 'yargs';
-import { MAX_LOG_LINES, type LogEvent, type Params } from '../../protocol/index.js';
+import { MAX_LOG_LINES, type LogEvent, type LogStream, type Params } from '../../protocol/index.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { askRunningDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';
@@ -15,7 +15,7 @@ export interface LogsOptions {
   app?: string;
   lines: number;
   follow: boolean;
-  stream?: 'out' | 'err';
+  stream?: LogStream;
   raw: boolean;
 }
 

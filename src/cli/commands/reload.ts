@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
-import { RELOAD_STRATEGIES } from '../../protocol/index.js';
+import { isReloadStrategy, RELOAD_STRATEGIES } from '../../protocol/index.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
@@ -47,7 +47,9 @@ export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'b
   const canary = parseCount(argv.canary, '--canary', 'reload');
   const batch = parseCount(argv.batch, '--batch', 'reload');
   if (argv.stopFirst && argv.strategy !== undefined && argv.strategy !== 'stop-first') throw usageError('reload', `--stop-first is the strategy stop-first; it does not go with --strategy ${argv.strategy}.`);
-  const strategy = (argv.stopFirst ? 'stop-first' : argv.strategy) as ReloadStrategy | undefined;
+  const named = argv.stopFirst ? 'stop-first' : argv.strategy;
+  if (named !== undefined && !isReloadStrategy(named)) throw usageError('reload', `--strategy takes one of ${RELOAD_STRATEGIES.join(', ')}; got "${named}".`);
+  const strategy: ReloadStrategy | undefined = named;
   if (canary !== undefined) {
     if (strategy !== undefined || batch !== undefined) {
       throw usageError('reload', '--canary holds the new workers; the app\'s reload_strategy completes the rollout at `hotctl promote`. Drop --strategy/--batch.');

@@ -10,6 +10,7 @@
 import type { Argv } from 'yargs';
 import { HotctlError, homePaths } from '../../protocol/index.js';
 import { isProcessAlive } from '../../platform/process-alive.js';
+import { formatSeconds } from '../../format/index.js';
 import { HOTCTL_VERSION } from '../../version.js';
 import { ControlClient } from '../client.js';
 import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
@@ -65,9 +66,8 @@ async function update(ctx: CommandContext, out: Output, force: boolean, timeoutS
     const { operations } = await conn.client.request('resurrect', { follow: false });
     const finished = await Promise.all(operations.map((op) => waitOperation(conn.client, op.id, deadline)));
     const failed = finished.filter((op) => op.state !== 'succeeded');
-    const took = ((Date.now() - started) / 1000).toFixed(2);
     if (out.json) out.jsonLine({ from: daemon.version, to: HOTCTL_VERSION, pid: conn.info.pid, took_ms: Date.now() - started, operations: finished });
-    else out.line(`${failed.length === 0 ? '✓' : '✗'} daemon ${daemon.version} → ${HOTCTL_VERSION} (pid ${conn.info.pid}); ${finished.length - failed.length}/${finished.length} apps back in ${took}s`);
+    else out.line(`${failed.length === 0 ? '✓' : '✗'} daemon ${daemon.version} → ${HOTCTL_VERSION} (pid ${conn.info.pid}); ${finished.length - failed.length}/${finished.length} apps back in ${formatSeconds(Date.now() - started)}`);
     return failed.length === 0 ? 0 : 1;
   } finally {
     conn.client.close();

@@ -2,6 +2,7 @@
  * Tiny ANSI colouring. Colour only on a TTY, never with NO_COLOR (https://no-color.org: set
  * and not empty), never in --json output.
  */
+import { toneOf, type Tone } from '../../format/index.js';
 
 export interface Colours {
   readonly enabled: boolean;
@@ -34,37 +35,20 @@ export function createColours(enabled: boolean): Colours {
   };
 }
 
-/** The colour a worker state, app status or operation state is shown in. */
+/** The colour of each tone (src/format/tones.ts) in a terminal. */
+const TONE_COLOURS: Readonly<Record<Tone, keyof Omit<Colours, 'enabled'>>> = {
+  good: 'green',
+  progress: 'yellow',
+  warn: 'yellow',
+  leaving: 'dim',
+  bad: 'red',
+  idle: 'dim',
+};
+
+/** The colour a worker state, app status, operation state or revision outcome is shown in (by its tone). */
 export function stateColour(colours: Colours, state: string): (text: string) => string {
-  switch (state) {
-    case 'ready':
-    case 'online':
-    case 'succeeded':
-      return colours.green;
-    case 'forking':
-    case 'starting':
-    case 'reloading':
-    case 'backoff':
-    case 'degraded':
-    case 'pending':
-    case 'awaiting_ready':
-    case 'stabilizing':
-    case 'rolling_back':
-      return colours.yellow;
-    case 'crashed':
-    case 'errored':
-    case 'unresponsive':
-    case 'failed':
-      return colours.red;
-    case 'draining':
-    case 'draining_old':
-    case 'stopping':
-    case 'exited':
-    case 'stopped':
-      return colours.dim;
-    default:
-      return (text) => text;
-  }
+  const tone = toneOf(state);
+  return tone === undefined ? (text) => text : colours[TONE_COLOURS[tone]];
 }
 
 /** Strips ANSI colour sequences (for width computations). */

@@ -10,22 +10,12 @@
  * ```
  */
 import type { Result, RevisionInfo } from '../../protocol/index.js';
+import { formatLocalTime } from '../../format/index.js';
 import { stateColour, type Colours } from './colour.js';
 import { renderTable, type Row } from './table.js';
 
 /** The marker of the active revision. */
 export const ACTIVE_MARK = '*';
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** `2025-01-01 12:00:05`, in the local time zone (the operator's clock). */
-export function formatLocalTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
 
 /** `rollback of 1` for a rollback, else the cause as recorded. */
 export function revisionCause(r: RevisionInfo): string {
@@ -57,7 +47,7 @@ export function renderHistory(history: Result<'history'>, colours: Colours): str
       { text: String(r.number), paint: isActive ? colours.bold : undefined },
       formatLocalTime(r.created_at),
       r.user || '-',
-      { text: revisionOutcome(r), paint: stateColour(colours, r.outcome === 'active' ? 'online' : r.outcome) },
+      { text: revisionOutcome(r), paint: stateColour(colours, r.outcome) },
       revisionCause(r),
       r.app_version ?? '-',
       short(r.git_commit, 7),

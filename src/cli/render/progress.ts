@@ -13,9 +13,9 @@
  * snapshots repeat it.
  */
 import type { OperationSnapshot, OperationStep, WorkerTransitionEvent } from '../../protocol/index.js';
-import { TERMINAL_OPERATION_STATES } from '../../protocol/index.js';
+import { isServingWorker, isTerminalOperationState } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatSeconds } from './units.js';
+import { formatSeconds } from '../../format/index.js';
 
 export interface ProgressOptions {
   colours: Colours;
@@ -62,7 +62,7 @@ export class ProgressRenderer {
   /** Prints a worker transition of `op`'s app, and counts it for the summary. */
   worker(event: WorkerTransitionEvent, op: OperationSnapshot): void {
     const newRevision = op.to_revision === null || event.revision === op.to_revision;
-    if (event.to === 'ready' && newRevision) this.remember(this.readyWorkers, op.id, event.worker_id);
+    if (isServingWorker(event.to) && newRevision) this.remember(this.readyWorkers, op.id, event.worker_id);
     if (event.to === 'draining' && (op.kind !== 'reload' || !newRevision)) this.remember(this.drainedWorkers, op.id, event.worker_id);
     if (event.to === 'exited' && event.connections_cut !== undefined) {
       const killed = this.killedWorkers.get(op.id) ?? new Map<number, number | null>();
@@ -88,11 +88,11 @@ export class ProgressRenderer {
       const key = stepKey(step);
       if (printed.has(key)) continue;
       printed.add(key);
-      if (step.state === 'ready' && step.worker_id !== undefined) this.remember(this.readyWorkers, op.id, step.worker_id);
+      if (step.state !== undefined && isServingWorker(step.state) && step.worker_id !== undefined) this.remember(this.readyWorkers, op.id, step.worker_id);
       if (step.state === 'draining' && step.worker_id !== undefined) this.remember(this.drainedWorkers, op.id, step.worker_id);
       this.write(this.stepLine(op, step));
     }
-    if (TERMINAL_OPERATION_STATES.includes(op.state) && !this.summarised.has(op.id)) {
+    if (isTerminalOperationState(op.state) && !this.summarised.has(op.id)) {
       this.summarised.add(op.id);
       this.write(this.summary(op));
     }

@@ -3,8 +3,9 @@
  * one indented row per worker (pid, state, revision, uptime, restarts).
  */
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
+import { isServingWorker } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatBytes, formatSeconds, formatUptime } from './units.js';
+import { formatBytes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
 
 export function describeDaemon(daemon: DaemonInfo): string {
@@ -21,7 +22,7 @@ function revisionMove(op: OperationSnapshot): string {
 }
 
 function appNote(app: AppStatusInfo, colours: Colours): string {
-  const ready = app.workers.filter((w) => w.state === 'ready' && w.revision === app.revision).length;
+  const ready = app.workers.filter((w) => isServingWorker(w.state) && w.revision === app.revision).length;
   const parts = [`${ready}/${app.instances} ready`];
   if (app.canary) {
     const { revision, workers } = app.canary;
@@ -68,8 +69,8 @@ export function renderStatus(snapshot: StatusSnapshot, colours: Colours): string
         { text: String(w.revision), paint: w.revision === app.revision ? undefined : colours.cyan },
         w.pid === null ? '-' : formatUptime(w.uptime_ms),
         String(w.restarts),
-        w.metrics ? `${w.metrics.cpu_percent.toFixed(0)}%` : '-',
-        w.metrics ? formatBytes(w.metrics.rss_bytes) : '-',
+        w.metrics ? formatPercent(w.metrics.cpu_percent) : MISSING,
+        w.metrics ? formatBytes(w.metrics.rss_bytes) : MISSING,
         '',
       ]);
     }

@@ -29,6 +29,8 @@ t.test('reload strategy flags', async (t) => {
   t.throws(() => strategyParams({ canary: '1', strategy: 'rolling', batch: undefined }), { code: 'E_USAGE' });
   t.throws(() => strategyParams({ canary: '1', strategy: undefined, batch: '2' }), { code: 'E_USAGE' });
   t.throws(() => strategyParams({ canary: undefined, strategy: 'surge', batch: '2' }), { code: 'E_USAGE' });
+  t.throws(() => strategyParams({ canary: undefined, strategy: 'fast', batch: undefined }), { code: 'E_USAGE' }, 'only a declared strategy');
+  t.same(strategyParams({ canary: undefined, strategy: undefined, batch: undefined, stopFirst: true }), { strategy: 'stop-first' });
 });
 
 t.test('usage errors exit 2 without a daemon (none is started, none is needed)', async (t) => {

@@ -1,7 +1,8 @@
 /** `hotctl history` as a table: columns, the active mark, causes, failures, short hashes. */
 import t from 'tap';
 import { createColours, stripColour } from '../../../src/cli/render/colour.js';
-import { formatLocalTime, renderHistory, revisionCause, revisionOutcome } from '../../../src/cli/render/history-table.js';
+import { renderHistory, revisionCause, revisionOutcome } from '../../../src/cli/render/history-table.js';
+import { formatLocalTime } from '../../../src/format/index.js';
 import { revision, sampleHistory } from './fixtures/samples.js';
 
 // Local time is shown; the test pins the zone (Node reads TZ again when it is set).

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createColours, stripColour } from '../../../src/cli/render/colour.js';
-import { formatBytes, formatSeconds, formatUptime } from '../../../src/cli/render/units.js';
+import { formatBytes, formatSeconds, formatUptime } from '../../../src/format/index.js';
 import { renderStatus } from '../../../src/cli/render/status-table.js';
 import { renderTable } from '../../../src/cli/render/table.js';
 import { statusSnapshot } from './fixtures/samples.js';

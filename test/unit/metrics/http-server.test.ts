@@ -207,6 +207,30 @@ t.test('the dashboard and its assets', async (t) => {
   t.equal((await http(r.port, '/assets/')).status, 404);
 });
 
+t.test('the compiled modules the dashboard shares with the CLI are served under /lib/, and nothing else of dist/', async (t) => {
+  const r = await rig(t);
+  for (const path of ['/lib/format/index.js', '/lib/format/numbers.js', '/lib/format/tones.js', '/lib/protocol/states.js']) {
+    const mod = await http(r.port, path);
+    t.equal(mod.status, 200, path);
+    t.match(mod.headers['content-type'], /^text\/javascript/, path);
+    t.notMatch(mod.body, /from ['"](?!\.\/)/, `${path} imports only its neighbours`);
+  }
+  t.match((await http(r.port, '/lib/format/index.js')).body, /export \* from '\.\/numbers\.js'/);
+  for (const path of [
+    '/lib/protocol/index.js',
+    '/lib/protocol/home.js',
+    '/lib/daemon/daemon.js',
+    '/lib/format/../daemon/daemon.js',
+    '/lib/format/..%2fdaemon%2fdaemon.js',
+    '/lib/format/index.js.map',
+    '/lib/format/index.d.ts',
+    '/lib/format/missing.js',
+    '/lib/',
+  ]) {
+    t.equal((await http(r.port, path)).status, 404, path);
+  }
+});
+
 t.test('path traversal never reaches a file outside the assets folder', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'hc-assets-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
@@ -242,6 +266,7 @@ t.test('unknown paths are 404, wrong methods 405 with Allow', async (t) => {
   const missing = await http(r.port, '/nope');
   t.equal(missing.status, 404);
   t.equal(missing.json.error.reason, 'not_found');
+  t.equal(missing.json.error.code, 'E_HTTP_NOT_FOUND', 'the refusal carries its registry code');
   const put = await http(r.port, '/healthz', { method: 'PUT' });
   t.equal(put.status, 405);
   t.equal(put.headers.allow, 'GET, HEAD');
@@ -255,6 +280,7 @@ t.test('a Host header that is not ours is refused (DNS rebinding); loopback name
   const evil = await http(r.port, '/api/status', { headers: { host: `evil.example:${r.port}` } });
   t.equal(evil.status, 403);
   t.equal(evil.json.error.reason, 'host_not_allowed');
+  t.equal(evil.json.error.code, 'E_HTTP_HOST_NOT_ALLOWED');
   t.equal((await http(r.port, '/api/status', { headers: { host: `localhost:${r.port}` } })).status, 200);
   t.equal((await http(r.port, '/api/status', { headers: { host: `[::1]:${r.port}` } })).status, 200);
   t.equal((await http(r.port, '/api/status', { headers: { host: `127.0.0.1:${r.port + 1}` } })).status, 403, 'another port is another origin');

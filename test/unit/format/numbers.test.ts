@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatBytes, formatPercent, formatRate } from '../../../src/metrics/format.js';
+import { formatBytes, formatPercent, formatRate } from '../../../src/format/index.js';
 
 t.test('bytes: powers of 1024, digits by size, never 1024.0 of a unit', async (t) => {
   t.equal(formatBytes(0), '0B');

@@ -1,0 +1,23 @@
+import t from 'tap';
+import { LOG_STREAMS, RELOAD_STRATEGIES } from '../../../src/protocol/index.js';
+import { checkParams } from '../../../src/daemon/request-check.js';
+
+t.test('reload takes every declared strategy and nothing else', async (t) => {
+  for (const strategy of RELOAD_STRATEGIES) t.same(checkParams('reload', { name: 'api', strategy }), { name: 'api', strategy }, strategy);
+  const refused = (() => {
+    try {
+      checkParams('reload', { name: 'api', strategy: 'canary' });
+    } catch (err) {
+      return err as { code: string; message: string };
+    }
+    return null;
+  })();
+  t.equal(refused?.code, 'E_PROTOCOL');
+  // The refusal lists what is accepted, from the one declaration.
+  for (const strategy of RELOAD_STRATEGIES) t.match(refused?.message, `"${strategy}"`, strategy);
+});
+
+t.test('logs takes every declared stream and nothing else', async (t) => {
+  for (const stream of LOG_STREAMS) t.same(checkParams('logs', { stream }), { stream }, stream);
+  t.throws(() => checkParams('logs', { stream: 'both' }), { code: 'E_PROTOCOL' });
+});
