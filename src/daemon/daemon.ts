@@ -29,6 +29,7 @@ import { homedir } from 'node:os';
 import { compareVersions } from './version-compare.js';
 import { loadDump, saveDump } from './dump-file.js';
 import { ConnectionCap, fdBudget, openFilesLimit } from './connection-cap.js';
+import { TrafficWiring } from './traffic-wiring.js';
 
 export interface DaemonOptions {
   home: string;
@@ -98,7 +99,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const logFiles = new AppLogFilesRouter(logs, { logsDir: paths.logsDir, homeDir: homedir() });
   // The spec each app's lines were last written with: a worker's last line may arrive after its app was deleted.
   const lastLogSpec = new Map<string, AppSpec>();
+  const traffic = new TrafficWiring();
   const emit = (event: DaemonEvent) => {
+    traffic.onEvent(event);
     // The end of an operation is where its result is known durable or not: write now and say so.
     if (event.kind === 'operation' && (event.operation.state === 'succeeded' || event.operation.state === 'failed') && !stateWriter.flush()) {
       const message = `warning: ${stateNotice ?? 'the state could not be written to disk'}`;
@@ -122,7 +125,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   };
   const registry = new AppRegistry({
     clock: systemClock,
-    fork: forkClusterWorker,
+    fork: traffic.fork(forkClusterWorker),
     emit,
     ports: new PortRegistry(),
     reportIntervalMs: 1000,

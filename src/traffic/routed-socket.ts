@@ -65,6 +65,8 @@ export class RoutedSocket<M extends RouteMember> {
   ) {
     this.queue = new ConnQueue(limits);
     const server = this.server!;
+    // A routed socket never keeps the primary alive by itself.
+    server.unref();
     server.once('error', (err: NodeJS.ErrnoException) => this.settle({ errno: typeof err.errno === 'number' ? err.errno : -1 }));
     server.once('listening', () => {
       const handle = (server as unknown as { _handle: RawHandle })._handle;
