@@ -11,7 +11,7 @@
 // Targets: routed / bare >= 0.97 keep-alive, >= 0.95 Connection: close.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { argInt, BENCH_LIB, CPUS, FIXTURES, WRK, fx, haveWrk, header, median, pinNote, report, runBench, startBare, table, track, untrack, waitPort, freePort, childrenOf, alive, sleep } from './lib/common.mjs';
+import { cpuNs, argInt, BENCH_LIB, CPUS, FIXTURES, WRK, fx, haveWrk, header, median, pinNote, report, runBench, startBare, table, track, untrack, waitPort, freePort, childrenOf, alive, sleep } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 9);
 const SECONDS = argInt(3, 3);
@@ -48,6 +48,15 @@ async function startRouted(port, cpus) {
   };
 }
 
+/** One wrk run; with `pids`, the server side's CPU time per request (µs) too (/proc schedstat). */
+async function load(port, close, cpus, pids = [], seconds = SECONDS) {
+  const c0 = pids.map(cpuNs);
+  const r = await runWrk(port, close, cpus, seconds);
+  const requests = r.requests;
+  r.cpuUsPerReq = pids.reduce((n, p, i) => n + ((cpuNs(p) ?? 0) - (c0[i] ?? 0)), 0) / 1e3 / Math.max(1, requests);
+  return r;
+}
+
 function runWrk(port, close, cpus, seconds = SECONDS) {
   return new Promise((resolve, reject) => {
     const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '5s', '-s', join(BENCH_LIB, 'wrk-summary.lua'), ...(close ? ['-H', 'Connection: close'] : []), `http://127.0.0.1:${port}/`];
@@ -63,7 +72,7 @@ function runWrk(port, close, cpus, seconds = SECONDS) {
       const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
       if (!line) return reject(new Error(`wrk gave no summary:\n${out}`));
       const r = JSON.parse(line.slice(8));
-      resolve({ rps: r.requests / (r.duration_us / 1e6), errors: r.connect + r.read + r.write + r.timeout + r.status });
+      resolve({ rps: r.requests / (r.duration_us / 1e6), requests: r.requests, errors: r.connect + r.read + r.write + r.timeout + r.status });
     });
   });
 }
@@ -83,19 +92,24 @@ await runBench(async () => {
     // Warm-up of each side (not counted).
     await runWrk(routedPort, mode === 'close', loadCpus, 1);
     await runWrk(barePort, mode === 'close', loadCpus, 1);
+    const cpuRatios = [];
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? ['routed', 'bare'] : ['bare', 'routed'];
       const r = {};
+      const cpu = {};
       for (const side of order) {
-        const out = await runWrk(side === 'routed' ? routedPort : barePort, mode === 'close', loadCpus);
+        const pids = side === 'routed' ? [routed.pid, ...childrenOf(routed.pid)] : [bare.pid, ...bare.workerPids()];
+        const out = await load(side === 'routed' ? routedPort : barePort, mode === 'close', loadCpus, pids);
         r[side] = out.rps;
+        cpu[side] = out.cpuUsPerReq;
         errors += out.errors;
         rps[side].push(out.rps);
       }
       ratios.push(r.routed / r.bare);
-      console.error(`${mode} round ${round + 1}/${ROUNDS}: routed ${fx(r.routed, 0)} req/s, bare ${fx(r.bare, 0)} req/s, ratio ${fx(r.routed / r.bare, 3)}`);
+      cpuRatios.push(cpu.bare / cpu.routed);
+      console.error(`${mode} round ${round + 1}/${ROUNDS}: routed ${fx(r.routed, 0)} req/s, bare ${fx(r.bare, 0)} req/s, ratio ${fx(r.routed / r.bare, 3)}; CPU/request routed ${fx(cpu.routed, 1)} µs, bare ${fx(cpu.bare, 1)} µs`);
     }
-    results[mode] = { ratio: median(ratios), ratios, routed: median(rps.routed), bare: median(rps.bare), errors };
+    results[mode] = { ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, routed: median(rps.routed), bare: median(rps.bare), errors };
   }
   await routed.stop();
   await bare.stop();
@@ -105,10 +119,10 @@ await runBench(async () => {
       `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds per mode, routed and bare alternating (ABBA), both primaries in their own session (setsid), side by side. ${pinNote()}`,
       '',
       ...table(
-        ['mode', 'routed / bare (median of rounds)', 'min–max', 'routed req/s (median)', 'bare req/s (median)', 'target', 'socket errors + non-2xx'],
+        ['mode', 'routed / bare req/s (median of rounds)', 'min–max', 'bare / routed CPU per request (median)', 'routed req/s (median)', 'bare req/s (median)', 'target', 'socket errors + non-2xx'],
         ['keep-alive', 'close'].map((mode) => {
           const r = results[mode];
-          return [mode === 'close' ? 'Connection: close' : 'keep-alive', fx(r.ratio, 3), `${fx(Math.min(...r.ratios), 3)}–${fx(Math.max(...r.ratios), 3)}`, fx(r.routed, 0), fx(r.bare, 0), mode === 'close' ? '≥ 0.95' : '≥ 0.97', String(r.errors)];
+          return [mode === 'close' ? 'Connection: close' : 'keep-alive', fx(r.ratio, 3), `${fx(Math.min(...r.ratios), 3)}–${fx(Math.max(...r.ratios), 3)}`, fx(r.cpuRatio, 3), fx(r.routed, 0), fx(r.bare, 0), mode === 'close' ? '≥ 0.95' : '≥ 0.97', String(r.errors)];
         }),
       ),
     ],
