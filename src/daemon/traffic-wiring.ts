@@ -4,8 +4,9 @@
  *   router for every routable listen (fork-mode processes keep node:cluster's own handling);
  * - a worker is routable exactly while it is `ready` (from the transitions the daemon emits):
  *   starting, draining, unresponsive workers get no connection — readiness gates traffic;
- * - an app's sockets close when a `stop` or `delete` of it succeeds; through reloads, restarts
- *   and crashes they stay open (connections queue while no worker is ready).
+ * - an app's sockets close when a `stop` or `delete` of it succeeds, or its `start` fails;
+ *   through reloads, restarts and crashes they stay open (connections queue while no worker is
+ *   ready).
  *
  * `HOTCTL_TRAFFIC_ROUTING=0` in the daemon's env turns routing off (node:cluster's round-robin,
  * as before issue 11).
@@ -41,7 +42,9 @@ export class TrafficWiring {
       if (event.to === 'ready' || event.from === 'ready') this.router.setRoutable(event.app, event.worker_id, event.to === 'ready');
     } else if (event.kind === 'operation') {
       const op = event.operation;
-      if (op.state === 'succeeded' && (op.kind === 'stop' || op.kind === 'delete')) this.router.closeApp(event.app);
+      // A failed start leaves nothing running: its sockets close too (connections are refused, not queued).
+      const over = (op.state === 'succeeded' && (op.kind === 'stop' || op.kind === 'delete')) || (op.state === 'failed' && op.kind === 'start');
+      if (over) this.router.closeApp(event.app);
     }
   }
 
