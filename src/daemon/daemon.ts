@@ -41,6 +41,7 @@ import { drainApps, runShutdown } from './shutdown.js';
 import { handleSignals, reloadEveryApp } from './signals.js';
 import { ensureStateDir } from './state-dir.js';
 import { restoreState } from './state-restore.js';
+import { TrafficWiring } from './traffic-wiring.js';
 import { loadState, removeStaleTempFiles, STATE_VERSION, type LoadedState } from './state-store.js';
 import { WatchManager } from './watch-manager.js';
 
@@ -90,7 +91,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const notices: string[] = [];
   const bus = new EventBus(() => statusEvent());
   const output = new AppOutput({ logsDir: paths.logsDir, mode: options.mode, bus, find: (app) => registry.list().find((s) => s.name === app), log });
+  const traffic = new TrafficWiring();
   const emit = (event: DaemonEvent) => {
+    traffic.onEvent(event);
     state.settle(event);
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
     else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
@@ -99,7 +102,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   };
   const registry: AppRegistry = new AppRegistry({
     clock: systemClock,
-    fork: forkClusterWorker,
+    fork: traffic.fork(forkClusterWorker),
     emit,
     ports: new PortRegistry(),
     reportIntervalMs: 1000,

@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './control.js';
 export * from './worker-ipc.js';
 export * from './home.js';
+export * from './traffic-ipc.js';

@@ -40,6 +40,7 @@ import { loadApp } from './loader.js';
 import { reportIntervalMs, startReports } from './report.js';
 import { ServerRegistry } from './servers.js';
 import { ListenTracker } from './listen-tracker.js';
+import { installTraffic } from './traffic.js';
 
 type RuntimeState = 'booting' | 'serving' | 'draining' | 'exiting';
 
@@ -226,6 +227,8 @@ setRuntime({
 });
 
 servers.install();
+// The primary routes this worker's listens itself when it says so (docs/traffic.md).
+installTraffic();
 // Fork mode: the IPC channel keeps the process alive only while it is needed — a listen() waiting
 // for the primary's answer, a server listening (its socket is the primary's), a drain — so a
 // job ends when its work is done, as under plain node.

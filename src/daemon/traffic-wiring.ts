@@ -1,0 +1,54 @@
+/**
+ * Composes the connection router (src/traffic/router.ts) into the daemon (docs/traffic.md):
+ * - workers of cluster-mode apps are forked with HOTCTL_TRAFFIC=1, so their runtime asks the
+ *   router for every routable listen (fork-mode processes keep node:cluster's own handling);
+ * - a worker is routable exactly while it is `ready` (from the transitions the daemon emits):
+ *   starting, draining, unresponsive workers get no connection — readiness gates traffic;
+ * - an app's sockets close when a `stop` or `delete` of it succeeds, or its `start` fails;
+ *   through reloads, restarts and crashes they stay open (connections queue while no worker is
+ *   ready).
+ *
+ * `HOTCTL_TRAFFIC_ROUTING=0` in the daemon's env turns routing off (node:cluster's round-robin,
+ * as before issue 11).
+ */
+import type { AppSpec, DaemonEvent } from '../protocol/index.js';
+import { TRAFFIC_ENV } from '../protocol/traffic-ipc.js';
+import type { ForkWorker } from '../cluster/worker-host.js';
+import { Router } from '../traffic/router.js';
+import type { SocketStats } from '../traffic/routed-socket.js';
+
+/** The daemon's switch: "0" turns connection routing off. */
+export const TRAFFIC_ROUTING_ENV = 'HOTCTL_TRAFFIC_ROUTING';
+
+const routed = (spec: AppSpec): boolean => !spec.exec_mode.startsWith('fork');
+
+export class TrafficWiring {
+  private readonly router: Router | null;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.router = env[TRAFFIC_ROUTING_ENV] === '0' ? null : new Router({ routes: () => true });
+  }
+
+  /** `fork` with routing asked of the workers of routed apps. */
+  fork(inner: ForkWorker): ForkWorker {
+    if (this.router === null) return inner;
+    return (spec, env, cwd) => inner(spec, routed(spec) ? { ...env, [TRAFFIC_ENV]: '1' } : env, cwd);
+  }
+
+  /** Every event the daemon emits. */
+  onEvent(event: DaemonEvent): void {
+    if (this.router === null) return;
+    if (event.kind === 'worker') {
+      if (event.to === 'ready' || event.from === 'ready') this.router.setRoutable(event.app, event.worker_id, event.to === 'ready');
+    } else if (event.kind === 'operation') {
+      const op = event.operation;
+      // A failed start leaves nothing running: its sockets close too (connections are refused, not queued).
+      const over = (op.state === 'succeeded' && (op.kind === 'stop' || op.kind === 'delete')) || (op.state === 'failed' && op.kind === 'start');
+      if (over) this.router.closeApp(event.app);
+    }
+  }
+
+  stats(app?: string): SocketStats[] {
+    return this.router?.stats(app) ?? [];
+  }
+}

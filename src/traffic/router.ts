@@ -1,0 +1,231 @@
+/**
+ * The primary's connection router: owns the routed listening sockets and hands each new
+ * connection to a routable worker (design: docs/traffic.md). It talks to the workers' side
+ * (src/traffic/worker-side.ts) over their IPC channels, and knows nothing of the supervisor:
+ * whoever composes it says which workers are routable and which revisions get what share.
+ *
+ * One writer per fact: the router alone writes membership (from the workers' listen/close
+ * messages and exits) and the routable marks (from {@link Router.setRoutable}).
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { constants } from 'node:os';
+import { isTrafficMessage, TRAFFIC_CMD, type ListenQuery, type RouterToWorker, type TrafficMember, type WorkerToRouter } from '../protocol/traffic-ipc.js';
+import { DEFAULT_QUEUE_LIMITS, safeClose, type QueueLimits } from './conn-queue.js';
+import { RoutedSocket, type RawHandle, type RouteMember, type SocketStats } from './routed-socket.js';
+
+const EADDRINUSE = -constants.errno.EADDRINUSE;
+
+export interface RouterOptions {
+  /** Whether listens of this app are routed (false: the worker uses node:cluster's own path). */
+  routes(app: string): boolean;
+  queue?: QueueLimits;
+}
+
+interface Pending {
+  handle: RawHandle;
+  socket: RoutedSocket<Member>;
+}
+
+/** One worker process that asked for a routed listen. */
+class Member implements RouteMember {
+  routable = false;
+  readonly sockets = new Set<RoutedSocket<Member>>();
+  readonly pending = new Map<number, Pending>();
+  constructor(
+    readonly worker: Worker,
+    readonly app: string,
+    readonly workerId: number,
+    readonly revision: number,
+  ) {}
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const markKey = (app: string, workerId: number): string => `${app}#${workerId}`;
+
+export class Router {
+  private readonly sockets = new Map<string, RoutedSocket<Member>>();
+  private readonly members = new Map<Worker, Member>();
+  /** Routable marks by app#workerId; set before or after the worker's listen. */
+  private readonly routableMarks = new Set<string>();
+  private readonly weights = new Map<string, ReadonlyMap<number, number> | null>();
+  private readonly limits: QueueLimits;
+  private seq = 0;
+  private closed = false;
+  private readonly onFork = (worker: Worker): void => this.attach(worker);
+
+  constructor(private readonly options: RouterOptions) {
+    this.limits = options.queue ?? DEFAULT_QUEUE_LIMITS;
+    cluster.on('fork', this.onFork);
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker) this.attach(worker);
+  }
+
+  /** Marks a worker routable (ready) or not (starting, draining, unresponsive, parked). */
+  setRoutable(app: string, workerId: number, routable: boolean): void {
+    const key = markKey(app, workerId);
+    if (routable) this.routableMarks.add(key);
+    else this.routableMarks.delete(key);
+    for (const member of this.members.values()) {
+      if (member.app !== app || member.workerId !== workerId || member.routable === routable) continue;
+      member.routable = routable;
+      if (routable) for (const socket of member.sockets) socket.flush();
+    }
+  }
+
+  /** Shares of new connections by revision for an app's sockets; null: by worker count. */
+  setWeights(app: string, weights: ReadonlyMap<number, number> | null): void {
+    this.weights.set(app, weights);
+    for (const socket of this.sockets.values()) {
+      if (socket.app !== app) continue;
+      socket.picker.setWeights(weights);
+      socket.flush();
+    }
+  }
+
+  /** Closes every socket of `app` (stopped or deleted); queued connections are closed. */
+  closeApp(app: string): void {
+    for (const [key, socket] of this.sockets) {
+      if (socket.app !== app) continue;
+      this.sockets.delete(key);
+      socket.close();
+    }
+    this.weights.delete(app);
+  }
+
+  stats(app?: string): SocketStats[] {
+    return [...this.sockets.values()].filter((s) => app === undefined || s.app === app).map((s) => s.stats());
+  }
+
+  /** Closes every socket and stops listening to new workers (the daemon exits). */
+  close(): void {
+    this.closed = true;
+    cluster.off('fork', this.onFork);
+    for (const socket of this.sockets.values()) socket.close();
+    this.sockets.clear();
+  }
+
+  private attach(worker: Worker): void {
+    worker.process.on('internalMessage', (message: unknown, handle: unknown) => {
+      if (isTrafficMessage(message)) this.onMessage(worker, message as WorkerToRouter, handle);
+    });
+    worker.once('exit', () => this.detach(worker));
+  }
+
+  private onMessage(worker: Worker, message: WorkerToRouter, _handle: unknown): void {
+    switch (message.act) {
+      case 'listen':
+        this.listen(worker, message.seq, message.member, message.query);
+        return;
+      case 'ack':
+        this.ack(worker, message.seq, message.accepted);
+        return;
+      case 'close': {
+        const member = this.members.get(worker);
+        const socket = this.sockets.get(message.key);
+        if (!member || !socket) return;
+        socket.remove(member);
+        member.sockets.delete(socket);
+        return;
+      }
+    }
+  }
+
+  private reply(worker: Worker, message: DistributiveOmit<Extract<RouterToWorker, { act: 'listen-reply' }>, 'cmd'>): void {
+    send(worker, { cmd: TRAFFIC_CMD, ...message } as RouterToWorker);
+  }
+
+  private listen(worker: Worker, seq: number, who: TrafficMember, query: ListenQuery): void {
+    if (this.closed || !this.options.routes(who.app)) {
+      this.reply(worker, { act: 'listen-reply', seq, routed: false });
+      return;
+    }
+    // listen(0) means "a port of my own": one socket per app, shared by its workers.
+    const where = `${query.address}:${query.port}:${query.addressType}:${query.index}`;
+    const key = query.port === 0 ? `${who.app}|${where}` : where;
+    let socket = this.sockets.get(key);
+    if (socket && socket.app !== who.app) {
+      // Two apps on one address: the newcomer's listen fails as a taken port does.
+      this.reply(worker, { act: 'listen-reply', seq, routed: true, key, errno: EADDRINUSE, data: null });
+      return;
+    }
+    if (!socket) {
+      socket = new RoutedSocket<Member>(key, who.app, query, this.limits, (m, s, h) => this.handoff(m, s, h));
+      socket.data = query.data;
+      socket.picker.setWeights(this.weights.get(who.app) ?? null);
+      this.sockets.set(key, socket);
+    }
+    const member = this.memberFor(worker, who);
+    const routedSocket = socket;
+    routedSocket.whenBound((result) => {
+      if (result.errno !== undefined) {
+        if (this.sockets.get(key) === routedSocket) this.sockets.delete(key);
+        this.reply(worker, { act: 'listen-reply', seq, routed: true, key, errno: result.errno, data: null });
+        return;
+      }
+      if (!worker.isConnected() || !this.members.has(worker)) return;
+      member.sockets.add(routedSocket);
+      // Answer first: the connections flushed to this member must arrive after its listen reply.
+      this.reply(worker, { act: 'listen-reply', seq, routed: true, key, ...(result.sockname ? { sockname: result.sockname } : {}), data: routedSocket.data });
+      routedSocket.add(member);
+    });
+  }
+
+  private memberFor(worker: Worker, who: TrafficMember): Member {
+    let member = this.members.get(worker);
+    if (!member) {
+      member = new Member(worker, who.app, who.workerId, who.revision);
+      member.routable = this.routableMarks.has(markKey(who.app, who.workerId));
+      this.members.set(worker, member);
+    }
+    return member;
+  }
+
+  private handoff(member: Member, socket: RoutedSocket<Member>, handle: RawHandle): void {
+    const seq = ++this.seq;
+    member.pending.set(seq, { handle, socket });
+    if (!send(member.worker, { cmd: TRAFFIC_CMD, act: 'conn', key: socket.key, seq }, handle)) {
+      member.pending.delete(seq);
+      socket.remove(member);
+      socket.dispatch(handle);
+    }
+  }
+
+  private ack(worker: Worker, seq: number, accepted: boolean): void {
+    const member = this.members.get(worker);
+    const pending = member?.pending.get(seq);
+    if (!member || !pending) return;
+    member.pending.delete(seq);
+    if (accepted) {
+      safeClose(pending.handle);
+      pending.socket.routed(member);
+      return;
+    }
+    // Its server closed (its `close` came first and removed it) or is at maxConnections: route it again.
+    pending.socket.dispatch(pending.handle);
+  }
+
+  private detach(worker: Worker): void {
+    const member = this.members.get(worker);
+    if (!member) return;
+    this.members.delete(worker);
+    for (const socket of member.sockets) socket.remove(member);
+    // Connections it never acknowledged: the client sees the end at once and may retry.
+    for (const { handle } of member.pending.values()) safeClose(handle);
+    member.pending.clear();
+    this.routableMarks.delete(markKey(member.app, member.workerId));
+  }
+}
+
+/**
+ * False only when the message cannot be sent (channel gone). `process.send` returning false
+ * means "backlogged", not "lost": the message is queued and will be written.
+ */
+function send(worker: Worker, message: RouterToWorker, handle?: RawHandle): boolean {
+  if (!worker.isConnected()) return false;
+  try {
+    (worker.process.send as (m: unknown, h?: unknown) => boolean)(message, handle);
+    return true;
+  } catch {
+    return false;
+  }
+}
