@@ -1,23 +1,28 @@
 /**
  * The supervisor of one app: its spec, its revisions, its workers, and the one operation that
- * may run on it at a time. Operation bodies (start, surge reload, restart, stop) live in
- * app-operations.ts; this file owns the bookkeeping around them.
+ * may run on it at a time. Operation bodies live in app-operations.ts and strategies/; each
+ * gets a Rollout (supervisor-rollout.ts) and never this class. This file owns the bookkeeping
+ * around them and is the one writer of the app's facts: the wanted state, the spec, a worker's
+ * role, an operation's target revision, and (through its RevisionHistory) outcomes and the
+ * active revision.
  */
-import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatusInfo, DaemonEvent, ErrorPayload, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
-import { userInfo } from 'node:os';
 import { runOperationBody } from './app-operations.js';
+import { appStatusInfo } from './app-status.js';
 import { CronSchedule } from './cron-schedule.js';
 import { Operation } from './operation.js';
 import type { OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
-import { revisionInfo } from './revision.js';
+import { RevisionHistory } from './revision-history.js';
+import type { CanaryHold } from './rollout.js';
+import type { RolloutHost, RolloutWrites } from './supervisor-rollout.js';
+import { SupervisorRollout } from './supervisor-rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 import type { WorkerPoolDeps } from './worker-pool.js';
 import { WorkerPool } from './worker-pool.js';
 
-/** Revisions kept per app. */
-export const MAX_REVISIONS = 100;
+export { MAX_REVISIONS } from './revision-history.js';
 
 export interface SupervisorDeps extends WorkerPoolDeps {
   inspect: InspectScript;
@@ -48,14 +53,12 @@ const COUNTED_AS_RESTART: readonly OperationKind[] = ['restart', 'reload', 'roll
 
 export class Supervisor {
   readonly pool: WorkerPool;
-  spec: AppSpec;
-  revisions: Revision[] = [];
-  activeRevision = 0;
-  private nextRevision = 1;
+  private readonly revisionHistory: RevisionHistory;
+  private specValue: AppSpec;
   /** `stopped` after stop/delete: status says stopped. */
-  wanted: 'running' | 'stopped' = 'running';
+  private wantedValue: 'running' | 'stopped' = 'running';
   /** A canary held between `reload --canary` and `promote`/`rollback`. */
-  canary: { revision: Revision; workers: ManagedWorker[]; sinceMs: number } | null = null;
+  private canaryValue: CanaryHold | null = null;
   private reloads = { succeeded: 0, failed: 0 };
   private restartCount = 0;
   /** How the last process that ended on its own ended. */
@@ -76,12 +79,10 @@ export class Supervisor {
     readonly deps: SupervisorDeps,
     record?: SupervisorRecord,
   ) {
-    this.spec = spec;
+    this.specValue = spec;
+    this.revisionHistory = new RevisionHistory(record);
     if (record) {
-      this.revisions = record.revisions;
-      this.activeRevision = record.active_revision;
-      this.nextRevision = record.next_revision;
-      this.wanted = record.running ? 'running' : 'stopped';
+      this.wantedValue = record.running ? 'running' : 'stopped';
       this.restartCount = record.restarts ?? 0;
       this.scheduled = record.scheduled ?? record.running;
       this.lastExit = record.last_exit ?? null;
@@ -95,8 +96,8 @@ export class Supervisor {
    * schedule armed; `hotctl restart <name>` or the schedule runs it.
    */
   registerStopped(spec: AppSpec): void {
-    this.spec = spec;
-    this.wanted = 'stopped';
+    this.specValue = spec;
+    this.wantedValue = 'stopped';
     this.scheduled = true;
     this.syncSchedule();
     this.deps.changed();
@@ -109,7 +110,28 @@ export class Supervisor {
   }
 
   get name(): string {
-    return this.spec.name;
+    return this.specValue.name;
+  }
+
+  get spec(): AppSpec {
+    return this.specValue;
+  }
+
+  get wanted(): 'running' | 'stopped' {
+    return this.wantedValue;
+  }
+
+  get canary(): CanaryHold | null {
+    return this.canaryValue;
+  }
+
+  get revisions(): readonly Revision[] {
+    return this.revisionHistory.revisions;
+  }
+
+  /** The active revision's number; 0 before the first start. */
+  get activeRevision(): number {
+    return this.revisionHistory.activeNumber;
   }
 
   get operation(): Operation | null {
@@ -130,7 +152,7 @@ export class Supervisor {
       // Queued: woken in order when the running operation ends (see run()).
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
-    const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message));
+    const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message), () => this.deps.clock.now());
     this.current = operation;
     // The body starts on the next turn, so the caller can follow the operation (and answer its
     // client) before the first event is emitted.
@@ -138,63 +160,8 @@ export class Supervisor {
     return operation;
   }
 
-  /**
-   * Makes the next revision from `spec`: its script's facts are read from disk now. A rollback
-   * pins the files of the revision it goes back to.
-   */
-  async createRevision(spec: AppSpec, origin: { cause: string; rollbackOf?: Revision }): Promise<Revision> {
-    const pinned = origin.rollbackOf;
-    const facts = await this.deps.inspect(pinned ? { ...spec, script: pinned.script, cwd: pinned.cwd } : spec);
-    const revision: Revision = {
-      ...facts,
-      number: this.nextRevision++,
-      createdMs: this.deps.clock.now(),
-      spec,
-      outcome: 'pending',
-      error: null,
-      user: currentUser(),
-      cause: origin.cause,
-      rollback_of: pinned?.number ?? null,
-    };
-    this.revisions.push(revision);
-    if (this.revisions.length > MAX_REVISIONS) this.revisions.splice(0, this.revisions.length - MAX_REVISIONS);
-    this.deps.changed();
-    return revision;
-  }
-
-  /**
-   * The point of no return of a deployment: `revision` becomes active (the one before it
-   * superseded, or rolled back when this is a rollback) and `workers` serve it.
-   */
-  commit(revision: Revision, workers: ManagedWorker[]): void {
-    for (const w of workers) w.role = 'serving';
-    const previous = this.activeRevisionRecord();
-    if (previous && previous !== revision) previous.outcome = revision.cause === 'rollback' ? 'rolled_back' : 'superseded';
-    revision.outcome = 'active';
-    this.wanted = 'running';
-    this.activeRevision = revision.number;
-    this.spec = revision.spec;
-    this.syncSchedule();
-    this.deps.changed();
-  }
-
   activeRevisionRecord(): Revision | undefined {
-    return this.revisions.find((r) => r.number === this.activeRevision);
-  }
-
-  setInstances(instances: number): void {
-    this.spec = { ...this.spec, instances };
-    this.deps.changed();
-  }
-
-  holdCanary(revision: Revision, workers: ManagedWorker[]): void {
-    revision.outcome = 'canary';
-    this.canary = { revision, workers, sinceMs: this.deps.clock.now() };
-    this.deps.changed();
-  }
-
-  releaseCanary(): void {
-    this.canary = null;
+    return this.revisionHistory.active();
   }
 
   /**
@@ -213,7 +180,7 @@ export class Supervisor {
         return successor.state === 'forking' || successor.state === 'starting' ? undefined : false;
       });
       if (!ready) return false;
-      successor.role = 'serving';
+      serve([successor]);
       this.pool.retire(worker, reason);
       return true;
     } finally {
@@ -232,51 +199,21 @@ export class Supervisor {
   }
 
   status(): AppStatusInfo {
-    const now = this.deps.clock.now();
-    const workers: WorkerStatus[] = this.pool.workers.map((w) => ({
-      id: w.id,
-      pid: w.pid,
-      instance: w.instance,
-      state: w.state,
-      revision: w.revision,
-      restarts: w.restarts,
-      uptime_ms: w.processStartedMs === null ? 0 : now - w.processStartedMs,
-      since: new Date(w.sinceMs).toISOString(),
-      metrics: w.pid === null ? null : (this.deps.metricsOf?.(this.name, w.id) ?? null),
-    }));
-    return {
+    return appStatusInfo({
       name: this.name,
-      status: this.appStatus(),
-      revision: this.activeRevision,
-      instances: this.spec.instances,
-      script: this.spec.script,
-      cwd: this.spec.cwd ?? '',
+      spec: this.spec,
+      wanted: this.wanted,
+      activeRevision: this.activeRevision,
+      workers: this.pool.workers,
+      operation: this.current,
+      lastOperation: this.lastOperation,
+      canary: this.canary,
       restarts: this.restartCount,
-      last_exit: this.lastExit,
-      next_run: this.schedule?.nextRun == null ? null : new Date(this.schedule.nextRun).toISOString(),
-      workers,
-      operation: this.current?.snapshot() ?? null,
-      last_operation: this.lastOperation?.snapshot() ?? null,
-      canary: this.canary
-        ? { revision: this.canary.revision.number, workers: this.canary.workers.length, since: new Date(this.canary.sinceMs).toISOString() }
-        : null,
-    };
-  }
-
-  appStatus(): AppStatus {
-    const op = this.current;
-    if (op) {
-      if (op.kind === 'stop' || op.kind === 'delete') return 'stopping';
-      if (op.kind === 'start') return 'starting';
-      return 'reloading';
-    }
-    if (this.canary) return 'canary';
-    const workers = this.pool.workers;
-    if (workers.length === 0) return this.wanted === 'stopped' ? 'stopped' : 'errored';
-    const ready = workers.filter((w) => w.state === 'ready').length;
-    if (ready === workers.length && ready >= this.spec.instances) return 'online';
-    if (ready === 0) return workers.some((w) => w.state === 'errored') ? 'errored' : 'starting';
-    return 'degraded';
+      lastExit: this.lastExit,
+      nextRunMs: this.schedule?.nextRun ?? null,
+      nowMs: this.deps.clock.now(),
+      metricsOf: this.deps.metricsOf,
+    });
   }
 
   record(): SupervisorRecord {
@@ -284,9 +221,7 @@ export class Supervisor {
       name: this.name,
       spec: this.spec,
       running: this.wanted === 'running',
-      active_revision: this.activeRevision,
-      next_revision: this.nextRevision,
-      revisions: this.revisions,
+      ...this.revisionHistory.record(),
       restarts: this.restartCount,
       scheduled: this.scheduled,
       last_exit: this.lastExit,
@@ -294,12 +229,12 @@ export class Supervisor {
   }
 
   history() {
-    return this.revisions.map(revisionInfo);
+    return this.revisionHistory.infos();
   }
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(this, operation, request);
+      await runOperationBody(new SupervisorRollout(this.rolloutHost(), this.rolloutWrites(), operation), request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {
@@ -320,6 +255,74 @@ export class Supervisor {
       this.deps.changed();
       this.waiting.shift()?.();
     }
+  }
+
+  private rolloutHost(): RolloutHost {
+    const sup = this;
+    return {
+      name: this.name,
+      get spec() {
+        return sup.spec;
+      },
+      get canary() {
+        return sup.canary;
+      },
+      pool: this.pool,
+      history: this.revisionHistory,
+      clock: this.deps.clock,
+      inspect: (spec) => this.deps.inspect(spec),
+    };
+  }
+
+  /** The writes a rollout asks for: the only place where these facts change. */
+  private rolloutWrites(): RolloutWrites {
+    const changed = () => this.deps.changed();
+    return {
+      createRevision: async (spec, origin) => {
+        // A rollback pins the files of the revision it goes back to.
+        const pinned = origin.rollbackOf;
+        const facts = await this.deps.inspect(pinned ? { ...spec, script: pinned.script, cwd: pinned.cwd } : spec);
+        const revision = this.revisionHistory.add(spec, facts, this.deps.clock.now(), origin);
+        changed();
+        return revision;
+      },
+      target: (op, revision) => {
+        op.toRevision = revision.number;
+      },
+      // The point of no return of a deployment: `revision` becomes active and `workers` serve it.
+      commit: (revision, workers) => {
+        serve(workers);
+        this.revisionHistory.commit(revision);
+        this.wantedValue = 'running';
+        this.specValue = revision.spec;
+        this.syncSchedule();
+        changed();
+      },
+      reject: (revision, error: ErrorPayload) => {
+        this.revisionHistory.reject(revision, error);
+        changed();
+      },
+      holdCanary: (revision, workers) => {
+        this.revisionHistory.hold(revision);
+        this.canaryValue = { revision, workers, sinceMs: this.deps.clock.now() };
+        changed();
+      },
+      releaseCanary: () => {
+        this.canaryValue = null;
+      },
+      canaryRolledBack: (revision) => {
+        this.revisionHistory.dropCanary(revision);
+        changed();
+      },
+      scaled: (instances, workers) => {
+        serve(workers);
+        this.specValue = { ...this.specValue, instances };
+        changed();
+      },
+      stopping: () => {
+        this.wantedValue = 'stopped';
+      },
+    };
   }
 
   private onWorkerEvent(event: WorkerTransitionEvent, worker: ManagedWorker): void {
@@ -349,7 +352,7 @@ export class Supervisor {
   private settleJobEnded(): void {
     if (!this.jobEnded) return;
     this.jobEnded = false;
-    if (this.wanted === 'running' && this.pool.workers.length === 0) this.wanted = 'stopped';
+    if (this.wanted === 'running' && this.pool.workers.length === 0) this.wantedValue = 'stopped';
   }
 
   /** Arms, re-arms or stops the cron_restart timer to match the spec and `scheduled`. */
@@ -376,10 +379,7 @@ export class Supervisor {
   }
 }
 
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'unknown');
-  }
+/** The one writer of a worker's role: a candidate serves once its rollout commits (or it replaced a worker). */
+function serve(workers: readonly ManagedWorker[]): void {
+  for (const w of workers) w.role = 'serving';
 }
