@@ -1,91 +1,68 @@
 /**
  * The supervisor's implementation of {@link AppRollout}, one per operation: the worker verbs go
- * to the pool, the writes (outcomes, roles, the active revision, the operation's target, the
- * wanted state) to the supervisor through {@link RolloutWrites}, which alone performs them.
+ * to the app's pool, the writes (outcomes, roles, the active revision, the operation's target,
+ * the wanted state) to the app's {@link AppFacts}, their one writer.
  */
-import type { AppSpec, ErrorPayload, HotctlError } from '../protocol/index.js';
+import type { AppSpec, HotctlError } from '../protocol/index.js';
+import type { AppFacts } from './app-facts.js';
 import type { Operation } from './operation.js';
 import { failureError, plural } from './op-steps.js';
 import type { Revision, ScriptFacts } from './revision.js';
-import type { RevisionHistory } from './revision-history.js';
 import type { AppRollout, CanaryHold, WorkerCheck } from './rollout.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { Clock, ManagedWorker, WorkerRole } from './worker-state.js';
 
-/** What the supervisor writes on a rollout's behalf (supervisor.ts implements each). */
-export interface RolloutWrites {
-  createRevision(spec: AppSpec, origin: { cause: string; rollbackOf?: Revision }): Promise<Revision>;
-  target(op: Operation, revision: Revision): void;
-  commit(revision: Revision, workers: readonly ManagedWorker[]): void;
-  reject(revision: Revision, error: ErrorPayload): void;
-  holdCanary(revision: Revision, workers: readonly ManagedWorker[]): void;
-  releaseCanary(): void;
-  canaryRolledBack(revision: Revision): void;
-  scaled(instances: number, workers: readonly ManagedWorker[]): void;
-  stopping(): void;
-}
-
-/** What the rollout reads of the supervisor. */
-export interface RolloutHost {
-  readonly name: string;
-  readonly spec: AppSpec;
-  readonly canary: CanaryHold | null;
-  readonly pool: WorkerPool;
-  readonly history: RevisionHistory;
-  readonly clock: Clock;
-  inspect(spec: AppSpec): Promise<ScriptFacts>;
-}
-
 export class SupervisorRollout implements AppRollout {
   constructor(
-    private readonly host: RolloutHost,
-    private readonly writes: RolloutWrites,
+    private readonly writes: AppFacts,
+    private readonly pool: WorkerPool,
+    private readonly clock: Clock,
     readonly op: Operation,
   ) {}
 
   get app(): string {
-    return this.host.name;
+    return this.pool.app;
   }
 
   get spec(): AppSpec {
-    return this.host.spec;
+    return this.writes.spec;
   }
 
   get canary(): CanaryHold | null {
-    return this.host.canary;
+    return this.writes.canary;
   }
 
   get activeNumber(): number {
-    return this.host.history.activeNumber;
+    return this.writes.history.activeNumber;
   }
 
   active(): Revision | undefined {
-    return this.host.history.active();
+    return this.writes.history.active();
   }
 
   revisions(): readonly Revision[] {
-    return this.host.history.revisions;
+    return this.writes.history.revisions;
   }
 
   workers(): ManagedWorker[] {
-    return this.host.pool.workers.slice();
+    return this.pool.workers.slice();
   }
 
   now(): number {
-    return this.host.clock.now();
+    return this.clock.now();
   }
 
   spawn(revision: Revision, instances: readonly number[], role: WorkerRole = 'candidate'): ManagedWorker[] {
-    return instances.map((i) => this.host.pool.spawn(i, revision, role));
+    return instances.map((i) => this.pool.spawn(i, revision, role));
   }
 
   waitFor<T>(check: WorkerCheck<T>, timeout?: { afterMs: number; onTimeout: () => T }): Promise<T> {
-    return this.host.pool.waitFor(check, timeout);
+    return this.pool.waitFor(check, timeout);
   }
 
   async retire(workers: readonly ManagedWorker[], reason: string, report = false): Promise<string> {
-    for (const w of workers) this.host.pool.retire(w, reason);
-    await this.host.pool.waitFor(() => (workers.every((w) => w.state === 'exited') ? true : undefined));
+    for (const w of workers) this.pool.retire(w, reason);
+    await this.pool.waitFor(() => (workers.every((w) => w.state === 'exited') ? true : undefined));
     const killed = workers.filter((w) => w.forcedKill !== null);
     if (!report || killed.length === 0) return '';
     const known = killed.every((w) => w.forcedKill?.connectionsOpen !== null);
@@ -123,7 +100,7 @@ export class SupervisorRollout implements AppRollout {
   }
 
   inspect(spec: AppSpec): Promise<ScriptFacts> {
-    return this.host.inspect(spec);
+    return this.writes.inspect(spec);
   }
 
   holdCanary(revision: Revision, workers: readonly ManagedWorker[]): void {

@@ -6,21 +6,21 @@
  * role, an operation's target revision, and (through its RevisionHistory) outcomes and the
  * active revision.
  */
-import type { AppSpec, AppStatusInfo, DaemonEvent, ErrorPayload, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
 import { runOperationBody } from './app-operations.js';
+import { AppFacts } from './app-facts.js';
 import { appStatusInfo } from './app-status.js';
 import { CronSchedule } from './cron-schedule.js';
 import { Operation } from './operation.js';
 import type { OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
-import { RevisionHistory } from './revision-history.js';
 import type { CanaryHold } from './rollout.js';
-import type { RolloutHost, RolloutWrites } from './supervisor-rollout.js';
 import { SupervisorRollout } from './supervisor-rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 import type { WorkerPoolDeps } from './worker-pool.js';
 import { WorkerPool } from './worker-pool.js';
+import { WorkerReplacement } from './worker-replacement.js';
 
 export { MAX_REVISIONS } from './revision-history.js';
 
@@ -53,12 +53,8 @@ const COUNTED_AS_RESTART: readonly OperationKind[] = ['restart', 'reload', 'roll
 
 export class Supervisor {
   readonly pool: WorkerPool;
-  private readonly revisionHistory: RevisionHistory;
-  private specValue: AppSpec;
-  /** `stopped` after stop/delete: status says stopped. */
-  private wantedValue: 'running' | 'stopped' = 'running';
-  /** A canary held between `reload --canary` and `promote`/`rollback`. */
-  private canaryValue: CanaryHold | null = null;
+  /** The app's facts and their one writer (spec, wanted, canary, roles, revisions). */
+  private readonly facts: AppFacts;
   private reloads = { succeeded: 0, failed: 0 };
   private restartCount = 0;
   /** How the last process that ended on its own ended. */
@@ -68,7 +64,7 @@ export class Supervisor {
   /** Whether cron_restart runs for this app: false after stop/delete, true after any start. */
   private scheduled = false;
   private schedule: CronSchedule | null = null;
-  private readonly replacing = new Set<number>();
+  private readonly replacement: WorkerReplacement;
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
   /** Operations waiting their turn (`--wait`), oldest first. */
@@ -79,15 +75,19 @@ export class Supervisor {
     readonly deps: SupervisorDeps,
     record?: SupervisorRecord,
   ) {
-    this.specValue = spec;
-    this.revisionHistory = new RevisionHistory(record);
+    this.facts = new AppFacts(spec, record, {
+      now: () => deps.clock.now(),
+      inspect: deps.inspect,
+      changed: () => deps.changed(),
+      committed: () => this.syncSchedule(),
+    });
     if (record) {
-      this.wantedValue = record.running ? 'running' : 'stopped';
       this.restartCount = record.restarts ?? 0;
       this.scheduled = record.scheduled ?? record.running;
       this.lastExit = record.last_exit ?? null;
     }
     this.pool = new WorkerPool(spec.name, deps, (event, worker) => this.onWorkerEvent(event, worker));
+    this.replacement = new WorkerReplacement(this.pool, (workers) => this.facts.serve(workers));
     this.syncSchedule();
   }
 
@@ -96,8 +96,7 @@ export class Supervisor {
    * schedule armed; `hotctl restart <name>` or the schedule runs it.
    */
   registerStopped(spec: AppSpec): void {
-    this.specValue = spec;
-    this.wantedValue = 'stopped';
+    this.facts.registerStopped(spec);
     this.scheduled = true;
     this.syncSchedule();
     this.deps.changed();
@@ -110,28 +109,28 @@ export class Supervisor {
   }
 
   get name(): string {
-    return this.specValue.name;
+    return this.facts.spec.name;
   }
 
   get spec(): AppSpec {
-    return this.specValue;
+    return this.facts.spec;
   }
 
   get wanted(): 'running' | 'stopped' {
-    return this.wantedValue;
+    return this.facts.wanted;
   }
 
   get canary(): CanaryHold | null {
-    return this.canaryValue;
+    return this.facts.canary;
   }
 
   get revisions(): readonly Revision[] {
-    return this.revisionHistory.revisions;
+    return this.facts.history.revisions;
   }
 
   /** The active revision's number; 0 before the first start. */
   get activeRevision(): number {
-    return this.revisionHistory.activeNumber;
+    return this.facts.history.activeNumber;
   }
 
   get operation(): Operation | null {
@@ -161,31 +160,15 @@ export class Supervisor {
   }
 
   activeRevisionRecord(): Revision | undefined {
-    return this.revisionHistory.active();
+    return this.facts.history.active();
   }
 
   /**
-   * Replaces one serving worker gracefully (max_memory_restart, unresponsive): its successor — same instance,
-   * same revision — is ready before it drains. If the successor fails, the worker keeps serving.
-   * Skipped while an operation runs (the operation replaces workers itself).
+   * Replaces one serving worker gracefully (max_memory_restart, unresponsive): see
+   * worker-replacement.ts. Skipped while an operation runs (the operation replaces workers itself).
    */
-  async replaceWorker(worker: ManagedWorker, reason: string): Promise<boolean> {
-    const revision = this.pool.revisionOf(worker);
-    if (!revision || this.current !== null || this.replacing.has(worker.id) || (worker.state !== 'ready' && worker.state !== 'unresponsive') || worker.role !== 'serving') return false;
-    this.replacing.add(worker.id);
-    try {
-      const successor = this.pool.spawn(worker.instance, revision, 'candidate');
-      const ready = await this.pool.waitFor(() => {
-        if (successor.state === 'ready') return true;
-        return successor.state === 'forking' || successor.state === 'starting' ? undefined : false;
-      });
-      if (!ready) return false;
-      serve([successor]);
-      this.pool.retire(worker, reason);
-      return true;
-    } finally {
-      this.replacing.delete(worker.id);
-    }
+  replaceWorker(worker: ManagedWorker, reason: string): Promise<boolean> {
+    return this.replacement.replace(worker, reason, this.current !== null);
   }
 
   /** The app's restart count (see AppStatusInfo.restarts). */
@@ -221,7 +204,7 @@ export class Supervisor {
       name: this.name,
       spec: this.spec,
       running: this.wanted === 'running',
-      ...this.revisionHistory.record(),
+      ...this.facts.history.record(),
       restarts: this.restartCount,
       scheduled: this.scheduled,
       last_exit: this.lastExit,
@@ -229,12 +212,12 @@ export class Supervisor {
   }
 
   history() {
-    return this.revisionHistory.infos();
+    return this.facts.history.infos();
   }
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(new SupervisorRollout(this.rolloutHost(), this.rolloutWrites(), operation), request);
+      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation), request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {
@@ -255,74 +238,6 @@ export class Supervisor {
       this.deps.changed();
       this.waiting.shift()?.();
     }
-  }
-
-  private rolloutHost(): RolloutHost {
-    const sup = this;
-    return {
-      name: this.name,
-      get spec() {
-        return sup.spec;
-      },
-      get canary() {
-        return sup.canary;
-      },
-      pool: this.pool,
-      history: this.revisionHistory,
-      clock: this.deps.clock,
-      inspect: (spec) => this.deps.inspect(spec),
-    };
-  }
-
-  /** The writes a rollout asks for: the only place where these facts change. */
-  private rolloutWrites(): RolloutWrites {
-    const changed = () => this.deps.changed();
-    return {
-      createRevision: async (spec, origin) => {
-        // A rollback pins the files of the revision it goes back to.
-        const pinned = origin.rollbackOf;
-        const facts = await this.deps.inspect(pinned ? { ...spec, script: pinned.script, cwd: pinned.cwd } : spec);
-        const revision = this.revisionHistory.add(spec, facts, this.deps.clock.now(), origin);
-        changed();
-        return revision;
-      },
-      target: (op, revision) => {
-        op.toRevision = revision.number;
-      },
-      // The point of no return of a deployment: `revision` becomes active and `workers` serve it.
-      commit: (revision, workers) => {
-        serve(workers);
-        this.revisionHistory.commit(revision);
-        this.wantedValue = 'running';
-        this.specValue = revision.spec;
-        this.syncSchedule();
-        changed();
-      },
-      reject: (revision, error: ErrorPayload) => {
-        this.revisionHistory.reject(revision, error);
-        changed();
-      },
-      holdCanary: (revision, workers) => {
-        this.revisionHistory.hold(revision);
-        this.canaryValue = { revision, workers, sinceMs: this.deps.clock.now() };
-        changed();
-      },
-      releaseCanary: () => {
-        this.canaryValue = null;
-      },
-      canaryRolledBack: (revision) => {
-        this.revisionHistory.dropCanary(revision);
-        changed();
-      },
-      scaled: (instances, workers) => {
-        serve(workers);
-        this.specValue = { ...this.specValue, instances };
-        changed();
-      },
-      stopping: () => {
-        this.wantedValue = 'stopped';
-      },
-    };
   }
 
   private onWorkerEvent(event: WorkerTransitionEvent, worker: ManagedWorker): void {
@@ -352,7 +267,7 @@ export class Supervisor {
   private settleJobEnded(): void {
     if (!this.jobEnded) return;
     this.jobEnded = false;
-    if (this.wanted === 'running' && this.pool.workers.length === 0) this.wantedValue = 'stopped';
+    if (this.pool.workers.length === 0) this.facts.jobEnded();
   }
 
   /** Arms, re-arms or stops the cron_restart timer to match the spec and `scheduled`. */
@@ -377,9 +292,4 @@ export class Supervisor {
     if (message !== undefined) event.message = message;
     this.deps.emit(event);
   }
-}
-
-/** The one writer of a worker's role: a candidate serves once its rollout commits (or it replaced a worker). */
-function serve(workers: readonly ManagedWorker[]): void {
-  for (const w of workers) w.role = 'serving';
 }
