@@ -1,81 +1,74 @@
 /**
- * What each operation does. Each body drives its Operation through the states of
- * operation.ts and waits on the worker pool's transitions — never on a sleep. Reload strategies
- * live in reload-surge.ts, reload-rolling.ts and canary.ts.
+ * What each operation does. Each body drives its operation through the states of operation.ts
+ * on the {@link AppRollout} the supervisor hands it, and waits on the workers' transitions —
+ * never on a sleep. Reloads pick their strategy from strategies/table.ts; canary.ts, scale.ts
+ * and rollback.ts hold the other operations.
  */
-import type { ReloadStrategy } from '../protocol/index.js';
 import { HotctlError } from '../protocol/index.js';
 import { promoteCanary, rollBackCanary, startCanary } from './canary.js';
-import type { Operation } from './operation.js';
 import type { OperationRequest } from './op-steps.js';
-import { awaitUpOrDone, failureError, newRevision, plural, range, retireAll } from './op-steps.js';
-import { rollingReload } from './reload-rolling.js';
-import { stopFirstReload } from './reload-stop-first.js';
-import { surgeReload } from './reload-surge.js';
+import { awaitUpOrDone, plural, range } from './op-steps.js';
 import type { Revision } from './revision.js';
+import type { AppRollout } from './rollout.js';
 import { checkRevisionFiles, rollbackTarget } from './rollback.js';
 import { scale } from './scale.js';
-import type { Supervisor } from './supervisor.js';
+import { strategyNamed } from './strategies/table.js';
 
-export async function runOperationBody(sup: Supervisor, op: Operation, req: OperationRequest): Promise<void> {
-  switch (op.kind) {
-    case 'start': {
-      const resumed = req.resume ? sup.activeRevisionRecord() : undefined;
-      if (resumed) op.toRevision = resumed.number;
-      return startWorkers(sup, op, resumed ?? (await newRevision(sup, op, req.spec ?? sup.spec)));
-    }
+export async function runOperationBody(a: AppRollout, req: OperationRequest): Promise<void> {
+  switch (a.op.kind) {
+    case 'start':
+      return startWorkers(a, (req.resume ? resumed(a) : undefined) ?? (await a.newRevision(req.spec ?? a.spec)));
     case 'reload': {
-      refuseDuringCanary(sup);
-      const revision = await newRevision(sup, op, req.spec ?? sup.spec);
-      if (req.canary !== undefined) return startCanary(sup, op, revision, req.canary);
-      return reloadWith(sup, op, revision, req);
+      refuseDuringCanary(a);
+      const revision = await a.newRevision(req.spec ?? a.spec);
+      if (req.canary !== undefined) return startCanary(a, revision, req.canary);
+      return reloadWith(a, revision, req);
     }
     case 'restart': {
-      refuseDuringCanary(sup);
-      if (req.reason !== undefined) op.step(req.reason);
-      const resumed = req.resume ? sup.activeRevisionRecord() : undefined;
-      if (resumed) op.toRevision = resumed.number;
-      const revision = resumed ?? (await newRevision(sup, op, req.spec ?? sup.spec));
-      await stopAll(sup, op, 'restart');
-      return startWorkers(sup, op, revision);
+      refuseDuringCanary(a);
+      if (req.reason !== undefined) a.op.step(req.reason);
+      const revision = (req.resume ? resumed(a) : undefined) ?? (await a.newRevision(req.spec ?? a.spec));
+      await stopAll(a, 'restart');
+      return startWorkers(a, revision);
     }
     case 'promote':
-      return promoteCanary(sup, op);
+      return promoteCanary(a);
     case 'rollback': {
-      if (sup.canary) return rollBackCanary(sup, op, req.reason);
-      const target = rollbackTarget(sup, req.to);
-      await checkRevisionFiles(sup, target, req.force === true, op);
-      const revision = await newRevision(sup, op, { ...target.spec, instances: sup.spec.instances }, { cause: 'rollback', rollbackOf: target });
-      return reloadWith(sup, op, revision, req);
+      if (a.canary) return rollBackCanary(a, req.reason);
+      const target = rollbackTarget(a, req.to);
+      await checkRevisionFiles(a, target, req.force === true);
+      const revision = await a.newRevision({ ...target.spec, instances: a.spec.instances }, { cause: 'rollback', rollbackOf: target });
+      return reloadWith(a, revision, req);
     }
     case 'scale':
-      refuseDuringCanary(sup);
-      return scale(sup, op, req.instances ?? sup.spec.instances);
+      refuseDuringCanary(a);
+      return scale(a, req.instances ?? a.spec.instances);
     case 'stop':
     case 'delete':
-      if (sup.canary) sup.releaseCanary();
-      await stopAll(sup, op, op.kind);
-      op.transition('succeeded', `${op.kind === 'stop' ? 'stopped' : 'deleted'} ${sup.name}`);
+      if (a.canary) a.releaseCanary();
+      await stopAll(a, a.op.kind);
+      a.op.transition('succeeded', `${a.op.kind === 'stop' ? 'stopped' : 'deleted'} ${a.app}`);
       return;
   }
 }
 
-/** Each reload strategy, by name. */
-const RELOADS: Record<ReloadStrategy, (sup: Supervisor, op: Operation, revision: Revision, req: OperationRequest) => Promise<void>> = {
-  surge: (sup, op, revision) => surgeReload(sup, op, revision),
-  rolling: (sup, op, revision, req) => rollingReload(sup, op, revision, req.batch ?? revision.spec.reload_batch),
-  'stop-first': (sup, op, revision) => stopFirstReload(sup, op, revision),
-};
-
-function reloadWith(sup: Supervisor, op: Operation, revision: Revision, req: OperationRequest): Promise<void> {
-  const strategy = (req.strategy ?? revision.spec.reload_strategy) as ReloadStrategy;
-  return RELOADS[strategy](sup, op, revision, req);
+/** The active revision run again (a daemon restoring its apps, a cron_restart), as the operation's target. */
+function resumed(a: AppRollout): Revision | undefined {
+  const revision = a.active();
+  if (revision) a.target(revision);
+  return revision;
 }
 
-function refuseDuringCanary(sup: Supervisor): void {
-  if (sup.canary) {
-    throw new HotctlError('E_CANARY_ACTIVE', `A canary of revision ${sup.canary.revision.number} is in progress on "${sup.name}".`, {
-      details: { app: sup.name, revision: sup.canary.revision.number },
+/** A reload (or rollback) of `revision` with the strategy asked for, else the revision's own: picked from the table. */
+function reloadWith(a: AppRollout, revision: Revision, req: OperationRequest): Promise<void> {
+  const strategy = strategyNamed(req.strategy ?? revision.spec.reload_strategy);
+  return strategy.reload(a, revision, { batch: req.batch ?? revision.spec.reload_batch });
+}
+
+function refuseDuringCanary(a: AppRollout): void {
+  if (a.canary) {
+    throw new HotctlError('E_CANARY_ACTIVE', `A canary of revision ${a.canary.revision.number} is in progress on "${a.app}".`, {
+      details: { app: a.app, revision: a.canary.revision.number },
     });
   }
 }
@@ -86,26 +79,26 @@ function refuseDuringCanary(sup: Supervisor): void {
  * stopped: a failed start leaves nothing running (nor restarting in the background), and the app
  * `errored`. A job that finished (exited on purpose) before the others were ready counts as up.
  */
-async function startWorkers(sup: Supervisor, op: Operation, revision: Revision): Promise<void> {
+async function startWorkers(a: AppRollout, revision: Revision): Promise<void> {
   const n = revision.spec.instances;
-  sup.commit(revision, []);
-  op.transition('starting', `revision ${revision.number}: starting ${plural(n, 'worker')}`);
-  const workers = range(0, n).map((i) => sup.pool.spawn(i, revision, 'serving'));
-  op.transition('awaiting_ready', `waiting for ${plural(n, 'worker')} to be ready`);
-  const broken = await awaitUpOrDone(sup, workers);
+  a.commit(revision, []);
+  a.op.transition('starting', `revision ${revision.number}: starting ${plural(n, 'worker')}`);
+  const workers = a.spawn(revision, range(0, n), 'serving');
+  a.op.transition('awaiting_ready', `waiting for ${plural(n, 'worker')} to be ready`);
+  const broken = await awaitUpOrDone(a, workers);
   if (broken) {
-    const error = failureError(sup, op, broken, 'E_START_FAILED');
-    op.transition('rolling_back', `worker ${broken.id}: ${broken.failure?.message ?? 'failed'}; stopping the workers this start started`);
-    await retireAll(sup, workers, `${op.kind} failed`);
-    op.fail(error.toJSON(), error.message);
+    const error = a.failure(broken, 'E_START_FAILED');
+    a.op.transition('rolling_back', `worker ${broken.id}: ${broken.failure?.message ?? 'failed'}; stopping the workers this start started`);
+    await a.retire(workers, `${a.op.kind} failed`);
+    a.fail(error);
     return;
   }
-  op.transition('succeeded', `revision ${revision.number}: ${plural(n, 'worker')} ready`);
+  a.op.transition('succeeded', `revision ${revision.number}: ${plural(n, 'worker')} ready`);
 }
 
-async function stopAll(sup: Supervisor, op: Operation, why: 'stop' | 'delete' | 'restart'): Promise<void> {
-  sup.wanted = 'stopped';
-  const workers = sup.pool.workers.slice();
-  op.transition('draining_old', `${why}: draining ${plural(workers.length, 'worker')}`);
-  await retireAll(sup, workers, why, op);
+async function stopAll(a: AppRollout, why: 'stop' | 'delete' | 'restart'): Promise<void> {
+  a.stopping();
+  const workers = a.workers();
+  a.op.transition('draining_old', `${why}: draining ${plural(workers.length, 'worker')}`);
+  await a.retire(workers, why, true);
 }

@@ -1,6 +1,17 @@
 /**
- * A revision: what one start or reload deployed. Workers carry the number of the revision they
- * run; the supervisor keeps the history.
+ * A revision: what one start or reload deployed. Each worker holds the revision it runs
+ * (`worker.deployed`); the supervisor's RevisionHistory keeps the history.
+ *
+ * Its outcome is a third state machine, with one table and one writer ({@link settleOutcome}):
+ *
+ * ```
+ *  pending ──► active ──► superseded        (a later revision became active)
+ *     │    ▲      └─────► rolled_back       (a rollback to an earlier revision became active)
+ *     │    │
+ *     ├──► canary ──► rolled_back           (the canary was rolled back, or the daemon died)
+ *     │       └─────► failed                (its promote failed)
+ *     └──► failed                           (a new worker failed; or the daemon died first)
+ * ```
  */
 import type { AppSpec, ErrorPayload, RevisionInfo, RevisionOutcome } from '../protocol/index.js';
 
@@ -20,11 +31,32 @@ export interface Revision extends ScriptFacts {
   createdMs: number;
   /** The spec as deployed (paths as the user wrote them; `script`/`cwd` above are the real ones). */
   spec: AppSpec;
+  /** Written only by {@link settleOutcome}. */
   outcome: RevisionOutcome;
+  /** Why it failed or was rolled back; written with the outcome. */
   error: ErrorPayload | null;
   user: string;
   cause: string;
   rollback_of: number | null;
+}
+
+/** Allowed moves of a revision's outcome. Anything else is a bug in hotctl and throws. */
+export const OUTCOME_TRANSITIONS: Readonly<Record<RevisionOutcome, readonly RevisionOutcome[]>> = {
+  pending: ['active', 'canary', 'failed'],
+  canary: ['active', 'rolled_back', 'failed'],
+  active: ['superseded', 'rolled_back'],
+  failed: [],
+  superseded: [],
+  rolled_back: [],
+};
+
+/** The one writer of `revision.outcome` (and of `revision.error` with it). */
+export function settleOutcome(revision: Revision, to: RevisionOutcome, error?: ErrorPayload): void {
+  if (!OUTCOME_TRANSITIONS[revision.outcome].includes(to)) {
+    throw new Error(`hotctl bug: revision ${revision.number} cannot move from ${revision.outcome} to ${to}`);
+  }
+  revision.outcome = to;
+  if (error !== undefined) revision.error = error;
 }
 
 /** Reads the facts of a spec's script; throws HotctlError E_SCRIPT_NOT_FOUND when it is missing. */
@@ -63,15 +95,13 @@ export function reconcileRevisions(revisions: Revision[], activeRevision: number
   });
   for (const revision of revisions) {
     if (revision.outcome === 'pending' && revision.number !== activeRevision) {
-      revision.outcome = 'failed';
-      revision.error = died('before this revision was ready');
+      settleOutcome(revision, 'failed', died('before this revision was ready'));
       changed++;
     } else if (revision.outcome === 'canary') {
-      revision.outcome = 'rolled_back';
-      revision.error = died('while this revision ran as a canary');
+      settleOutcome(revision, 'rolled_back', died('while this revision ran as a canary'));
       changed++;
     } else if (revision.outcome === 'active' && revision.number !== activeRevision) {
-      revision.outcome = 'superseded';
+      settleOutcome(revision, 'superseded');
       changed++;
     }
   }

@@ -1,23 +1,28 @@
 /**
  * The supervisor of one app: its spec, its revisions, its workers, and the one operation that
- * may run on it at a time. Operation bodies (start, surge reload, restart, stop) live in
- * app-operations.ts; this file owns the bookkeeping around them.
+ * may run on it at a time. Operation bodies live in app-operations.ts and strategies/; each
+ * gets a Rollout (supervisor-rollout.ts) and never this class. This file owns the bookkeeping
+ * around them and is the one writer of the app's facts: the wanted state, the spec, a worker's
+ * role, an operation's target revision, and (through its RevisionHistory) outcomes and the
+ * active revision.
  */
-import type { AppSpec, AppStatus, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
-import { userInfo } from 'node:os';
 import { runOperationBody } from './app-operations.js';
+import { AppFacts } from './app-facts.js';
+import { appStatusInfo } from './app-status.js';
 import { CronSchedule } from './cron-schedule.js';
 import { Operation } from './operation.js';
 import type { OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
-import { revisionInfo } from './revision.js';
+import type { CanaryHold } from './rollout.js';
+import { SupervisorRollout } from './supervisor-rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 import type { WorkerPoolDeps } from './worker-pool.js';
 import { WorkerPool } from './worker-pool.js';
+import { WorkerReplacement } from './worker-replacement.js';
 
-/** Revisions kept per app. */
-export const MAX_REVISIONS = 100;
+export { MAX_REVISIONS } from './revision-history.js';
 
 export interface SupervisorDeps extends WorkerPoolDeps {
   inspect: InspectScript;
@@ -48,14 +53,8 @@ const COUNTED_AS_RESTART: readonly OperationKind[] = ['restart', 'reload', 'roll
 
 export class Supervisor {
   readonly pool: WorkerPool;
-  spec: AppSpec;
-  revisions: Revision[] = [];
-  activeRevision = 0;
-  private nextRevision = 1;
-  /** `stopped` after stop/delete: status says stopped. */
-  wanted: 'running' | 'stopped' = 'running';
-  /** A canary held between `reload --canary` and `promote`/`rollback`. */
-  canary: { revision: Revision; workers: ManagedWorker[]; sinceMs: number } | null = null;
+  /** The app's facts and their one writer (spec, wanted, canary, roles, revisions). */
+  private readonly facts: AppFacts;
   private reloads = { succeeded: 0, failed: 0 };
   private restartCount = 0;
   /** How the last process that ended on its own ended. */
@@ -65,7 +64,7 @@ export class Supervisor {
   /** Whether cron_restart runs for this app: false after stop/delete, true after any start. */
   private scheduled = false;
   private schedule: CronSchedule | null = null;
-  private readonly replacing = new Set<number>();
+  private readonly replacement: WorkerReplacement;
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
   /** Operations waiting their turn (`--wait`), oldest first. */
@@ -76,17 +75,19 @@ export class Supervisor {
     readonly deps: SupervisorDeps,
     record?: SupervisorRecord,
   ) {
-    this.spec = spec;
+    this.facts = new AppFacts(spec, record, {
+      now: () => deps.clock.now(),
+      inspect: deps.inspect,
+      changed: () => deps.changed(),
+      committed: () => this.syncSchedule(),
+    });
     if (record) {
-      this.revisions = record.revisions;
-      this.activeRevision = record.active_revision;
-      this.nextRevision = record.next_revision;
-      this.wanted = record.running ? 'running' : 'stopped';
       this.restartCount = record.restarts ?? 0;
       this.scheduled = record.scheduled ?? record.running;
       this.lastExit = record.last_exit ?? null;
     }
     this.pool = new WorkerPool(spec.name, deps, (event, worker) => this.onWorkerEvent(event, worker));
+    this.replacement = new WorkerReplacement(this.pool, (workers) => this.facts.serve(workers));
     this.syncSchedule();
   }
 
@@ -95,8 +96,7 @@ export class Supervisor {
    * schedule armed; `hotctl restart <name>` or the schedule runs it.
    */
   registerStopped(spec: AppSpec): void {
-    this.spec = spec;
-    this.wanted = 'stopped';
+    this.facts.registerStopped(spec);
     this.scheduled = true;
     this.syncSchedule();
     this.deps.changed();
@@ -109,7 +109,28 @@ export class Supervisor {
   }
 
   get name(): string {
-    return this.spec.name;
+    return this.facts.spec.name;
+  }
+
+  get spec(): AppSpec {
+    return this.facts.spec;
+  }
+
+  get wanted(): 'running' | 'stopped' {
+    return this.facts.wanted;
+  }
+
+  get canary(): CanaryHold | null {
+    return this.facts.canary;
+  }
+
+  get revisions(): readonly Revision[] {
+    return this.facts.history.revisions;
+  }
+
+  /** The active revision's number; 0 before the first start. */
+  get activeRevision(): number {
+    return this.facts.history.activeNumber;
   }
 
   get operation(): Operation | null {
@@ -130,7 +151,7 @@ export class Supervisor {
       // Queued: woken in order when the running operation ends (see run()).
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
-    const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message));
+    const operation = new Operation(this.name, kind, this.activeRevision === 0 ? null : this.activeRevision, (op, message) => this.onOperationEvent(op, message), () => this.deps.clock.now());
     this.current = operation;
     // The body starts on the next turn, so the caller can follow the operation (and answer its
     // client) before the first event is emitted.
@@ -138,87 +159,16 @@ export class Supervisor {
     return operation;
   }
 
-  /**
-   * Makes the next revision from `spec`: its script's facts are read from disk now. A rollback
-   * pins the files of the revision it goes back to.
-   */
-  async createRevision(spec: AppSpec, origin: { cause: string; rollbackOf?: Revision }): Promise<Revision> {
-    const pinned = origin.rollbackOf;
-    const facts = await this.deps.inspect(pinned ? { ...spec, script: pinned.script, cwd: pinned.cwd } : spec);
-    const revision: Revision = {
-      ...facts,
-      number: this.nextRevision++,
-      createdMs: this.deps.clock.now(),
-      spec,
-      outcome: 'pending',
-      error: null,
-      user: currentUser(),
-      cause: origin.cause,
-      rollback_of: pinned?.number ?? null,
-    };
-    this.revisions.push(revision);
-    if (this.revisions.length > MAX_REVISIONS) this.revisions.splice(0, this.revisions.length - MAX_REVISIONS);
-    this.deps.changed();
-    return revision;
-  }
-
-  /**
-   * The point of no return of a deployment: `revision` becomes active (the one before it
-   * superseded, or rolled back when this is a rollback) and `workers` serve it.
-   */
-  commit(revision: Revision, workers: ManagedWorker[]): void {
-    for (const w of workers) w.role = 'serving';
-    const previous = this.activeRevisionRecord();
-    if (previous && previous !== revision) previous.outcome = revision.cause === 'rollback' ? 'rolled_back' : 'superseded';
-    revision.outcome = 'active';
-    this.wanted = 'running';
-    this.activeRevision = revision.number;
-    this.spec = revision.spec;
-    this.syncSchedule();
-    this.deps.changed();
-  }
-
   activeRevisionRecord(): Revision | undefined {
-    return this.revisions.find((r) => r.number === this.activeRevision);
-  }
-
-  setInstances(instances: number): void {
-    this.spec = { ...this.spec, instances };
-    this.deps.changed();
-  }
-
-  holdCanary(revision: Revision, workers: ManagedWorker[]): void {
-    revision.outcome = 'canary';
-    this.canary = { revision, workers, sinceMs: this.deps.clock.now() };
-    this.deps.changed();
-  }
-
-  releaseCanary(): void {
-    this.canary = null;
+    return this.facts.history.active();
   }
 
   /**
-   * Replaces one serving worker gracefully (max_memory_restart, unresponsive): its successor — same instance,
-   * same revision — is ready before it drains. If the successor fails, the worker keeps serving.
-   * Skipped while an operation runs (the operation replaces workers itself).
+   * Replaces one serving worker gracefully (max_memory_restart, unresponsive): see
+   * worker-replacement.ts. Skipped while an operation runs (the operation replaces workers itself).
    */
-  async replaceWorker(worker: ManagedWorker, reason: string): Promise<boolean> {
-    const revision = this.pool.revisionOf(worker);
-    if (!revision || this.current !== null || this.replacing.has(worker.id) || (worker.state !== 'ready' && worker.state !== 'unresponsive') || worker.role !== 'serving') return false;
-    this.replacing.add(worker.id);
-    try {
-      const successor = this.pool.spawn(worker.instance, revision, 'candidate');
-      const ready = await this.pool.waitFor(() => {
-        if (successor.state === 'ready') return true;
-        return successor.state === 'forking' || successor.state === 'starting' ? undefined : false;
-      });
-      if (!ready) return false;
-      successor.role = 'serving';
-      this.pool.retire(worker, reason);
-      return true;
-    } finally {
-      this.replacing.delete(worker.id);
-    }
+  replaceWorker(worker: ManagedWorker, reason: string): Promise<boolean> {
+    return this.replacement.replace(worker, reason, this.current !== null);
   }
 
   /** The app's restart count (see AppStatusInfo.restarts). */
@@ -232,51 +182,21 @@ export class Supervisor {
   }
 
   status(): AppStatusInfo {
-    const now = this.deps.clock.now();
-    const workers: WorkerStatus[] = this.pool.workers.map((w) => ({
-      id: w.id,
-      pid: w.pid,
-      instance: w.instance,
-      state: w.state,
-      revision: w.revision,
-      restarts: w.restarts,
-      uptime_ms: w.processStartedMs === null ? 0 : now - w.processStartedMs,
-      since: new Date(w.sinceMs).toISOString(),
-      metrics: w.pid === null ? null : (this.deps.metricsOf?.(this.name, w.id) ?? null),
-    }));
-    return {
+    return appStatusInfo({
       name: this.name,
-      status: this.appStatus(),
-      revision: this.activeRevision,
-      instances: this.spec.instances,
-      script: this.spec.script,
-      cwd: this.spec.cwd ?? '',
+      spec: this.spec,
+      wanted: this.wanted,
+      activeRevision: this.activeRevision,
+      workers: this.pool.workers,
+      operation: this.current,
+      lastOperation: this.lastOperation,
+      canary: this.canary,
       restarts: this.restartCount,
-      last_exit: this.lastExit,
-      next_run: this.schedule?.nextRun == null ? null : new Date(this.schedule.nextRun).toISOString(),
-      workers,
-      operation: this.current?.snapshot() ?? null,
-      last_operation: this.lastOperation?.snapshot() ?? null,
-      canary: this.canary
-        ? { revision: this.canary.revision.number, workers: this.canary.workers.length, since: new Date(this.canary.sinceMs).toISOString() }
-        : null,
-    };
-  }
-
-  appStatus(): AppStatus {
-    const op = this.current;
-    if (op) {
-      if (op.kind === 'stop' || op.kind === 'delete') return 'stopping';
-      if (op.kind === 'start') return 'starting';
-      return 'reloading';
-    }
-    if (this.canary) return 'canary';
-    const workers = this.pool.workers;
-    if (workers.length === 0) return this.wanted === 'stopped' ? 'stopped' : 'errored';
-    const ready = workers.filter((w) => w.state === 'ready').length;
-    if (ready === workers.length && ready >= this.spec.instances) return 'online';
-    if (ready === 0) return workers.some((w) => w.state === 'errored') ? 'errored' : 'starting';
-    return 'degraded';
+      lastExit: this.lastExit,
+      nextRunMs: this.schedule?.nextRun ?? null,
+      nowMs: this.deps.clock.now(),
+      metricsOf: this.deps.metricsOf,
+    });
   }
 
   record(): SupervisorRecord {
@@ -284,9 +204,7 @@ export class Supervisor {
       name: this.name,
       spec: this.spec,
       running: this.wanted === 'running',
-      active_revision: this.activeRevision,
-      next_revision: this.nextRevision,
-      revisions: this.revisions,
+      ...this.facts.history.record(),
       restarts: this.restartCount,
       scheduled: this.scheduled,
       last_exit: this.lastExit,
@@ -294,12 +212,12 @@ export class Supervisor {
   }
 
   history() {
-    return this.revisions.map(revisionInfo);
+    return this.facts.history.infos();
   }
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(this, operation, request);
+      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation), request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {
@@ -349,7 +267,7 @@ export class Supervisor {
   private settleJobEnded(): void {
     if (!this.jobEnded) return;
     this.jobEnded = false;
-    if (this.wanted === 'running' && this.pool.workers.length === 0) this.wanted = 'stopped';
+    if (this.pool.workers.length === 0) this.facts.jobEnded();
   }
 
   /** Arms, re-arms or stops the cron_restart timer to match the spec and `scheduled`. */
@@ -373,13 +291,5 @@ export class Supervisor {
     const event: DaemonEvent = { kind: 'operation', at: new Date(this.deps.clock.now()).toISOString(), app: this.name, operation: operation.snapshot() };
     if (message !== undefined) event.message = message;
     this.deps.emit(event);
-  }
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'unknown');
   }
 }

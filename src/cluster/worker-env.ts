@@ -46,3 +46,19 @@ export function workerEnv(spec: AppSpec, instance: number, runtime: Record<strin
   if (spec.increment_var !== undefined) env[spec.increment_var] = String((Number(env[spec.increment_var]) || 0) + instance);
   return { ...env, ...runtime };
 }
+
+/** What a failed fork means: the system error, with the size of what the process would have got. */
+export function spawnFailure(err: unknown, env: Record<string, string>, args: string[]): { code: 'E_SPAWN_FAILED'; message: string; errno?: string } {
+  const errno = typeof (err as { code?: unknown })?.code === 'string' ? ((err as { code: string }).code) : undefined;
+  const message = (err as Error)?.message ?? String(err);
+  if (errno !== 'E2BIG') return { code: 'E_SPAWN_FAILED', message: `could not start a process: ${message}`, ...(errno ? { errno } : {}) };
+  const sizes = Object.entries(env).map(([k, v]) => ({ key: k, bytes: Buffer.byteLength(k) + Buffer.byteLength(v) + 2 }));
+  const total = sizes.reduce((n, s) => n + s.bytes, 0) + args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+  const largest = sizes.sort((a, b) => b.bytes - a.bytes)[0];
+  const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
+  return {
+    code: 'E_SPAWN_FAILED',
+    errno,
+    message: `could not start a process: E2BIG, its environment and arguments are too large (${kib(total)} in all${largest ? `; the largest, ${largest.key}, ${kib(largest.bytes)}` : ''})`,
+  };
+}

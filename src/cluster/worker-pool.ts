@@ -7,15 +7,18 @@
  * app-operations.ts) wait on the pool with {@link WorkerPool.waitFor}, which re-checks their
  * condition after every transition — never on a sleep.
  */
-import type { AppSpec, DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerState } from '../protocol/index.js';
-import { isWorkerMessage, IPC_MARK, PM2_READY_MESSAGE, RUNTIME_ENV } from '../protocol/index.js';
-import { LineSplitter } from '../logs/line-splitter.js';
-import { decideExit, decideRestart } from './restart-policy.js';
+import type { DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerState } from '../protocol/index.js';
+import { IPC_MARK, RUNTIME_ENV } from '../protocol/index.js';
+import { LineSplitter } from '../platform/line-splitter.js';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
-import { workerEnv } from './worker-env.js';
+import { spawnFailure, workerEnv } from './worker-env.js';
+import { settleExit, stateDeadlineMs, takenAsReady } from './worker-exit.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
-import type { Clock, ManagedWorker, TransitionDetails, WorkerRole } from './worker-state.js';
-import { LIVE_STATES, newWorker, WorkerLifecycle } from './worker-state.js';
+import { readWorkerMessage } from './worker-messages.js';
+import type { Check } from './transition-waiters.js';
+import { TransitionWaiters } from './transition-waiters.js';
+import type { Clock, ManagedWorker, WorkerRole } from './worker-state.js';
+import { newWorker, WorkerLifecycle } from './worker-state.js';
 import type { Revision } from './revision.js';
 
 /** Lines of stderr kept per worker for failure reports. */
@@ -36,25 +39,11 @@ export interface WorkerPoolDeps {
   reportIntervalMs: number;
 }
 
-type Check<T> = () => T | undefined;
-
-/** The reason of the move to `ready`, by what the runtime saw. */
-const READY_REASONS = {
-  listening: 'listening',
-  app: 'the app signalled ready',
-  evaluated: 'module evaluated, no listen() pending (fork mode)',
-} as const;
-
-interface Waiter {
-  check(): boolean;
-}
-
 export class WorkerPool {
   readonly workers: ManagedWorker[] = [];
   private readonly processes = new Map<number, WorkerProcess>();
-  private readonly revisionsById = new Map<number, Revision>();
   private readonly reports = new Map<number, WorkerReport>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters: TransitionWaiters;
   private readonly lifecycle: WorkerLifecycle;
   private readonly heartbeats: HeartbeatWatch;
   private nextId = 0;
@@ -64,27 +53,27 @@ export class WorkerPool {
     private readonly deps: WorkerPoolDeps,
     private readonly onWorkerEvent: (event: WorkerTransitionEvent, worker: ManagedWorker) => void,
   ) {
+    this.waiters = new TransitionWaiters(deps.clock);
     this.heartbeats = new HeartbeatWatch(deps.clock, (id, silentMs) => this.onSilent(id, silentMs));
     this.lifecycle = new WorkerLifecycle(deps.clock, {
-      deadlineMs: (worker, state, details) => this.deadlineMs(worker, state, details),
+      deadlineMs: (worker, state, details) => stateDeadlineMs(worker, state, details, deps.clock.now()),
       onTimeout: (worker, state) => this.onTimeout(worker, state),
       onTransition: (event, worker) => {
-        if (event.to === 'ready') this.heartbeats.beat(worker.id, this.specOf(worker).heartbeat_timeout);
+        if (event.to === 'ready') this.heartbeats.beat(worker.id, worker.deployed.spec.heartbeat_timeout);
         else if (event.to !== 'unresponsive') this.heartbeats.stop(worker.id);
         if (event.to === 'exited') this.remove(worker);
         this.deps.emit(event);
         this.onWorkerEvent(event, worker);
-        this.recheckWaiters();
+        this.waiters.recheck();
       },
     });
   }
 
   /** Forks a new worker for `instance` running `revision`. */
   spawn(instance: number, revision: Revision, role: WorkerRole): ManagedWorker {
-    const worker = newWorker({ id: ++this.nextId, app: this.app, instance, revision: revision.number, role, nowMs: this.deps.clock.now() });
+    const worker = newWorker({ id: ++this.nextId, app: this.app, instance, revision, role, nowMs: this.deps.clock.now() });
     this.workers.push(worker);
-    this.revisionsById.set(worker.id, revision);
-    const forked = this.forkProcess(worker, revision);
+    const forked = this.forkProcess(worker);
     this.lifecycle.created(worker, role === 'candidate' ? `new worker for revision ${revision.number}` : `worker for revision ${revision.number}`);
     if (!forked) this.handleExit(worker, null, null, 'fork failed');
     return worker;
@@ -107,7 +96,7 @@ export class WorkerPool {
       }
       case 'ready': {
         this.lifecycle.transition(worker, 'draining', reason);
-        const spec = this.specOf(worker);
+        const spec = worker.deployed.spec;
         const proc = this.processes.get(worker.id);
         const shutdown = { hotctl: IPC_MARK, type: 'shutdown', graceMs: spec.drain_grace, signal: spec.kill_signal, message: spec.shutdown_with_message } as const;
         if (!proc || !proc.send(shutdown)) proc?.kill('SIGTERM');
@@ -147,25 +136,7 @@ export class WorkerPool {
    * passes first.
    */
   waitFor<T>(check: Check<T>, timeout?: { afterMs: number; onTimeout: () => T }): Promise<T> {
-    return new Promise<T>((resolve) => {
-      let timer: ReturnType<Clock['setTimer']> | null = null;
-      const waiter: Waiter = {
-        check: () => {
-          const value = check();
-          if (value === undefined) return false;
-          finish(value);
-          return true;
-        },
-      };
-      const finish = (value: T) => {
-        this.waiters.delete(waiter);
-        if (timer !== null) this.deps.clock.clearTimer(timer);
-        resolve(value);
-      };
-      if (waiter.check()) return;
-      this.waiters.add(waiter);
-      if (timeout) timer = this.deps.clock.setTimer(() => finish(timeout.onTimeout()), Math.max(0, timeout.afterMs));
-    });
+    return this.waiters.waitFor(check, timeout);
   }
 
   /** The runtime's last report; none while the worker is unresponsive (its last one is stale). */
@@ -174,17 +145,13 @@ export class WorkerPool {
     return this.reports.get(workerId);
   }
 
+  /** The revision `worker` runs (its own record: `worker.deployed`). */
   revisionOf(worker: ManagedWorker): Revision | undefined {
-    return this.revisionsById.get(worker.id);
+    return worker.deployed;
   }
 
-  private specOf(worker: ManagedWorker): AppSpec {
-    const revision = this.revisionsById.get(worker.id);
-    if (!revision) throw new Error(`hotctl bug: worker ${this.app}#${worker.id} has no revision`);
-    return revision.spec;
-  }
-
-  private forkProcess(worker: ManagedWorker, revision: Revision): boolean {
+  private forkProcess(worker: ManagedWorker): boolean {
+    const revision = worker.deployed;
     const spec = revision.spec;
     const env = workerEnv(spec, worker.instance, {
       [RUNTIME_ENV.script]: revision.script,
@@ -228,6 +195,10 @@ export class WorkerPool {
     return true;
   }
 
+  private handleExit(worker: ManagedWorker, code: number | null, signal: string | null, why?: string): void {
+    settleExit(this.lifecycle, worker, this.deps.clock.now(), code, signal, why);
+  }
+
   private pipe(worker: ManagedWorker, proc: WorkerProcess): void {
     const out = new LineSplitter((line) => this.deps.output(worker, 'out', line));
     const err = new LineSplitter((line) => {
@@ -243,50 +214,19 @@ export class WorkerPool {
 
   private onMessage(worker: ManagedWorker, proc: WorkerProcess, message: unknown): void {
     if (this.processes.get(worker.id) !== proc) return;
-    const spec = this.specOf(worker);
-    if (message === PM2_READY_MESSAGE) {
-      if (spec.wait_ready) this.markReady(worker, 'the app signalled ready');
-      return;
-    }
-    if (!isWorkerMessage(message)) return;
-    switch (message.type) {
-      case 'ready':
-        this.markReady(worker, READY_REASONS[message.via]);
-        return;
-      case 'listen-started':
-        worker.listenStarted = true;
-        return;
-      case 'evaluated':
-        worker.evaluated = true;
-        return;
-      case 'boot-error':
-      case 'fatal':
-        worker.failure =
-          message.error.code === 'EADDRINUSE'
-            ? { code: 'E_PORT_IN_USE', message: message.error.message }
-            : { code: 'E_WORKER_EXITED', message: `${message.error.name}: ${message.error.message}` };
-        return;
-      case 'report': {
-        const { hotctl: _mark, type: _type, ...report } = message;
-        this.reports.set(worker.id, report);
-        this.heartbeat(worker);
-        return;
-      }
-      case 'heartbeat':
-        this.heartbeat(worker);
-        return;
-      case 'drained':
-        // Answered after every connection handed to this worker so far (see worker-ipc.ts).
-        proc.send({ hotctl: IPC_MARK, type: 'exit' });
-        return;
-      case 'bye':
-        return;
+    const effect = readWorkerMessage(worker, message);
+    if (effect === 'heartbeat') this.heartbeat(worker);
+    else if (effect === 'drained') proc.send({ hotctl: IPC_MARK, type: 'exit' });
+    else if (effect !== null && 'ready' in effect) this.markReady(worker, effect.ready);
+    else if (effect !== null) {
+      this.reports.set(worker.id, effect.report);
+      this.heartbeat(worker);
     }
   }
 
   /** The worker's event loop turns (a report or a heartbeat arrived). */
   private heartbeat(worker: ManagedWorker): void {
-    if (worker.state === 'ready') this.heartbeats.beat(worker.id, this.specOf(worker).heartbeat_timeout);
+    if (worker.state === 'ready') this.heartbeats.beat(worker.id, worker.deployed.spec.heartbeat_timeout);
     else if (worker.state === 'unresponsive') this.lifecycle.transition(worker, 'ready', 'heartbeats resumed');
   }
 
@@ -315,90 +255,13 @@ export class WorkerPool {
     proc.kill('SIGKILL');
   }
 
-  private handleExit(worker: ManagedWorker, code: number | null, signal: string | null, why?: string): void {
-    const how = why ?? (signal ? `killed by ${signal}` : `exit code ${code}`);
-    const details: TransitionDetails = { exitCode: code, signal };
-    const state: WorkerState = worker.state;
-    if (state === 'draining') {
-      const killed = worker.forcedKill;
-      if (killed === null) {
-        this.lifecycle.transition(worker, 'exited', how, details);
-        return;
-      }
-      const cut = killed.connectionsOpen === null ? 'connections open unknown' : `${killed.connectionsOpen} connection${killed.connectionsOpen === 1 ? '' : 's'} cut`;
-      this.lifecycle.transition(worker, 'exited', `${how}: ${killed.why}, ${cut}`, { ...details, connectionsCut: killed.connectionsOpen });
-      return;
-    }
-    if (!LIVE_STATES.includes(state)) return;
-    const spec = this.specOf(worker);
-    const outcome = decideExit(spec, code, signal);
-    if (outcome === 'done') {
-      // Not a crash: a job that finished, or a code the app uses to say "stop me".
-      worker.failure = null;
-      const why = spec.autorestart ? 'its code is in stop_exit_codes' : 'autorestart is false';
-      this.lifecycle.transition(worker, 'exited', `${how}: ended on purpose (${why}); not restarted`, details);
-      return;
-    }
-    if (worker.failure === null) {
-      worker.failure = { code: 'E_WORKER_EXITED', message: state === 'ready' ? `exited (${how})` : `exited before it was ready (${how})` };
-    }
-    // The system refused the process (E2BIG: env too large): the next fork would fail the same way.
-    const spawnFailed = worker.failure.code === 'E_SPAWN_FAILED';
-    const uptimeMs = worker.processStartedMs === null ? null : this.deps.clock.now() - worker.processStartedMs;
-    this.lifecycle.transition(worker, 'crashed', how, details);
-    if (worker.role === 'candidate') {
-      this.lifecycle.transition(worker, 'exited', 'a new worker is not restarted: the operation fails instead');
-      return;
-    }
-    if (worker.failure.code === 'E_PORT_IN_USE' || spawnFailed) {
-      this.lifecycle.transition(worker, 'errored', worker.failure.message);
-      return;
-    }
-    if (outcome === 'failed') {
-      this.lifecycle.transition(worker, 'errored', 'autorestart is false: not restarted', details);
-      return;
-    }
-    const decision = decideRestart(spec, worker.unstableRestarts, uptimeMs);
-    worker.unstableRestarts = decision.unstableRestarts;
-    if (decision.action === 'give-up') {
-      this.lifecycle.transition(worker, 'errored', `${decision.unstableRestarts - 1} unstable restarts in a row (max_restarts ${spec.max_restarts})`);
-      return;
-    }
-    this.lifecycle.transition(worker, 'backoff', `restart in ${decision.delayMs} ms`, { delayMs: decision.delayMs });
-  }
-
-  private deadlineMs(worker: ManagedWorker, state: WorkerState, details: TransitionDetails): number | null {
-    const spec = this.specOf(worker);
-    switch (state) {
-      case 'forking':
-      case 'starting': {
-        const elapsed = worker.processStartedMs === null ? 0 : this.deps.clock.now() - worker.processStartedMs;
-        return Math.max(0, spec.listen_timeout - elapsed);
-      }
-      case 'ready':
-        return spec.min_uptime;
-      case 'draining':
-        return spec.kill_timeout;
-      case 'backoff':
-        return details.delayMs ?? 0;
-      default:
-        return null;
-    }
-  }
-
   private onTimeout(worker: ManagedWorker, state: WorkerState): void {
-    const spec = this.specOf(worker);
+    const spec = worker.deployed.spec;
     const proc = this.processes.get(worker.id);
     switch (state) {
       case 'forking':
       case 'starting':
-        // A worker that has loaded its app and called no listen() at all serves no port (a queue
-        // consumer, a job): it is taken as ready rather than killed. One whose listen() is pending
-        // or failed is a server that is not up: that still fails; so does a cluster worker still
-        // loading its app (a slow server may be about to listen, or to throw). A fork-mode one is
-        // taken as ready even then (an ESM consumer whose top-level await never settles).
-        const loaded = worker.evaluated || spec.exec_mode.startsWith('fork');
-        if (!spec.wait_ready && !worker.listenStarted && loaded && worker.failure === null && proc) {
+        if (takenAsReady(worker, proc !== undefined)) {
           this.markReady(worker, `no listen() within listen_timeout (${spec.listen_timeout} ms): taken as a process that serves no port`);
           return;
         }
@@ -414,14 +277,11 @@ export class WorkerPool {
         worker.forcedKill = { why: `still draining after kill_timeout (${spec.kill_timeout} ms)`, connectionsOpen: this.reports.get(worker.id)?.connectionsOpen ?? null };
         proc?.kill('SIGKILL');
         return;
-      case 'backoff': {
-        const revision = this.revisionsById.get(worker.id);
-        if (!revision) return;
+      case 'backoff':
         worker.restarts += 1;
         this.lifecycle.transition(worker, 'forking', `restart ${worker.restarts}`);
-        if (!this.forkProcess(worker, revision)) this.handleExit(worker, null, null, 'fork failed');
+        if (!this.forkProcess(worker)) this.handleExit(worker, null, null, 'fork failed');
         return;
-      }
       default:
         return;
     }
@@ -430,26 +290,5 @@ export class WorkerPool {
   private remove(worker: ManagedWorker): void {
     const index = this.workers.indexOf(worker);
     if (index !== -1) this.workers.splice(index, 1);
-    this.revisionsById.delete(worker.id);
   }
-
-  private recheckWaiters(): void {
-    for (const waiter of [...this.waiters]) waiter.check();
-  }
-}
-
-/** What a failed fork means: the system error, with the size of what the process would have got. */
-function spawnFailure(err: unknown, env: Record<string, string>, args: string[]): { code: 'E_SPAWN_FAILED'; message: string; errno?: string } {
-  const errno = typeof (err as { code?: unknown })?.code === 'string' ? ((err as { code: string }).code) : undefined;
-  const message = (err as Error)?.message ?? String(err);
-  if (errno !== 'E2BIG') return { code: 'E_SPAWN_FAILED', message: `could not start a process: ${message}`, ...(errno ? { errno } : {}) };
-  const sizes = Object.entries(env).map(([k, v]) => ({ key: k, bytes: Buffer.byteLength(k) + Buffer.byteLength(v) + 2 }));
-  const total = sizes.reduce((n, s) => n + s.bytes, 0) + args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
-  const largest = sizes.sort((a, b) => b.bytes - a.bytes)[0];
-  const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
-  return {
-    code: 'E_SPAWN_FAILED',
-    errno,
-    message: `could not start a process: E2BIG, its environment and arguments are too large (${kib(total)} in all${largest ? `; the largest, ${largest.key}, ${kib(largest.bytes)}` : ''})`,
-  };
 }

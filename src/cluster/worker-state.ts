@@ -22,6 +22,7 @@
  * unit-tested exhaustively with a fake clock.
  */
 import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
+import type { Revision } from './revision.js';
 
 /** Allowed moves. Anything else is a bug in hotctl and throws. */
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
@@ -48,7 +49,11 @@ export interface ManagedWorker {
   readonly app: string;
   /** NODE_APP_INSTANCE. */
   readonly instance: number;
-  revision: number;
+  /** The revision this worker runs: its one record, set when it is created, never changed. */
+  readonly deployed: Revision;
+  /** `deployed.number` (derived, for events and status). */
+  readonly revision: number;
+  /** Written only by the supervisor (candidate → serving when a rollout commits). */
   role: WorkerRole;
   /** Written only by {@link WorkerLifecycle.transition}. */
   state: WorkerState;
@@ -194,12 +199,15 @@ export class WorkerLifecycle {
 }
 
 /** A new worker record, in `forking`. */
-export function newWorker(init: { id: number; app: string; instance: number; revision: number; role: WorkerRole; nowMs: number }): ManagedWorker {
+export function newWorker(init: { id: number; app: string; instance: number; revision: Revision; role: WorkerRole; nowMs: number }): ManagedWorker {
   return {
     id: init.id,
     app: init.app,
     instance: init.instance,
-    revision: init.revision,
+    deployed: init.revision,
+    get revision() {
+      return this.deployed.number;
+    },
     role: init.role,
     state: 'forking',
     sinceMs: init.nowMs,

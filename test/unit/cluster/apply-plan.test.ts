@@ -54,3 +54,22 @@ t.test('apps not in the file: kept, or deleted with prune', async (t) => {
 t.test('the boolean form (prune) keeps the old behaviour: only changes', async (t) => {
   t.same(planApply([spec('api')], [spec('api')], false).map((i) => i.action), ['unchanged']);
 });
+
+t.test('instances and another key changed: reload (a scale never carries another change)', async (t) => {
+  const [item] = planApply([spec('api', { instances: 2 })], [spec('api', { instances: 4, env: { A: '1' } })], { changedOnly: true });
+  t.equal(item!.action, 'reload');
+  t.same(item!.changed, ['env', 'instances']);
+});
+
+t.test('code facts that could not be read count as no code change; a nested spec change is seen', async (t) => {
+  const before = new Map([['api', facts('s1')]]);
+  const [item] = planApply([spec('api')], [spec('api')], { changedOnly: true, runningFacts: before });
+  t.equal(item!.action, 'unchanged');
+  const [nested] = planApply([spec('api', { env: { A: '1', B: '2' } })], [spec('api', { env: { A: '1', B: '3' } })], { changedOnly: true });
+  t.same(nested!.changed, ['env']);
+});
+
+t.test('several apps: each planned on its own, in the file order, then those missing from it', async (t) => {
+  const plan = planApply([spec('a'), spec('b', { instances: 1 }), spec('gone')], [spec('b', { instances: 3 }), spec('a'), spec('new')], { changedOnly: true, prune: true });
+  t.same(plan.map((i) => [i.app, i.action]), [['b', 'scale'], ['a', 'unchanged'], ['new', 'start'], ['gone', 'delete']]);
+});

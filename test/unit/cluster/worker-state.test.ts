@@ -1,6 +1,7 @@
 import t from 'tap';
 import { WORKER_STATES, type WorkerState, type WorkerTransitionEvent } from '../../../src/protocol/index.js';
 import { canTransition, InvalidTransitionError, newWorker, WORKER_TRANSITIONS, WorkerLifecycle, type ManagedWorker } from '../../../src/cluster/worker-state.js';
+import type { Revision } from '../../../src/cluster/revision.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 function setup(deadlines: Partial<Record<WorkerState, number>> = {}) {
@@ -12,12 +13,12 @@ function setup(deadlines: Partial<Record<WorkerState, number>> = {}) {
     onTimeout: (_w, state) => timeouts.push(state),
     onTransition: (event) => events.push(event),
   });
-  const worker = newWorker({ id: 1, app: 'api', instance: 0, revision: 1, role: 'serving', nowMs: clock.now() });
+  const worker = newWorker({ id: 1, app: 'api', instance: 0, revision: { number: 1 } as Revision, role: 'serving', nowMs: clock.now() });
   return { clock, events, timeouts, lifecycle, worker };
 }
 
 function at(state: WorkerState): ManagedWorker {
-  const w = newWorker({ id: 7, app: 'api', instance: 0, revision: 3, role: 'serving', nowMs: 0 });
+  const w = newWorker({ id: 7, app: 'api', instance: 0, revision: { number: 3 } as Revision, role: 'serving', nowMs: 0 });
   w.state = state;
   return w;
 }

@@ -1,0 +1,70 @@
+/**
+ * An app's status as `hotctl status` shows it: derived from the supervisor's facts, written by
+ * nothing here. Pure.
+ */
+import type { AppSpec, AppStatus, AppStatusInfo, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus } from '../protocol/index.js';
+import type { Operation } from './operation.js';
+import type { CanaryHold } from './rollout.js';
+import type { ManagedWorker } from './worker-state.js';
+
+/** What the status is computed from. */
+export interface StatusFacts {
+  name: string;
+  spec: AppSpec;
+  wanted: 'running' | 'stopped';
+  activeRevision: number;
+  workers: readonly ManagedWorker[];
+  operation: Operation | null;
+  lastOperation: Operation | null;
+  canary: CanaryHold | null;
+  restarts: number;
+  lastExit: ProcessExitInfo | null;
+  nextRunMs: number | null;
+  nowMs: number;
+  metricsOf?(app: string, workerId: number): WorkerMetricsSummary | null;
+}
+
+export function appStatusInfo(f: StatusFacts): AppStatusInfo {
+  const workers: WorkerStatus[] = f.workers.map((w) => ({
+    id: w.id,
+    pid: w.pid,
+    instance: w.instance,
+    state: w.state,
+    revision: w.revision,
+    restarts: w.restarts,
+    uptime_ms: w.processStartedMs === null ? 0 : f.nowMs - w.processStartedMs,
+    since: new Date(w.sinceMs).toISOString(),
+    metrics: w.pid === null ? null : (f.metricsOf?.(f.name, w.id) ?? null),
+  }));
+  return {
+    name: f.name,
+    status: appStatus(f),
+    revision: f.activeRevision,
+    instances: f.spec.instances,
+    script: f.spec.script,
+    cwd: f.spec.cwd ?? '',
+    restarts: f.restarts,
+    last_exit: f.lastExit,
+    next_run: f.nextRunMs == null ? null : new Date(f.nextRunMs).toISOString(),
+    workers,
+    operation: f.operation?.snapshot() ?? null,
+    last_operation: f.lastOperation?.snapshot() ?? null,
+    canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString() } : null,
+  };
+}
+
+export function appStatus(f: Pick<StatusFacts, 'operation' | 'canary' | 'workers' | 'wanted' | 'spec'>): AppStatus {
+  const op = f.operation;
+  if (op) {
+    if (op.kind === 'stop' || op.kind === 'delete') return 'stopping';
+    if (op.kind === 'start') return 'starting';
+    return 'reloading';
+  }
+  if (f.canary) return 'canary';
+  const workers = f.workers;
+  if (workers.length === 0) return f.wanted === 'stopped' ? 'stopped' : 'errored';
+  const ready = workers.filter((w) => w.state === 'ready').length;
+  if (ready === workers.length && ready >= f.spec.instances) return 'online';
+  if (ready === 0) return workers.some((w) => w.state === 'errored') ? 'errored' : 'starting';
+  return 'degraded';
+}

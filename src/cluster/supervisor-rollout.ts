@@ -1,0 +1,125 @@
+/**
+ * The supervisor's implementation of {@link AppRollout}, one per operation: the worker verbs go
+ * to the app's pool, the writes (outcomes, roles, the active revision, the operation's target,
+ * the wanted state) to the app's {@link AppFacts}, their one writer.
+ */
+import type { AppSpec, HotctlError } from '../protocol/index.js';
+import type { AppFacts } from './app-facts.js';
+import type { Operation } from './operation.js';
+import { failureError, plural } from './op-steps.js';
+import type { Revision, ScriptFacts } from './revision.js';
+import type { AppRollout, CanaryHold, WorkerCheck } from './rollout.js';
+import type { WorkerPool } from './worker-pool.js';
+import type { Clock, ManagedWorker, WorkerRole } from './worker-state.js';
+
+export class SupervisorRollout implements AppRollout {
+  constructor(
+    private readonly writes: AppFacts,
+    private readonly pool: WorkerPool,
+    private readonly clock: Clock,
+    readonly op: Operation,
+  ) {}
+
+  get app(): string {
+    return this.pool.app;
+  }
+
+  get spec(): AppSpec {
+    return this.writes.spec;
+  }
+
+  get canary(): CanaryHold | null {
+    return this.writes.canary;
+  }
+
+  get activeNumber(): number {
+    return this.writes.history.activeNumber;
+  }
+
+  active(): Revision | undefined {
+    return this.writes.history.active();
+  }
+
+  revisions(): readonly Revision[] {
+    return this.writes.history.revisions;
+  }
+
+  workers(): ManagedWorker[] {
+    return this.pool.workers.slice();
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  spawn(revision: Revision, instances: readonly number[], role: WorkerRole = 'candidate'): ManagedWorker[] {
+    return instances.map((i) => this.pool.spawn(i, revision, role));
+  }
+
+  waitFor<T>(check: WorkerCheck<T>, timeout?: { afterMs: number; onTimeout: () => T }): Promise<T> {
+    return this.pool.waitFor(check, timeout);
+  }
+
+  async retire(workers: readonly ManagedWorker[], reason: string, report = false): Promise<string> {
+    for (const w of workers) this.pool.retire(w, reason);
+    await this.pool.waitFor(() => (workers.every((w) => w.state === 'exited') ? true : undefined));
+    const killed = workers.filter((w) => w.forcedKill !== null);
+    if (!report || killed.length === 0) return '';
+    const known = killed.every((w) => w.forcedKill?.connectionsOpen !== null);
+    const cut = killed.reduce((n, w) => n + (w.forcedKill?.connectionsOpen ?? 0), 0);
+    const what = `${plural(killed.length, 'worker')} killed after kill_timeout, ${known ? plural(cut, 'connection') : 'an unknown number of connections'} cut`;
+    this.op.step(`${what} (close long-lived connections in an onDrainStart hook or the app's SIGINT handler)`);
+    return `; ${what}`;
+  }
+
+  commit(revision: Revision, workers: readonly ManagedWorker[]): void {
+    this.writes.commit(revision, workers);
+  }
+
+  failure(worker: ManagedWorker, code: 'E_RELOAD_FAILED' | 'E_START_FAILED'): HotctlError {
+    return failureError(this.app, this.op, worker, code);
+  }
+
+  reject(revision: Revision, error: HotctlError): void {
+    this.writes.reject(revision, error.toJSON());
+    this.fail(error);
+  }
+
+  fail(error: HotctlError): void {
+    this.op.fail(error.toJSON(), error.message);
+  }
+
+  async newRevision(spec: AppSpec, origin: { cause: string; rollbackOf?: Revision } = { cause: this.op.kind }): Promise<Revision> {
+    const revision = await this.writes.createRevision(spec, origin);
+    this.writes.target(this.op, revision);
+    return revision;
+  }
+
+  target(revision: Revision): void {
+    this.writes.target(this.op, revision);
+  }
+
+  inspect(spec: AppSpec): Promise<ScriptFacts> {
+    return this.writes.inspect(spec);
+  }
+
+  holdCanary(revision: Revision, workers: readonly ManagedWorker[]): void {
+    this.writes.holdCanary(revision, workers);
+  }
+
+  releaseCanary(): void {
+    this.writes.releaseCanary();
+  }
+
+  canaryRolledBack(revision: Revision): void {
+    this.writes.canaryRolledBack(revision);
+  }
+
+  scaled(instances: number, workers: readonly ManagedWorker[]): void {
+    this.writes.scaled(instances, workers);
+  }
+
+  stopping(): void {
+    this.writes.stopping();
+  }
+}
