@@ -3,6 +3,7 @@
  * nothing here. Pure.
  */
 import type { AppSpec, AppStatus, AppStatusInfo, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus } from '../protocol/index.js';
+import { isServingWorker } from '../protocol/index.js';
 import type { Operation } from './operation.js';
 import type { CanaryHold } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
@@ -63,7 +64,7 @@ export function appStatus(f: Pick<StatusFacts, 'operation' | 'canary' | 'workers
   if (f.canary) return 'canary';
   const workers = f.workers;
   if (workers.length === 0) return f.wanted === 'stopped' ? 'stopped' : 'errored';
-  const ready = workers.filter((w) => w.state === 'ready').length;
+  const ready = workers.filter((w) => isServingWorker(w.state)).length;
   if (ready === workers.length && ready >= f.spec.instances) return 'online';
   if (ready === 0) return workers.some((w) => w.state === 'errored') ? 'errored' : 'starting';
   return 'degraded';

@@ -4,7 +4,7 @@
  * of a failed worker.
  */
 import type { AppSpec, ReloadStrategy } from '../protocol/index.js';
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError, isComingUpWorker } from '../protocol/index.js';
 import type { OperationProgress, Rollout } from './rollout.js';
 import type { Revision } from './revision.js';
 import type { ManagedWorker } from './worker-state.js';
@@ -37,7 +37,7 @@ export function isUpOrDone(w: ManagedWorker): boolean {
 /** Resolves null once every worker of `fresh` is up or done, or with the first one that failed. */
 export function awaitUpOrDone(r: Rollout, fresh: readonly ManagedWorker[]): Promise<ManagedWorker | null> {
   return r.waitFor<ManagedWorker | null>(() => {
-    const failed = fresh.find((w) => w.state !== 'forking' && w.state !== 'starting' && !isUpOrDone(w));
+    const failed = fresh.find((w) => !isComingUpWorker(w.state) && !isUpOrDone(w));
     if (failed) return failed;
     return fresh.every(isUpOrDone) ? null : undefined;
   });

@@ -4,7 +4,7 @@
  * again). Down: the highest instances drain. An operation on the {@link AppRollout}, not a
  * reload strategy: no revision changes.
  */
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError, isServingWorker, isSettledUnready } from '../protocol/index.js';
 import type { AppRollout } from './rollout.js';
 import { plural, range } from './op-steps.js';
 
@@ -21,9 +21,9 @@ export async function scale(a: AppRollout, instances: number): Promise<void> {
     const fresh = a.spawn(revision, missing);
     a.op.transition('awaiting_ready', `waiting for ${plural(fresh.length, 'new worker')} to be ready`);
     const culprit = await a.waitFor(() => {
-      const failed = fresh.find((w) => w.state !== 'forking' && w.state !== 'starting' && w.state !== 'ready');
+      const failed = fresh.find((w) => isSettledUnready(w.state));
       if (failed) return failed;
-      return fresh.every((w) => w.state === 'ready') ? null : undefined;
+      return fresh.every((w) => isServingWorker(w.state)) ? null : undefined;
     });
     if (culprit) {
       const error = a.failure(culprit, 'E_START_FAILED');

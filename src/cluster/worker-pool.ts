@@ -7,7 +7,7 @@
  * app-operations.ts) wait on the pool with {@link WorkerPool.waitFor}, which re-checks their
  * condition after every transition — never on a sleep.
  */
-import type { DaemonEvent, WorkerReport, WorkerTransitionEvent, WorkerState } from '../protocol/index.js';
+import type { DaemonEvent, LogStream, WorkerReport, WorkerTransitionEvent, WorkerState } from '../protocol/index.js';
 import { IPC_MARK, RUNTIME_ENV } from '../protocol/index.js';
 import { LineSplitter } from '../platform/line-splitter.js';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
@@ -34,7 +34,7 @@ export interface WorkerPoolDeps {
   clock: Clock;
   fork: ForkWorker;
   emit(event: DaemonEvent): void;
-  output(worker: ManagedWorker, stream: 'out' | 'err', line: string): void;
+  output(worker: ManagedWorker, stream: LogStream, line: string): void;
   ports: PortClaims;
   reportIntervalMs: number;
 }

@@ -5,6 +5,7 @@
  */
 import type { WorkerPool } from './worker-pool.js';
 import type { ManagedWorker } from './worker-state.js';
+import { isComingUpWorker, isUpWorker } from '../protocol/index.js';
 
 export class WorkerReplacement {
   private readonly replacing = new Set<number>();
@@ -17,13 +18,13 @@ export class WorkerReplacement {
 
   /** Resolves true once `worker` is replaced; false when skipped (`busy`: an operation runs and replaces workers itself) or its successor failed. */
   async replace(worker: ManagedWorker, reason: string, busy: boolean): Promise<boolean> {
-    if (busy || this.replacing.has(worker.id) || (worker.state !== 'ready' && worker.state !== 'unresponsive') || worker.role !== 'serving') return false;
+    if (busy || this.replacing.has(worker.id) || !isUpWorker(worker.state) || worker.role !== 'serving') return false;
     this.replacing.add(worker.id);
     try {
       const successor = this.pool.spawn(worker.instance, worker.deployed, 'candidate');
       const ready = await this.pool.waitFor(() => {
         if (successor.state === 'ready') return true;
-        return successor.state === 'forking' || successor.state === 'starting' ? undefined : false;
+        return isComingUpWorker(successor.state) ? undefined : false;
       });
       if (!ready) return false;
       this.serve([successor]);

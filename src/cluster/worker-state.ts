@@ -22,6 +22,7 @@
  * unit-tested exhaustively with a fake clock.
  */
 import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
+import { LIVE_WORKER_STATES } from '../protocol/index.js';
 import type { Revision } from './revision.js';
 
 /** Allowed moves. Anything else is a bug in hotctl and throws. */
@@ -38,7 +39,8 @@ export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerSta
 };
 
 /** States in which the worker has a live process. */
-export const LIVE_STATES: readonly WorkerState[] = ['forking', 'starting', 'ready', 'unresponsive', 'draining'];
+/** The states in which a worker has a process (declared once, in src/protocol/states.ts). */
+export const LIVE_STATES: readonly WorkerState[] = LIVE_WORKER_STATES;
 
 /** What a worker is there for: serving the app, or a reload's candidate not yet committed. */
 export type WorkerRole = 'serving' | 'candidate';

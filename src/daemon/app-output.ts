@@ -5,7 +5,7 @@
  * writing works again.
  */
 import { homedir } from 'node:os';
-import type { AppSpec } from '../protocol/index.js';
+import type { AppSpec, DaemonMode, LogStream } from '../protocol/index.js';
 import type { Supervisor } from '../cluster/supervisor.js';
 import type { ManagedWorker } from '../cluster/worker-state.js';
 import { formatLogLine, LogWriter } from '../logs/log-writer.js';
@@ -15,7 +15,7 @@ import type { EventBus } from './event-bus.js';
 export interface AppOutputOptions {
   logsDir: string;
   /** `run`: lines are echoed to stdout/stderr as well. */
-  mode: 'daemon' | 'run';
+  mode: DaemonMode;
   bus: EventBus;
   /** The app's supervisor, while it is known. */
   find(app: string): Supervisor | undefined;
@@ -52,7 +52,7 @@ export class AppOutput {
   }
 
   /** One line of a worker's output. */
-  write(worker: ManagedWorker, stream: 'out' | 'err', text: string): void {
+  write(worker: ManagedWorker, stream: LogStream, text: string): void {
     const sup = this.o.find(worker.app);
     const line = { app: worker.app, workerId: worker.id, revision: worker.revision, stream, text, atMs: Date.now() };
     // A worker's lines go where its own revision's spec says (a reload may move the files).

@@ -17,7 +17,7 @@
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
  */
 import { join } from 'node:path';
-import type { DaemonEvent, DaemonInfo, StatusSnapshot } from '../protocol/index.js';
+import type { DaemonEvent, DaemonInfo, DaemonMode, StatusSnapshot } from '../protocol/index.js';
 import { homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
 import { judgeReadiness } from '../cluster/readiness.js';
 import { systemClock } from '../cluster/worker-state.js';
@@ -50,7 +50,7 @@ export { SHUTDOWN_LIMIT_MS } from './shutdown.js';
 
 export interface DaemonOptions {
   home: string;
-  mode: 'daemon' | 'run';
+  mode: DaemonMode;
   /** The HTTP listener's port (default HOTCTL_HTTP_PORT, else 9716); 0 turns it off. */
   httpPort?: number;
   httpHost?: string;

@@ -4,6 +4,7 @@
  * operation is where its result is known durable or not: written at once, and said in its steps.
  */
 import type { DaemonEvent } from '../protocol/index.js';
+import { isTerminalOperationState } from '../protocol/index.js';
 import { StateWriter, type StateFile } from './state-store.js';
 
 /** Changes are written this long after the first of a burst. */
@@ -47,7 +48,7 @@ export class DurableState {
 
   /** An operation that ended: the state written now, and a warning added to its steps when it could not be. */
   settle(event: DaemonEvent): void {
-    if (event.kind !== 'operation' || (event.operation.state !== 'succeeded' && event.operation.state !== 'failed')) return;
+    if (event.kind !== 'operation' || !isTerminalOperationState(event.operation.state)) return;
     if (this.flush()) return;
     const message = `warning: ${this.notice ?? 'the state could not be written to disk'}`;
     event.operation.steps.push({ at: new Date().toISOString(), message, elapsed_ms: event.operation.duration_ms });

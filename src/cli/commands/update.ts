@@ -8,7 +8,7 @@
  * CLI is a downgrade: refused with E_DAEMON_NEWER unless --force, which names what it interrupts.
  */
 import type { Argv } from 'yargs';
-import { HotctlError, homePaths } from '../../protocol/index.js';
+import { HotctlError, homePaths, isTerminalOperationState } from '../../protocol/index.js';
 import { isProcessAlive } from '../../platform/process-alive.js';
 import { formatSeconds } from '../../format/index.js';
 import { HOTCTL_VERSION } from '../../version.js';
@@ -77,7 +77,7 @@ async function update(ctx: CommandContext, out: Output, force: boolean, timeoutS
 async function waitOperation(client: ControlClient, id: string, deadline: number) {
   for (;;) {
     const op = await client.request('operation', { id });
-    if (op.state === 'succeeded' || op.state === 'failed' || Date.now() > deadline) return op;
+    if (isTerminalOperationState(op.state) || Date.now() > deadline) return op;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

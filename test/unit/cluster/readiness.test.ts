@@ -1,7 +1,8 @@
 import t from 'tap';
 import { judgeReadiness, type ReadinessApp } from '../../../src/cluster/readiness.js';
+import type { WorkerState } from '../../../src/protocol/index.js';
 
-const app = (name: string, instances: number, states: string[], wanted: 'running' | 'stopped' = 'running'): ReadinessApp => ({
+const app = (name: string, instances: number, states: WorkerState[], wanted: 'running' | 'stopped' = 'running'): ReadinessApp => ({
   name,
   wanted,
   spec: { instances },
