@@ -7,7 +7,7 @@
  * an operation with `follow: true`, until that operation ends.
  */
 import { createServer, type Server } from 'node:http';
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync, unlinkSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
@@ -44,7 +44,7 @@ export class ControlServer {
   private droppedByGone = 0;
 
   constructor(
-    private readonly socketPath: string,
+    private socketPath: string,
     private readonly handlers: Handlers,
     private readonly log: (line: string) => void,
     cap?: ConnectionCap,
@@ -113,13 +113,22 @@ export class ControlServer {
     }
   }
 
+  /**
+   * `hotctl update`: the new daemon renames its temporary socket over daemon.sock (atomic: a
+   * client finds one daemon or the other); the old one then must not remove that path on close.
+   */
+  moveTo(path: string | null): void {
+    if (path !== null) renameSync(this.socketPath, path);
+    this.socketPath = path ?? '';
+  }
+
   async close(): Promise<void> {
     for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const conn of this.connections) conn.socket.terminate();
     try {
-      unlinkSync(this.socketPath);
+      if (this.socketPath !== '') unlinkSync(this.socketPath);
     } catch {
       // already gone
     }

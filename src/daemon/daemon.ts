@@ -30,6 +30,8 @@ import { compareVersions } from './version-compare.js';
 import { loadDump, saveDump } from './dump-file.js';
 import { ConnectionCap, fdBudget, openFilesLimit } from './connection-cap.js';
 import { TrafficWiring } from './traffic-wiring.js';
+import { handOver } from './handoff/give.js';
+import { completeTakeOver, type TakeOver } from './handoff/take.js';
 
 export interface DaemonOptions {
   home: string;
@@ -47,6 +49,8 @@ export interface DaemonOptions {
    * whatever per-start variables (systemd's INVOCATION_ID) changed.
    */
   inheritedEnv?: Record<string, string>;
+  /** `hotctl update`: the running daemon's sockets; this one takes over once its apps are ready (handoff/take.ts). */
+  handoff?: TakeOver | null;
 }
 
 export interface DaemonHandle {
@@ -68,7 +72,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const daemonLog = new DaemonLog(options.mode);
   const log = daemonLog.line;
   ensureStateDir(paths.home, [paths.logsDir]);
-  const lock = acquirePidLock(paths.pidFile, log);
+  const takeOver = options.handoff ?? null;
+  const handoffLock = takeOver?.lock(paths.pidFile) ?? null;
+  const lock = handoffLock ?? acquirePidLock(paths.pidFile, log);
   for (const name of removeStaleTempFiles(paths.home)) log(`removed ${name}, left by a write that did not finish`);
   const startedMs = Date.now();
 
@@ -99,7 +105,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const logFiles = new AppLogFilesRouter(logs, { logsDir: paths.logsDir, homeDir: homedir() });
   // The spec each app's lines were last written with: a worker's last line may arrive after its app was deleted.
   const lastLogSpec = new Map<string, AppSpec>();
-  const traffic = new TrafficWiring();
+  const traffic = new TrafficWiring(process.env, takeOver?.sockets);
   const emit = (event: DaemonEvent) => {
     traffic.onEvent(event);
     // The end of an operation is where its result is known durable or not: write now and say so.
@@ -252,6 +258,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       statusChanged();
     },
   );
+  // Until it has taken over, a new daemon (hotctl update) leaves the state to the running one.
+  stateWriter.frozen = takeOver !== null;
   const dumpFile = join(paths.home, 'dump.json');
 
   const info = (): DaemonInfo => ({
@@ -430,6 +438,28 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       const sup = registry.get(name);
       return { app: sup.name, signal: parsed, workers: sup.pool.signal(parsed) };
     },
+    handoff: async (params) => {
+      if (stopping) throw new HotctlError('E_SHUTTING_DOWN');
+      stateWriter.flush();
+      const result = await handOver(
+        {
+          logPath: paths.daemonLog,
+          log,
+          sockets: () => traffic.listeningSockets(),
+          release: async () => {
+            stateWriter.frozen = true;
+            traffic.closeSockets();
+            control?.moveTo(null);
+            const closing = http;
+            http = null;
+            await closing?.close();
+          },
+        },
+        params,
+      );
+      setImmediate(() => void shutdown(`handed over to pid ${result.pid}`));
+      return result;
+    },
     kill: async () => {
       const apps = registry.list().map((sup) => sup.name);
       setImmediate(() => void shutdown('hotctl kill'));
@@ -446,7 +476,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     lock.release();
     throw err;
   }
-  control = new ControlServer(paths.socket, handlers, log, socketCap);
+  control = new ControlServer(takeOver ? takeOver.controlPath(paths.socket) : paths.socket, handlers, log, socketCap);
   try {
     await control.listen();
   } catch (err) {
@@ -455,6 +485,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   }
 
   // A daemon that died (even kill -9) comes back with every app it ran, at its last spec.
+  const restored: Promise<{ app: string; state: string; error: string | null } | null>[] = [];
   function restoreState(): void {
     if (loaded.kind === 'corrupt') {
       const notice = `The state file was unreadable (${loaded.reason}); it was kept as ${loaded.keptAs} and the daemon started empty.`;
@@ -465,10 +496,19 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     if (loaded.kind === 'none') return;
     for (const saved of loaded.state.apps) {
       const record = options.inheritedEnv ? recordWithInheritedEnv(saved, options.inheritedEnv) : saved;
-      void registry.restore(record).then(
-        (op) => op && log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`),
-        (err: Error) => log(`could not restore ${record.name}: ${err.message}`),
+      const restoring = registry.restore(record).then(
+        async (op) => {
+          if (!op) return null;
+          log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`);
+          const done = await op.finished;
+          return { app: record.name, state: done.state, error: done.error?.message ?? null };
+        },
+        (err: Error) => {
+          log(`could not restore ${record.name}: ${err.message}`);
+          return { app: record.name, state: 'failed', error: err.message };
+        },
       );
+      restored.push(restoring);
     }
   }
 
@@ -478,7 +518,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     for (const sup of registry.list()) void sup.begin('reload', { wait: true }).catch((err: Error) => log(`reload of ${sup.name} refused: ${err.message}`));
   };
   const httpPort = options.httpPort ?? httpPortFromEnv(process.env.HOTCTL_HTTP_PORT, log);
-  if (httpPort !== 0) {
+  // After a hand-off, the HTTP listener starts once the old daemon has closed its own.
+  const startHttp = async (): Promise<void> => {
+    if (httpPort === 0) return;
     http = new HttpServer({
       host: options.httpHost ?? (process.env.HOTCTL_HTTP_HOST || DEFAULT_HTTP_HOST),
       port: httpPort,
@@ -515,7 +557,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       log(notice);
       http = null;
     }
-  }
+  };
+  if (!takeOver) await startHttp();
 
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onTerm);
@@ -527,6 +570,31 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     log(`cannot restore the apps: ${(err as Error).stack ?? String(err)}`);
     await shutdown('start-up failed');
     throw err;
+  }
+  if (takeOver) {
+    try {
+      await completeTakeOver(
+        takeOver,
+        {
+          restored,
+          notReady: () => registry.list().filter((sup) => sup.wanted === 'running' && sup.pool.workers.filter((w) => w.state === 'ready').length < sup.spec.instances).map((sup) => sup.name),
+          apps: () => registry.list().map((sup) => sup.name),
+          acceptAdopted: () => traffic.acceptAdopted(),
+          moveControl: () => control?.moveTo(paths.socket),
+          takeLock: () => handoffLock?.take(),
+          writeState: () => {
+            stateWriter.frozen = false;
+            stateWriter.flush();
+          },
+          startHttp,
+        },
+        log,
+      );
+    } catch (err) {
+      log(`hand-off failed: ${(err as Error).message}`);
+      await shutdown('hand-off failed');
+      throw err;
+    }
   }
   log(`hotctl ${HOTCTL_VERSION} ${options.mode} listening on ${paths.socket}`);
   return { socketPath: paths.socket, done, shutdown };

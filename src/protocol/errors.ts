@@ -147,6 +147,11 @@ export const ERROR_CODES = {
     hint: 'Read the daemon log (HOTCTL_HOME/daemon.log) shown above.',
     exit: 'daemon',
   },
+  E_UPDATE_FAILED: {
+    message: 'The new daemon did not take over; the running daemon keeps serving every app.',
+    hint: 'Read the cause above and the daemon log (HOTCTL_HOME/daemon.log), fix the new install, then run `hotctl update` again.',
+    exit: 'daemon',
+  },
   E_DAEMON_VERSION_MISMATCH: {
     message: 'The running daemon is an older version than this CLI.',
     hint: 'Run `hotctl update` to replace it (apps are restarted), or use the CLI that matches it.',
