@@ -115,7 +115,7 @@ export class ControlServer {
 
   /**
    * `hotctl update`: the new daemon renames its temporary socket over daemon.sock (atomic: a
-   * client finds one daemon or the other); the old one then must not remove that path on close.
+   * client finds one daemon or the other); the old one (null) then must not remove that path.
    */
   moveTo(path: string | null): void {
     if (path !== null) renameSync(this.socketPath, path);
@@ -125,7 +125,9 @@ export class ControlServer {
   async close(): Promise<void> {
     for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Closing a unix listener unlinks its path (libuv): after a hand-off that path is the new
+    // daemon's, so the listener stays open (unreachable: no path leads to it) until the exit.
+    if (this.socketPath !== '') await new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const conn of this.connections) conn.socket.terminate();
     try {
       if (this.socketPath !== '') unlinkSync(this.socketPath);
