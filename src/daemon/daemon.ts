@@ -448,7 +448,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
           sockets: () => traffic.listeningSockets(),
           release: async () => {
             stateWriter.frozen = true;
-            traffic.closeSockets();
+            await traffic.stopAccepting();
             control?.moveTo(null);
             const closing = http;
             http = null;

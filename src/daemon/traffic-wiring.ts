@@ -37,8 +37,9 @@ export class TrafficWiring {
     this.router?.acceptAdopted();
   }
 
-  closeSockets(): void {
-    this.router?.close();
+  /** Stops accepting; resolves once what was accepted has been handed to a worker. */
+  async stopAccepting(): Promise<void> {
+    await this.router?.stopAccepting();
   }
 
   /** `fork` with routing asked of the workers of routed apps. */

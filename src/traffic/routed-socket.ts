@@ -161,6 +161,15 @@ export class RoutedSocket<M extends RouteMember> {
     this.routedByRevision.set(member.revision, (this.routedByRevision.get(member.revision) ?? 0) + 1);
   }
 
+  /**
+   * Hand-off: stops accepting (the next daemon accepts on its copy) but keeps routing what was
+   * accepted already — a connection a draining worker declines still goes to another member.
+   */
+  stopAccepting(): void {
+    this.server?.close();
+    this.server = null;
+  }
+
   close(): void {
     this.queue.closeAll();
     this.handle = null;

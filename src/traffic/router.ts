@@ -112,6 +112,18 @@ export class Router {
     return [...this.sockets.values()].flatMap((s) => (s.rawHandle && s.query.port >= 0 ? [{ key: s.key, app: s.app, query: { ...s.query, data: s.data }, handle: s.rawHandle }] : []));
   }
 
+  /**
+   * Hand-off, the daemon that gives up its sockets: stops accepting on every socket and resolves
+   * once every connection it sent is acknowledged (bounded), so that draining the workers after
+   * it declines nothing.
+   */
+  async stopAccepting(limitMs = 5000): Promise<void> {
+    for (const socket of this.sockets.values()) socket.stopAccepting();
+    const deadline = Date.now() + limitMs;
+    const pending = () => [...this.members.values()].some((m) => m.pending.size > 0) || [...this.sockets.values()].some((s) => s.queue.size > 0);
+    while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
   /** The adopted sockets start accepting. */
   acceptAdopted(): void {
     for (const socket of this.sockets.values()) socket.acceptAdopted();
