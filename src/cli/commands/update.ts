@@ -50,7 +50,7 @@ async function update(ctx: CommandContext, out: Output, force: boolean, timeoutS
       const interrupted = apps.length > 0 ? apps.map((a) => `${a.name} (${a.workers} worker${a.workers === 1 ? '' : 's'})`).join(', ') : 'no app';
       if (err.code === 'E_DAEMON_NEWER' && !force) {
         throw new HotctlError('E_DAEMON_NEWER', `The daemon runs hotctl ${daemon.version}, newer than this CLI (${HOTCTL_VERSION}); downgrading it is refused.`, {
-          hint: `Use the newer CLI. \`hotctl update --force\` downgrades it and restarts ${interrupted}.`,
+          hint: `Use the newer CLI. \`hotctl update --force\` downgrades it (${interrupted} move to new workers on the same revision).`,
           details: { daemon_version: daemon.version, client_version: HOTCTL_VERSION, apps: apps.map((a) => a.name) },
         });
       }
