@@ -30,7 +30,20 @@ export interface GiveParams {
 /** After SIGTERM, a new daemon that failed gets this long to stop its workers before SIGKILL. */
 const FAILED_CHILD_KILL_MS = 10_000;
 
+/** One hand-off at a time: a second `hotctl update` meanwhile is refused. */
+let running = false;
+
 export async function handOver(deps: GiveDeps, params: GiveParams) {
+  if (running) throw new HotctlError('E_UPDATE_FAILED', 'Another `hotctl update` is handing this daemon over right now.', { details: { cause: 'a hand-off is already running' } });
+  running = true;
+  try {
+    return await handOverOnce(deps, params);
+  } finally {
+    running = false;
+  }
+}
+
+async function handOverOnce(deps: GiveDeps, params: GiveParams) {
   const started = Date.now();
   const logOffset = fileSize(deps.logPath);
   const fd = openSync(deps.logPath, 'a', 0o600);
