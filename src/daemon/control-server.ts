@@ -8,7 +8,7 @@
  * operation it started with `follow: true` (with its app's worker events), until that operation ends.
  */
 import { createServer, type Server } from 'node:http';
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync, unlinkSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
@@ -46,7 +46,7 @@ export class ControlServer {
   private droppedByGone = 0;
 
   constructor(
-    private readonly socketPath: string,
+    private socketPath: string,
     private readonly handlers: Handlers,
     private readonly log: (line: string) => void,
     private readonly bus: EventBus,
@@ -93,13 +93,24 @@ export class ControlServer {
     return { connections: this.connections.size, buffered_bytes: buffered, dropped_log_lines: dropped + this.droppedByGone };
   }
 
+  /**
+   * `hotctl update`: the new daemon renames its temporary socket over daemon.sock (atomic: a
+   * client finds one daemon or the other); the old one (null) then must not remove that path.
+   */
+  moveTo(path: string | null): void {
+    if (path !== null) renameSync(this.socketPath, path);
+    this.socketPath = path ?? '';
+  }
+
   async close(): Promise<void> {
     for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Closing a unix listener unlinks its path (libuv): after a hand-off that path is the new
+    // daemon's, so the listener stays open (unreachable: no path leads to it) until the exit.
+    if (this.socketPath !== '') await new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const conn of this.connections) conn.socket.terminate();
     try {
-      unlinkSync(this.socketPath);
+      if (this.socketPath !== '') unlinkSync(this.socketPath);
     } catch {
       // already gone
     }

@@ -12,6 +12,7 @@
  * | requests on the socket          | request-handlers.ts, operation-table.ts    |
  * | fd shares of the listeners      | control-plane.ts                           |
  * | signals, shutdown phases        | signals.ts, shutdown.ts                    |
+ * | `hotctl update`: hand-off       | handoff/ (give.ts, take.ts, wiring.ts)     |
  *
  * `hotctl run` runs the same thing in the foreground (mode `run`): same socket, so `hotctl
  * status` and `hotctl reload` work against it too; worker output is echoed to stdout/stderr.
@@ -32,6 +33,8 @@ import { DaemonLog } from './daemon-log.js';
 import { DaemonMetrics } from './daemon-metrics.js';
 import { DurableState } from './durable-state.js';
 import { EventBus } from './event-bus.js';
+import type { TakeOver } from './handoff/take.js';
+import { giveDeps, takeOver as completeTakeOver, type HandoffParts } from './handoff/wiring.js';
 import { HttpServer } from './http-server.js';
 import { runOperation } from './operation-table.js';
 import { acquirePidLock } from './pid-lock.js';
@@ -64,6 +67,8 @@ export interface DaemonOptions {
    * whatever per-start variables (systemd's INVOCATION_ID) changed.
    */
   inheritedEnv?: Record<string, string>;
+  /** `hotctl update`: the running daemon's sockets; this one takes over once its apps are ready (handoff/take.ts). */
+  handoff?: TakeOver | null;
 }
 
 export interface DaemonHandle {
@@ -79,7 +84,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const daemonLog = new DaemonLog(options.mode);
   const log = daemonLog.line;
   ensureStateDir(paths.home, [paths.logsDir]);
-  const lock = acquirePidLock(paths.pidFile, log);
+  const takeOver = options.handoff ?? null;
+  const handoffLock = takeOver?.lock(paths.pidFile) ?? null;
+  const lock = handoffLock ?? acquirePidLock(paths.pidFile, log);
   for (const name of removeStaleTempFiles(paths.home)) log(`removed ${name}, left by a write that did not finish`);
   const startedMs = Date.now();
   const { settings, warnings } = daemonSettings(process.env, options);
@@ -91,7 +98,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const notices: string[] = [];
   const bus = new EventBus(() => statusEvent());
   const output = new AppOutput({ logsDir: paths.logsDir, mode: options.mode, bus, find: (app) => registry.list().find((s) => s.name === app), log });
-  const traffic = new TrafficWiring();
+  const traffic = new TrafficWiring(process.env, takeOver?.sockets);
   const emit = (event: DaemonEvent) => {
     traffic.onEvent(event);
     state.settle(event);
@@ -124,6 +131,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     log,
     () => bus.statusChanged(),
   );
+  // Until it has taken over, a new daemon (hotctl update) leaves the state to the running one.
+  state.frozen = takeOver !== null;
+  const handoffParts: HandoffParts = { log, state, traffic, registry, control: () => control };
 
   const info = (): DaemonInfo => ({
     pid: process.pid,
@@ -180,6 +190,12 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     stopping: () => stopping !== null,
     shutdown,
     log,
+    flushState: () => void state.flush(),
+    handoff: giveDeps(handoffParts, paths.daemonLog, async () => {
+      const closing = http;
+      http = null;
+      await closing?.close();
+    }),
   };
 
   // Read before anything listens: a state that can be neither read nor moved aside stops the
@@ -191,7 +207,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     lock.release();
     throw err;
   }
-  control = new ControlServer(paths.socket, requestHandlers(handlerDeps), log, bus, controlPlane.socketCap);
+  control = new ControlServer(takeOver ? takeOver.controlPath(paths.socket) : paths.socket, requestHandlers(handlerDeps), log, bus, controlPlane.socketCap);
   try {
     await control.listen();
   } catch (err) {
@@ -199,7 +215,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     throw err;
   }
 
-  if (settings.httpPort !== 0) {
+  // After a hand-off, the HTTP listener starts once the old daemon has closed its own.
+  const startHttp = async (): Promise<void> => {
+    if (settings.httpPort === 0) return;
     const operations = operationContext(handlerDeps);
     http = new HttpServer({
       host: settings.httpHost,
@@ -227,15 +245,18 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       log(notice);
       http = null;
     }
-  }
+  };
+  if (!takeOver) await startHttp();
 
   forgetSignals = handleSignals({ stop: (signal) => void shutdown(signal), reload: () => reloadEveryApp(registry.list(), log) });
   try {
-    restoreState(loaded, { restore: (record) => registry.restore(record), inheritedEnv: options.inheritedEnv, log, notice: (text) => notices.push(text) });
+    const restored = restoreState(loaded, { restore: (record) => registry.restore(record), inheritedEnv: options.inheritedEnv, log, notice: (text) => notices.push(text) });
+    if (takeOver) await completeTakeOver(takeOver, handoffParts, { socket: paths.socket, restored, lock: handoffLock!, startHttp });
   } catch (err) {
-    // Started fully or not at all: nothing may keep serving without its state.
-    log(`cannot restore the apps: ${(err as Error).stack ?? String(err)}`);
-    await shutdown('start-up failed');
+    // Started fully or not at all: nothing may keep serving without its state. A new daemon
+    // that did not take over stops, and the running one keeps serving (handoff/give.ts).
+    log(takeOver ? `hand-off failed: ${(err as Error).message}` : `cannot restore the apps: ${(err as Error).stack ?? String(err)}`);
+    await shutdown(takeOver ? 'hand-off failed' : 'start-up failed');
     throw err;
   }
   log(`hotctl ${HOTCTL_VERSION} ${options.mode} listening on ${paths.socket}`);

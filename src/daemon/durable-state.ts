@@ -33,6 +33,18 @@ export class DurableState {
     );
   }
 
+  /**
+   * `hotctl update`: a daemon that does not (yet, or any more) own the state writes nothing: the
+   * new one until it has taken over, the old one once it has handed over (handoff/).
+   */
+  set frozen(value: boolean) {
+    this.writer.frozen = value;
+  }
+
+  get frozen(): boolean {
+    return this.writer.frozen;
+  }
+
   changed(): void {
     this.writer.changed();
   }

@@ -1,12 +1,17 @@
 /**
  * Entry of the background daemon, started detached by the CLI (`node dist/src/daemon/main.js`),
- * its stdout and stderr appended to HOTCTL_HOME/daemon.log.
+ * its stdout and stderr appended to HOTCTL_HOME/daemon.log. Started by a running daemon for
+ * `hotctl update` (HOTCTL_HANDOFF=1, with an IPC channel), it first receives that daemon's
+ * listening sockets (handoff/take.ts).
  */
 import { resolveHome, toHotctlError } from '../protocol/index.js';
 import { startDaemon } from './daemon.js';
+import { TakeOver } from './handoff/take.js';
 
+let handoff: TakeOver | null = null;
 try {
-  const daemon = await startDaemon({ home: resolveHome(), mode: 'daemon' });
+  handoff = await TakeOver.receive();
+  const daemon = await startDaemon({ home: resolveHome(), mode: 'daemon', handoff });
   const code = await daemon.done;
   // Every app has drained by now; exit even if a library left a handle open.
   process.exit(code);
@@ -14,4 +19,9 @@ try {
   const error = toHotctlError(err);
   process.stderr.write(`${new Date().toISOString()} hotctl[${process.pid}] cannot start: ${error.message} (${error.code})\nhint: ${error.hint}\n`);
   process.exitCode = error.exitCode;
+  if (handoff) {
+    // A failed hand-off leaves nothing behind: not even the channel to the running daemon.
+    await handoff.fail(error.code, error.message);
+    process.exit(error.exitCode);
+  }
 }

@@ -37,6 +37,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   resurrect: { follow: { shape: 'boolean' } },
   signal: { name: { shape: 'string', required: true }, signal: { shape: 'string', required: true } },
   kill: {},
+  handoff: { entry: { shape: 'string', required: true }, exec_path: { shape: 'string', required: true }, timeout_ms: { shape: 'count', required: true } },
 };
 
 export function checkParams<M extends Method>(method: M, params: unknown): Params<M> {

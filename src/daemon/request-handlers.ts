@@ -1,7 +1,8 @@
 /**
  * What the daemon answers on its control socket: one handler per method of the protocol. The
  * seven that start one operation on one app are rows of operation-table.ts, behind one handler;
- * the others (queries, start and apply of several apps, logs, save and resurrect) are here.
+ * the others (queries, start and apply of several apps, logs, save and resurrect, and the
+ * `hotctl update` hand-off, whose sequence is in handoff/) are here.
  */
 import type { DaemonEvent, DaemonInfo, StatusSnapshot } from '../protocol/index.js';
 import { HotctlError, parseSignal, PROTOCOL_VERSION } from '../protocol/index.js';
@@ -11,6 +12,7 @@ import type { AppLogFilesRouter } from './app-log-files.js';
 import type { AppRegistry } from './app-registry.js';
 import type { Handlers } from './control-server.js';
 import { loadDump, saveDump } from './dump-file.js';
+import { handOver, type GiveDeps } from './handoff/give.js';
 import { runOperation, SINGLE_APP_OPERATIONS, type OperationContext, type SingleAppOperation } from './operation-table.js';
 import { STATE_VERSION } from './state-store.js';
 import { compareVersions } from './version-compare.js';
@@ -27,6 +29,10 @@ export interface HandlerDeps {
   stopping(): boolean;
   shutdown(reason: string): Promise<void>;
   log(line: string): void;
+  /** Writes the state now (the new daemon of `hotctl update` restores from it). */
+  flushState(): void;
+  /** `hotctl update`: what handing this daemon over needs (handoff/give.ts). */
+  handoff: GiveDeps;
 }
 
 /** The operation table's view of the daemon. */
@@ -132,6 +138,13 @@ export function requestHandlers(d: HandlerDeps): Handlers {
       if (parsed === null) throw new HotctlError('E_UNKNOWN_SIGNAL', `There is no signal named ${JSON.stringify(signal.slice(0, 40))}.`, { details: { signal: signal.slice(0, 40) } });
       const sup = registry.get(name);
       return { app: sup.name, signal: parsed, workers: sup.pool.signal(parsed) };
+    },
+    handoff: async (params) => {
+      refuseWhileStopping();
+      d.flushState();
+      const result = await handOver(d.handoff, params);
+      setImmediate(() => void d.shutdown(`handed over to pid ${result.pid}`));
+      return result;
     },
     kill: async () => {
       const apps = registry.list().map((sup) => sup.name);

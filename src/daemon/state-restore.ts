@@ -17,20 +17,35 @@ export interface RestoreDeps {
   notice(text: string): void;
 }
 
-/** Starts restoring each app of `loaded`; each outcome is logged when known. */
-export function restoreState(loaded: LoadedState, d: RestoreDeps): void {
+/** How one app's restore ended (null: an app that was not running, nothing to start). */
+export type RestoreResult = { app: string; state: string; error: string | null } | null;
+
+/**
+ * Starts restoring each app of `loaded`; each outcome is logged when known. The promises (one per
+ * app, never rejected) resolve once each restore operation has ended: `hotctl update`'s new daemon
+ * takes over only when all succeeded (handoff/take.ts); everyone else lets them run.
+ */
+export function restoreState(loaded: LoadedState, d: RestoreDeps): Promise<RestoreResult>[] {
   if (loaded.kind === 'corrupt') {
     const notice = `The state file was unreadable (${loaded.reason}); it was kept as ${loaded.keptAs} and the daemon started empty.`;
     d.notice(notice);
     d.log(notice);
-    return;
+    return [];
   }
-  if (loaded.kind === 'none') return;
-  for (const saved of loaded.state.apps) {
+  if (loaded.kind === 'none') return [];
+  return loaded.state.apps.map((saved) => {
     const record = d.inheritedEnv ? recordWithInheritedEnv(saved, d.inheritedEnv) : saved;
-    void d.restore(record).then(
-      (op) => op && d.log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`),
-      (err: Error) => d.log(`could not restore ${record.name}: ${err.message}`),
+    return d.restore(record).then(
+      async (op): Promise<RestoreResult> => {
+        if (!op) return null;
+        d.log(`restored ${record.name} (starting revision ${op.toRevision ?? '?'})`);
+        const done = await op.finished;
+        return { app: record.name, state: done.state, error: done.error?.message ?? null };
+      },
+      (err: Error): RestoreResult => {
+        d.log(`could not restore ${record.name}: ${err.message}`);
+        return { app: record.name, state: 'failed', error: err.message };
+      },
     );
-  }
+  });
 }

@@ -113,8 +113,11 @@ export class StateWriter {
     private readonly onRecovered: () => void = () => {},
   ) {}
 
+  /** `hotctl update`: the daemon that does not (yet, or any more) own the state writes nothing. */
+  frozen = false;
+
   changed(): void {
-    if (this.timer) return;
+    if (this.timer || this.frozen) return;
     this.timer = setTimeout(() => this.flush(), this.failure ? STATE_RETRY_MS : this.delayMs);
     this.timer.unref();
   }
@@ -123,6 +126,7 @@ export class StateWriter {
   flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.frozen) return true;
     try {
       writeStateAtomic(this.path, this.snapshot());
     } catch (err) {

@@ -14,7 +14,7 @@
 import type { AppSpec, DaemonEvent } from '../protocol/index.js';
 import { TRAFFIC_ENV } from '../protocol/traffic-ipc.js';
 import type { ForkWorker } from '../cluster/worker-host.js';
-import { Router } from '../traffic/router.js';
+import { Router, type AdoptedSocket } from '../traffic/router.js';
 import type { SocketStats } from '../traffic/routed-socket.js';
 
 /** The daemon's switch: "0" turns connection routing off. */
@@ -25,8 +25,22 @@ const routed = (spec: AppSpec): boolean => !spec.exec_mode.startsWith('fork');
 export class TrafficWiring {
   private readonly router: Router | null;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.router = env[TRAFFIC_ROUTING_ENV] === '0' ? null : new Router({ routes: () => true });
+  constructor(env: NodeJS.ProcessEnv = process.env, adopted: readonly AdoptedSocket[] = []) {
+    this.router = env[TRAFFIC_ROUTING_ENV] === '0' ? null : new Router({ routes: () => true, adopted });
+  }
+
+  /** `hotctl update`: the listening sockets to hand over, the adopted ones start accepting, ours close. */
+  listeningSockets(): AdoptedSocket[] {
+    return this.router?.listeningSockets() ?? [];
+  }
+
+  acceptAdopted(): void {
+    this.router?.acceptAdopted();
+  }
+
+  /** Stops accepting; resolves once what was accepted has been handed to a worker. */
+  async stopAccepting(): Promise<void> {
+    await this.router?.stopAccepting();
   }
 
   /** `fork` with routing asked of the workers of routed apps. */

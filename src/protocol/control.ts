@@ -166,6 +166,17 @@ export interface Methods {
     params: Record<string, never>;
     result: { pid: number; apps: string[] };
   };
+  /**
+   * `hotctl update`: this daemon starts `exec_path entry` (the CLI's install) and hands it every
+   * routed listening socket; the new daemon restores every app on its revision, and once all are
+   * ready takes over the control socket, the pid lock and the HTTP listener. Answers once it has;
+   * this daemon then drains its workers and exits. On any failure this daemon keeps serving and
+   * the request fails with E_UPDATE_FAILED (docs/traffic.md, "Handing over to a new daemon").
+   */
+  handoff: {
+    params: { entry: string; exec_path: string; timeout_ms: number };
+    result: { old_pid: number; pid: number; sockets: number; apps: string[]; took_ms: number };
+  };
 }
 
 /** What `apply` may do to one app: start it, reload it, scale it, leave it (`unchanged`), delete it (`--prune`), or `keep` it (not in the file, no `--prune`). */
@@ -209,6 +220,7 @@ export const METHODS = [
   'resurrect',
   'signal',
   'kill',
+  'handoff',
 ] as const satisfies readonly Method[];
 
 /** The signals `hotctl signal` may send to an app's workers (POSIX names, as Node knows them). */

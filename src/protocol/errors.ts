@@ -153,15 +153,21 @@ export const ERROR_CODES = {
     exit: 'daemon',
     http: 503,
   },
+  E_UPDATE_FAILED: {
+    message: 'The new daemon did not take over; the running daemon keeps serving every app.',
+    hint: 'Read the cause above and the daemon log (HOTCTL_HOME/daemon.log), fix the new install, then run `hotctl update` again.',
+    exit: 'daemon',
+    http: 503,
+  },
   E_DAEMON_VERSION_MISMATCH: {
     message: 'The running daemon is an older version than this CLI.',
-    hint: 'Run `hotctl update` to replace it (apps are restarted), or use the CLI that matches it.',
+    hint: 'Run `hotctl update` to replace it (without downtime: the apps keep serving), or use the CLI that matches it.',
     exit: 'daemon',
     http: 503,
   },
   E_DAEMON_NEWER: {
     message: 'The running daemon is newer than this CLI; downgrading it is refused.',
-    hint: 'Use the newer CLI. `hotctl update --force` downgrades the daemon and restarts every app.',
+    hint: 'Use the newer CLI. `hotctl update --force` downgrades the daemon (its apps move to new workers on the same revision).',
     exit: 'daemon',
     http: 503,
   },

@@ -59,9 +59,11 @@ export class RoutedSocket<M extends RouteMember> {
   constructor(
     readonly key: string,
     readonly app: string,
-    private readonly query: ListenQuery,
+    readonly query: ListenQuery,
     limits: QueueLimits,
     private readonly send: (member: M, socket: RoutedSocket<M>, handle: RawHandle) => void,
+    /** A listening handle handed over by the previous daemon: bound already, accepts at {@link acceptAdopted}. */
+    private adopted: RawHandle | null = null,
   ) {
     this.queue = new ConnQueue(limits);
     const server = this.server!;
@@ -80,6 +82,12 @@ export class RoutedSocket<M extends RouteMember> {
       }
       this.settle(sockname ? { sockname } : {});
     });
+    if (adopted) {
+      const out = {} as SockName;
+      if (adopted.getsockname?.(out) === 0) this.settle({ sockname: out });
+      else this.settle({});
+      return;
+    }
     const { address, port, backlog, flags, readableAll, writableAll } = query;
     if (port >= 0) server.listen({ port, host: address ?? undefined, ipv6Only: Boolean((flags ?? 0) & UV_TCP_IPV6ONLY), backlog });
     else {
@@ -96,6 +104,18 @@ export class RoutedSocket<M extends RouteMember> {
 
   get listening(): boolean {
     return this.handle !== null;
+  }
+
+  /** The raw listening handle (to hand over to the next daemon), or null. */
+  get rawHandle(): RawHandle | null {
+    return this.handle;
+  }
+
+  /** An adopted socket starts accepting (the previous daemon keeps accepting until it closes its copy). */
+  acceptAdopted(): void {
+    if (this.adopted === null || this.server === null) return;
+    this.server.listen(this.adopted);
+    this.adopted = null;
   }
 
   /** Calls `fn` once the listen has succeeded or failed. */
@@ -141,9 +161,20 @@ export class RoutedSocket<M extends RouteMember> {
     this.routedByRevision.set(member.revision, (this.routedByRevision.get(member.revision) ?? 0) + 1);
   }
 
+  /**
+   * Hand-off: stops accepting (the next daemon accepts on its copy) but keeps routing what was
+   * accepted already — a connection a draining worker declines still goes to another member.
+   */
+  stopAccepting(): void {
+    this.server?.close();
+    this.server = null;
+  }
+
   close(): void {
     this.queue.closeAll();
     this.handle = null;
+    if (this.adopted) safeClose(this.adopted);
+    this.adopted = null;
     this.server?.close();
     this.server = null;
     this.settle({ errno: -1 });

@@ -19,6 +19,16 @@ export interface RouterOptions {
   /** Whether listens of this app are routed (false: the worker uses node:cluster's own path). */
   routes(app: string): boolean;
   queue?: QueueLimits;
+  /** Listening sockets handed over by the previous daemon (`hotctl update`); they accept at {@link Router.acceptAdopted}. */
+  adopted?: readonly AdoptedSocket[];
+}
+
+/** A routed listening socket as one daemon hands it to the next (src/daemon/handoff/). */
+export interface AdoptedSocket {
+  key: string;
+  app: string;
+  query: ListenQuery;
+  handle: RawHandle;
 }
 
 interface Pending {
@@ -56,6 +66,11 @@ export class Router {
 
   constructor(private readonly options: RouterOptions) {
     this.limits = options.queue ?? DEFAULT_QUEUE_LIMITS;
+    for (const { key, app, query, handle } of options.adopted ?? []) {
+      const socket = new RoutedSocket<Member>(key, app, query, this.limits, (m, s, h) => this.handoff(m, s, h), handle);
+      socket.data = query.data;
+      this.sockets.set(key, socket);
+    }
     cluster.on('fork', this.onFork);
     for (const worker of Object.values(cluster.workers ?? {})) if (worker) this.attach(worker);
   }
@@ -90,6 +105,28 @@ export class Router {
       socket.close();
     }
     this.weights.delete(app);
+  }
+
+  /** The listening TCP sockets, to hand over to the next daemon (unix paths are not: see docs/traffic.md). */
+  listeningSockets(): AdoptedSocket[] {
+    return [...this.sockets.values()].flatMap((s) => (s.rawHandle && s.query.port >= 0 ? [{ key: s.key, app: s.app, query: { ...s.query, data: s.data }, handle: s.rawHandle }] : []));
+  }
+
+  /**
+   * Hand-off, the daemon that gives up its sockets: stops accepting on every socket and resolves
+   * once every connection it sent is acknowledged (bounded), so that draining the workers after
+   * it declines nothing.
+   */
+  async stopAccepting(limitMs = 5000): Promise<void> {
+    for (const socket of this.sockets.values()) socket.stopAccepting();
+    const deadline = Date.now() + limitMs;
+    const pending = () => [...this.members.values()].some((m) => m.pending.size > 0) || [...this.sockets.values()].some((s) => s.queue.size > 0);
+    while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** The adopted sockets start accepting. */
+  acceptAdopted(): void {
+    for (const socket of this.sockets.values()) socket.acceptAdopted();
   }
 
   stats(app?: string): SocketStats[] {

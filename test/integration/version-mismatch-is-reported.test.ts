@@ -47,11 +47,23 @@ t.test('hotctl update: an older daemon is replaced, its apps come back under the
   const oldPid = home.daemonPid();
   const r = await home.run(['update']);
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stderr, /restarts: api \(2 workers\)/, 'it says before it acts which apps restart');
+  t.match(r.stdout, /0\.0\.1 → .* without downtime: 1 listening socket\(s\) handed over/, 'the old daemon handed its socket over');
   const status = await home.status();
   t.not(status.daemon.pid, oldPid);
   t.equal(status.daemon.version, HOTCTL_VERSION);
   t.equal(status.apps[0]?.status, 'online');
+  t.equal((await servingPids(port, 2)).size, 2, 'the app serves again');
+});
+
+t.test('hotctl update --restart: the old way, it says before it acts which apps restart', async (t) => {
+  const home = new Home(t);
+  const port = await freePort();
+  const old = await daemonOfVersion(t, home, '0.0.1');
+  t.equal(await runOther(home, old, ['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port } }])]), 0);
+  const r = await home.run(['update', '--restart']);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, /restarts: api \(2 workers\)/);
+  t.equal((await home.status()).daemon.version, HOTCTL_VERSION);
   t.equal((await servingPids(port, 2)).size, 2, 'the app serves again');
 });
 
