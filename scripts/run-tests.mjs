@@ -2,11 +2,14 @@
 // Runs the test suite with tap and ends with a plain closing line ("N passed, N failed"),
 // so that any CI reader can tell what ran.
 //
-// Without arguments: two tap runs, one after the other — the unit tests two files at a time
-// (they start no daemon and hold no port: CPU-bound, so two cores halve their time), then the
-// integration tests one file at a time (real daemons, workers and load: a second file at once
-// would make the zero-loss and timing-bound ones compete for the CPU). The closing line sums
-// both; the exit code is non-zero when either run fails.
+// Without arguments, three tap runs, one after the other; the closing line sums them and the exit
+// code is non-zero when any fails:
+//   1. the unit tests, two files at a time (no daemon, no port: CPU-bound, two cores halve them);
+//   2. the integration tests two files at a time, except
+//   3. the ALONE ones below, one file at a time: they drive load, flood, fuzz, or assert on a
+//      timing (a short listen_timeout, a heartbeat bound, an observation window), and a second
+//      file at once would make them compete for the CPU. A new integration test that does any
+//      of this goes into ALONE.
 // With arguments (files, tap flags): one tap run with them, as before.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -16,9 +19,37 @@ const INTEGRATION = 'dist/test/integration';
 const others = readdirSync('dist/test', { withFileTypes: true })
   .filter((e) => e.name !== 'integration' && e.name !== 'fixtures' && e.name !== 'helpers' && (e.isDirectory() || e.name.endsWith('.test.js')))
   .map((e) => `dist/test/${e.name}`);
+/** Integration test files run one at a time (see above), with why. */
+const ALONE = {
+  'a-connection-flood-on-the-control-plane-never-starves-the-apps': 'opens 1,600 connections against the daemon',
+  'a-hung-worker-is-seen-and-replaced-and-its-client-released': 'bound: within 3 heartbeat intervals',
+  'a-stalled-log-follower-costs-the-daemon-bounded-memory': 'a 40 MB log flood, daemon RSS measured',
+  'chaos-kill-workers-under-load': 'load, and kills paced on restarts',
+  'cluster-worker-that-never-listens-is-taken-as-portless': 'listen_timeout 1500 ms',
+  'control-socket-and-ws-survive-fuzzing': '11,500 fuzzed messages',
+  'dashboard-shows-reload-live': 'Chromium',
+  'every-reload-strategy-loses-no-request': 'zero loss under load',
+  'logs-keep-every-line-across-reloads-and-rotations': 'fast logging through rotations',
+  'max-memory-restart-replaces-a-worker-gracefully': 'zero loss under load',
+  'pipelined-requests-are-all-answered-through-reloads': 'zero loss under load',
+  'pm2-corpus-runs-as-pm2-would': '16 projects, a 20 s observation window',
+  'pm2-file-with-a-fork-consumer-and-a-cron-job-leaves-nothing-crash-looping': 'listen_timeout 1000 ms, an observation window',
+  'reload-keeps-old-workers-when-new-version-fails': 'listen_timeout 2000 ms, reload_hold 1500 ms',
+  'reload-loses-no-request-under-keep-alive-load': 'zero loss under load',
+  'run-mode-signals-and-orphans': 'bounded waits on signals',
+  'startup-unit-runs-reloads-and-stops-the-apps': 'stop within TimeoutStopSec',
+};
+const integration = readdirSync(INTEGRATION)
+  .filter((f) => f.endsWith('.test.js'))
+  .map((f) => `${INTEGRATION}/${f}`);
+const alone = (f) => Object.hasOwn(ALONE, f.slice(INTEGRATION.length + 1, -'.test.js'.length));
+for (const name of Object.keys(ALONE)) {
+  if (!integration.some((f) => f === `${INTEGRATION}/${name}.test.js`)) throw new Error(`run-tests.mjs: ALONE names ${name}, which is not an integration test`);
+}
 const PHASES = [
   { paths: others, jobs: 2 },
-  { paths: [INTEGRATION], jobs: 1 },
+  { paths: integration.filter((f) => !alone(f)), jobs: 2 },
+  { paths: integration.filter(alone), jobs: 1 },
 ];
 
 /** One tap run; resolves with its exit code and the counts of its closing comment (null when none came). */
