@@ -109,7 +109,7 @@ export class Home {
    * Waits until `pred` holds for the daemon's status — for states reached before any event
    * subscription could exist (a daemon that just came back). Bounded; asks every 50 ms.
    */
-  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 20_000): Promise<StatusSnapshot> {
+  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 60_000): Promise<StatusSnapshot> {
     const deadline = Date.now() + timeoutMs;
     let last: StatusSnapshot | null = null;
     while (Date.now() < deadline) {
