@@ -46,9 +46,11 @@ const alone = (f) => Object.hasOwn(ALONE, f.slice(INTEGRATION.length + 1, -'.tes
 for (const name of Object.keys(ALONE)) {
   if (!integration.some((f) => f === `${INTEGRATION}/${name}.test.js`)) throw new Error(`run-tests.mjs: ALONE names ${name}, which is not an integration test`);
 }
+/** HOTCTL_TEST_JOBS=1 runs every file one at a time (a machine too busy for two at once). */
+const jobs = Math.max(1, Number(process.env.HOTCTL_TEST_JOBS ?? 2) || 2);
 const PHASES = [
-  { paths: others, jobs: 2 },
-  { paths: integration.filter((f) => !alone(f)), jobs: 2 },
+  { paths: others, jobs },
+  { paths: integration.filter((f) => !alone(f)), jobs },
   { paths: integration.filter(alone), jobs: 1 },
 ];
 
