@@ -6,7 +6,7 @@ import { EXIT_CODES } from '../../src/protocol/index.js';
 t.test('a second reload during one in progress is refused (exit 4); --wait queues it', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'slow', script: 'slow-start.cjs', instances: 2, env: { PORT: port, START_DELAY_MS: 1500 }, min_uptime: 100, reload_hold: 100 }])])).code, 0);
+  t.equal((await home.run(['start', writeEcosystem(home, [{ name: 'slow', script: 'slow-start.cjs', instances: 2, env: { PORT: port, START_DELAY_MS: 1500 }, min_uptime: 100 }])])).code, 0);
   const events = await home.events();
   t.teardown(() => events.close());
   const first = home.run(['reload', 'slow']);
