@@ -14,6 +14,7 @@ import type { DaemonEvent, OperationSnapshot, StatusSnapshot, SubscriptionTopic 
 import { PROTOCOL_VERSION } from '../../src/protocol/index.js';
 import { HOTCTL_VERSION } from '../../src/version.js';
 import { isProcessAlive } from '../../src/platform/process-alive.js';
+import { SocketClient } from './socket-client.js';
 
 /** The repository root (dist/test/helpers → ../../..). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,6 +48,7 @@ export class Home {
   /** Runs the CLI to completion. */
   run(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
     const child = this.spawnCli(args, options.env);
+    const begun = Date.now();
     return new Promise((resolve, reject) => {
       let stdout = '';
       let stderr = '';
@@ -58,6 +60,7 @@ export class Home {
       }, options.timeoutMs ?? 60_000);
       child.on('close', (code) => {
         clearTimeout(timer);
+        trace(`hotctl ${args.join(' ')} → ${code} in ${Date.now() - begun} ms`);
         resolve({ code, stdout, stderr });
       });
     });
@@ -71,23 +74,48 @@ export class Home {
     return child;
   }
 
+  /**
+   * The daemon's status document: asked on its socket when a daemon answers there (what
+   * `status --json` prints, without a CLI process per call), else from `hotctl status --json`,
+   * so that a daemon that is gone is handled as the CLI does (restored when it had apps).
+   */
   async status(): Promise<StatusSnapshot> {
+    const direct = await this.socketStatus();
+    if (direct) return direct;
     const r = await this.run(['status', '--json']);
     if (r.code !== 0) throw new Error(`status failed (${r.code}): ${r.stderr}`);
     return JSON.parse(r.stdout) as StatusSnapshot;
   }
 
+  /** The `status` answer on the daemon's socket; null when no daemon answers there (or refuses our hello). */
+  private async socketStatus(): Promise<StatusSnapshot | null> {
+    let client: SocketClient;
+    try {
+      client = await SocketClient.open(this.dir);
+    } catch {
+      return null;
+    }
+    try {
+      const answer = await client.call('status', {}, 10_000);
+      return answer.ok ? (answer.result as unknown as StatusSnapshot) : null;
+    } catch {
+      return null;
+    } finally {
+      client.close();
+    }
+  }
+
   /**
    * Waits until `pred` holds for the daemon's status — for states reached before any event
-   * subscription could exist (a daemon that just came back). Bounded; asks every 100 ms.
+   * subscription could exist (a daemon that just came back). Bounded; asks every 50 ms.
    */
-  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 20_000): Promise<StatusSnapshot> {
+  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 60_000): Promise<StatusSnapshot> {
     const deadline = Date.now() + timeoutMs;
     let last: StatusSnapshot | null = null;
     while (Date.now() < deadline) {
       last = await this.status();
       if (pred(last)) return last;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`status condition not met in ${timeoutMs} ms; last status:\n${JSON.stringify(last?.apps.map((a) => [a.name, a.status, a.workers.map((w) => w.state)]))}`);
   }
@@ -119,6 +147,11 @@ export class Home {
     if (still.length > 0) t.comment(`processes still alive after teardown: ${still.join(', ')}`);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** With HOTCTL_TEST_TRACE=1, one stderr line per step (what ran, how long): where a test spends its time. */
+export function trace(line: string): void {
+  if (process.env.HOTCTL_TEST_TRACE === '1') process.stderr.write(`[trace ${new Date().toISOString().slice(11, 23)}] ${line}\n`);
 }
 
 /** Every event the daemon sent since `open()`, with waits that resolve on arrival. */

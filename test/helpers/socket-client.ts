@@ -27,7 +27,11 @@ export class SocketClient {
       if (msg.event && msg.data) this.events.push(msg.data);
       else this.pending.get(msg.id)?.(msg);
     });
-    ws.on('close', (code) => (this.closeCode = code));
+    ws.on('close', (code) => {
+      this.closeCode = code;
+      // A call in flight is never answered once the connection is gone: it fails at once.
+      for (const [id, settle] of [...this.pending]) settle({ id, ok: false, error: { code: 'E_TEST_CONNECTION_CLOSED', message: `connection closed (${code}) before the answer`, hint: '' } });
+    });
     ws.on('error', () => {});
   }
 
@@ -39,7 +43,10 @@ export class SocketClient {
     });
     const client = new SocketClient(ws);
     const hello = await client.call('hello', { client_version: HOTCTL_VERSION, protocol: PROTOCOL_VERSION });
-    if (!hello.ok) throw new Error(`hello refused: ${JSON.stringify(hello.error)}`);
+    if (!hello.ok) {
+      client.close();
+      throw new Error(`hello refused: ${JSON.stringify(hello.error)}`);
+    }
     return client;
   }
 

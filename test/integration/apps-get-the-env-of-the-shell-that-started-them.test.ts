@@ -35,8 +35,8 @@ t.test('two starts from two shells: each app has its own shell env; no token, no
   // The shell env of the test runner is under both; the two shells differ in what is set on top.
   const home = new Home(t, { HOTCTL_HTTP_TOKEN: undefined });
   const [portA, portB] = [await freePort(), await freePort()];
-  const a = writeEcosystem(home, [{ name: 'a', script: 'http-app.cjs', instances: 2, env: { PORT: portA } }], 'a.json');
-  const b = writeEcosystem(home, [{ name: 'b', script: 'http-app.cjs', instances: 2, env: { PORT: portB, FROM_FILE: 'file' } }], 'b.json');
+  const a = writeEcosystem(home, [{ name: 'a', script: 'http-app.cjs', instances: 2, env: { PORT: portA }, reload_hold: 100 }], 'a.json');
+  const b = writeEcosystem(home, [{ name: 'b', script: 'http-app.cjs', instances: 2, env: { PORT: portB, FROM_FILE: 'file' }, reload_hold: 100 }], 'b.json');
   // The first start also starts the daemon: its process env holds S and the token.
   const first = await home.run(['start', a], { env: { S: 'secret', HOTCTL_HTTP_TOKEN: 'tok-123', PORT: '9999' } });
   t.equal(first.code, 0, first.stderr);

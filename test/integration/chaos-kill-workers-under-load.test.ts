@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { FIXTURES, freePort, Home, tryKill, writeEcosystem } from '../helpers/harness.js';
 import { underLoad } from '../helpers/load.js';
 
-const CHAOS_MS = 20_000;
+/** Workers killed: the chaos goes on until this many kills (bounded in time by CHAOS_MAX_MS). */
+const KILLS = 30;
+const CHAOS_MAX_MS = 120_000;
 const CONNECTIONS = 16;
 
-t.test('chaos: kill -9 a random worker every 200–500 ms for 20 s under load; the app keeps serving and ends whole', async (t) => {
+t.test(`chaos: kill -9 a random worker every 200–500 ms under load, ${KILLS} times; the app keeps serving and ends whole`, async (t) => {
   const home = new Home(t);
   const port = await freePort();
   const file = writeEcosystem(home, [{ name: 'chaos', script: join(FIXTURES, 'http-app.cjs'), instances: 4, env: { PORT: port }, min_uptime: 200 }]);
@@ -28,10 +30,12 @@ t.test('chaos: kill -9 a random worker every 200–500 ms for 20 s under load; t
   };
 
   let kills = 0;
-  const { load } = await underLoad({ port, connections: CONNECTIONS, maxSeconds: 120 }, async () => {
-    const end = Date.now() + CHAOS_MS;
-    // Bounded: at most one kill per 200 ms over 20 s.
-    for (let i = 0; i < CHAOS_MS / 200 && Date.now() < end; i++) {
+  const started = Date.now();
+  const { load } = await underLoad({ port, connections: CONNECTIONS, maxSeconds: 180 }, async () => {
+    const end = Date.now() + CHAOS_MAX_MS;
+    // Bounded: at most one kill per 200 ms, for at most CHAOS_MAX_MS. On a starved machine
+    // restarts lag behind and kills are skipped (one worker is always kept): it then takes longer.
+    for (let i = 0; i < CHAOS_MAX_MS / 200 && kills < KILLS && Date.now() < end; i++) {
       await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 300)));
       follow();
       const pids = [...ready.values()];
@@ -43,8 +47,8 @@ t.test('chaos: kill -9 a random worker every 200–500 ms for 20 s under load; t
       kills++;
     }
   });
-  t.comment(`${kills} workers killed in ${CHAOS_MS / 1000} s; ${load.requests} requests, ${load.ok} answered, ${load.failed} failed (errors ${load.errors}, timeouts ${load.timeouts}, non-2xx ${load.non2xx})`);
-  t.ok(kills >= 30, `workers were killed (${kills})`);
+  t.comment(`${kills} workers killed in ${((Date.now() - started) / 1000).toFixed(1)} s; ${load.requests} requests, ${load.ok} answered, ${load.failed} failed (errors ${load.errors}, timeouts ${load.timeouts}, non-2xx ${load.non2xx})`);
+  t.ok(kills >= KILLS, `workers were killed (${kills})`);
   t.ok(load.ok > 1000, `the app kept serving (${load.ok} answered)`);
   // Per kill and connection, at most: the request in flight on the killed worker, and one retry
   // that node:cluster's round robin hands to that worker before the primary has seen it die.

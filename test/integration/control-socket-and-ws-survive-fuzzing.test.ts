@@ -7,6 +7,8 @@ import { FIXTURES, freePort, get, Home, isAlive, writeEcosystem } from '../helpe
 
 const CONTROL_MESSAGES = 10_000;
 const WS_MESSAGES = 1_500;
+/** Connections fuzzing at once (each with one message in flight), on the socket and on /ws. */
+const LANES = 4;
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed with its seed. */
 function prng(seed: number): () => number {
@@ -127,48 +129,59 @@ t.test('fuzzing the control socket and /ws: the daemon stays up, answers every m
   });
   const codes = new Set<string>(ERROR_CODE_LIST);
   const socketUrl = `ws+unix:${join(home.dir, 'daemon.sock')}`;
-  let conn = await Conn.open(socketUrl);
   let answered = 0;
   let reopened = 0;
   const wrong: string[] = [];
-  for (let n = 0; n < CONTROL_MESSAGES; n++) {
-    const frame = malformed(rand, n);
-    const answer = await conn.exchange(frame);
-    if (answer === null) {
-      if (!frame.oversized) wrong.push(`#${n}: connection closed after ${String(frame.data).slice(0, 80)}`);
-      conn = await Conn.open(socketUrl).catch((err: Error) => {
-        const log = readFileSync(join(home.dir, 'daemon.log'), 'utf8').split('\n').slice(-15).join('\n');
-        throw new Error(`#${n}: reopening after ${frame.oversized ? 'an oversized frame' : String(frame.data).slice(0, 80)}: ${err.message}\ndaemon.log:\n${log}`);
-      });
-      reopened++;
-      continue;
+  // LANES connections fuzz at once, each one message in flight. Frame n is made when a lane
+  // takes it, in the order of n: the frames of a seed are the same however the lanes interleave.
+  let nextControl = 0;
+  const controlLane = async (): Promise<void> => {
+    let conn = await Conn.open(socketUrl);
+    for (let n = nextControl++; n < CONTROL_MESSAGES; n = nextControl++) {
+      const frame = malformed(rand, n);
+      const answer = await conn.exchange(frame);
+      if (answer === null) {
+        if (!frame.oversized) wrong.push(`#${n}: connection closed after ${String(frame.data).slice(0, 80)}`);
+        conn = await Conn.open(socketUrl).catch((err: Error) => {
+          const log = readFileSync(join(home.dir, 'daemon.log'), 'utf8').split('\n').slice(-15).join('\n');
+          throw new Error(`#${n}: reopening after ${frame.oversized ? 'an oversized frame' : String(frame.data).slice(0, 80)}: ${err.message}\ndaemon.log:\n${log}`);
+        });
+        reopened++;
+        continue;
+      }
+      answered++;
+      const error = answer.error as { code?: string } | undefined;
+      if (answer.ok !== false || !error?.code || !codes.has(error.code)) wrong.push(`#${n}: ${JSON.stringify(answer).slice(0, 200)}`);
+      else if (frame.expectId !== null && answer.id !== frame.expectId) wrong.push(`#${n}: answered id ${String(answer.id)}, expected ${frame.expectId}`);
     }
-    answered++;
-    const error = answer.error as { code?: string } | undefined;
-    if (answer.ok !== false || !error?.code || !codes.has(error.code)) wrong.push(`#${n}: ${JSON.stringify(answer).slice(0, 200)}`);
-    else if (frame.expectId !== null && answer.id !== frame.expectId) wrong.push(`#${n}: answered id ${String(answer.id)}, expected ${frame.expectId}`);
-  }
-  conn.ws.close();
+    conn.ws.close();
+  };
+  await Promise.all(Array.from({ length: LANES }, controlLane));
   t.same(wrong.slice(0, 10), [], `${answered} control messages answered with a registered error code and the right id (${reopened} connections reopened after oversized frames)`);
+  t.equal(answered + reopened, CONTROL_MESSAGES, 'every control message was sent and answered (or closed its connection when oversized)');
 
   // /ws takes only {"subscribe": [...]}: anything else closes that connection (1008).
   const wsUrl = `ws://127.0.0.1:${httpPort}/ws`;
   let closedRight = 0;
-  for (let n = 0; n < WS_MESSAGES; n++) {
-    const frame = malformed(rand, n);
-    if (frame.oversized) frame.data = 'z'.repeat(1024 * 1024 + 10);
-    const ws = new WebSocket(wsUrl);
-    const code = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`/ws #${n}: not closed in 10 s`)), 10_000);
-      ws.on('error', () => {});
-      ws.on('close', (c) => {
-        clearTimeout(timer);
-        resolve(c);
+  let nextWs = 0;
+  const wsLane = async (): Promise<void> => {
+    for (let n = nextWs++; n < WS_MESSAGES; n = nextWs++) {
+      const frame = malformed(rand, n);
+      if (frame.oversized) frame.data = 'z'.repeat(1024 * 1024 + 10);
+      const ws = new WebSocket(wsUrl);
+      const code = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`/ws #${n}: not closed in 10 s`)), 10_000);
+        ws.on('error', () => {});
+        ws.on('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+        ws.once('open', () => ws.send(frame.data, { binary: frame.binary }));
       });
-      ws.once('open', () => ws.send(frame.data, { binary: frame.binary }));
-    });
-    if (code === 1008 || code === 1009) closedRight++;
-  }
+      if (code === 1008 || code === 1009) closedRight++;
+    }
+  };
+  await Promise.all(Array.from({ length: LANES }, wsLane));
   t.equal(closedRight, WS_MESSAGES, `every malformed /ws message closed its connection with 1008 (or 1009 when too big)`);
 
   polling = false;

@@ -15,7 +15,7 @@ t.test('state directory, socket and state file are private (0700/0600)', async (
 t.test('a daemon killed with -9: its workers exit, and the next CLI call restores every app at its last revision', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port, MESSAGE: 'v2' } }]);
+  const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port, MESSAGE: 'v2' }, reload_hold: 100 }]);
   t.equal((await home.run(['start', file])).code, 0);
   t.equal((await home.run(['reload', 'api'])).code, 0);
   t.equal((await home.run(['stop', 'api'])).code, 0, 'stop, then start again: a stopped app is restored stopped');

@@ -6,8 +6,8 @@ t.test('an ESM app and a CommonJS app both run and reload', async (t) => {
   const home = new Home(t);
   const [esmPort, cjsPort] = [await freePort(), await freePort()];
   const file = writeEcosystem(home, [
-    { name: 'esm', script: 'esm-app.mjs', instances: 2, env: { PORT: esmPort } },
-    { name: 'cjs', script: 'http-app.cjs', instances: 2, env: { PORT: cjsPort } },
+    { name: 'esm', script: 'esm-app.mjs', instances: 2, env: { PORT: esmPort }, reload_hold: 100 },
+    { name: 'cjs', script: 'http-app.cjs', instances: 2, env: { PORT: cjsPort }, reload_hold: 100 },
   ]);
   t.equal((await home.run(['start', file])).code, 0);
   for (const name of ['esm', 'cjs']) {

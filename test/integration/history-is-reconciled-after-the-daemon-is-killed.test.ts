@@ -22,7 +22,7 @@ t.test('a reload cut short by kill -9 is failed on restore, not pending forever'
   const port = await freePort();
   const dir = join(home.dir, 'app');
   const script = deployFixture(dir, 'wait-ready.cjs', 'server.cjs');
-  const file = writeEcosystem(home, [{ name: 'api', script, env: { PORT: port }, listen_timeout: 120_000, wait_ready: true }]);
+  const file = writeEcosystem(home, [{ name: 'api', script, env: { PORT: port }, listen_timeout: 120_000, wait_ready: true, reload_hold: 100 }]);
   t.equal((await home.run(['start', file])).code, 0);
   const events = await home.events();
   t.teardown(() => events.close());
@@ -48,7 +48,7 @@ t.test('a reload cut short by kill -9 is failed on restore, not pending forever'
 t.test('a canary held when the daemon is killed -9 is rolled back on restore', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port } }]);
+  const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port }, reload_hold: 100 }]);
   t.equal((await home.run(['start', file])).code, 0);
   t.equal((await home.run(['reload', 'api'])).code, 0, 'revision 2');
   t.equal((await home.run(['reload', 'api', '--canary', '1'])).code, 0, 'revision 3 as a canary');

@@ -5,10 +5,10 @@ t.test("stop, restart and delete <file> act on the file's apps only; targets by 
   const home = new Home(t);
   const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
   const file = writeEcosystem(home, [
-    { name: 'a', script: 'http-app.cjs', env: { PORT: p1 }, min_uptime: 100 },
-    { name: 'b', script: 'http-app.cjs', env: { PORT: p2 }, min_uptime: 100 },
+    { name: 'a', script: 'http-app.cjs', env: { PORT: p1 }, min_uptime: 100, reload_hold: 100 },
+    { name: 'b', script: 'http-app.cjs', env: { PORT: p2 }, min_uptime: 100, reload_hold: 100 },
   ]);
-  const other = writeEcosystem(home, [{ name: 'other', script: 'wait-ready.cjs', env: { PORT: p3 }, wait_ready: true, min_uptime: 100 }], 'other.json');
+  const other = writeEcosystem(home, [{ name: 'other', script: 'wait-ready.cjs', env: { PORT: p3 }, wait_ready: true, min_uptime: 100, reload_hold: 100 }], 'other.json');
   t.equal((await home.run(['start', file])).code, 0);
   t.equal((await home.run(['start', other])).code, 0);
   const states = async () => Object.fromEntries((await home.status()).apps.map((x) => [x.name, `${x.status}@${x.revision}`]));

@@ -15,7 +15,9 @@ async function daemonOfVersion(t: Teardown, home: Home, version: string): Promis
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const daemon = spawn(process.execPath, [join(dir, 'dist/src/daemon/main.js')], { env: home.env, stdio: 'ignore' });
   t.teardown(() => void daemon.kill('SIGKILL'));
-  for (let i = 0; i < 200 && !existsSync(join(home.dir, 'daemon.sock')); i++) await new Promise((r) => setTimeout(r, 25));
+  // Bounded (60 s: a busy machine starts node slowly); a daemon that never listens fails here, not later.
+  for (let i = 0; i < 2400 && !existsSync(join(home.dir, 'daemon.sock')); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!existsSync(join(home.dir, 'daemon.sock'))) throw new Error(`the ${version} daemon did not listen within 60 s`);
   return join(dir, 'dist/src/cli/main.js');
 }
 

@@ -32,11 +32,13 @@ t.teardown(() => rmSync(home, { recursive: true, force: true }));
 const env = { HOTCTL_HOME: join(home, 'state') };
 
 t.test('usage errors exit 2 and say E_USAGE', async (t) => {
-  for (const args of [['badcommand'], ['start'], ['status', '--bogus'], ['reload'], ['kill', 'extra'], ['stop', 'api', '--', 'x'], []]) {
-    const ran = await hotctl(args, env);
-    t.equal(ran.code, 2, `hotctl ${args.join(' ')} exits 2`);
-    t.match(ran.stderr, /E_USAGE/);
-  }
+  // Independent processes: spawned at once, checked in order.
+  const cases = [['badcommand'], ['start'], ['status', '--bogus'], ['reload'], ['kill', 'extra'], ['stop', 'api', '--', 'x'], []];
+  const results = await Promise.all(cases.map((args) => hotctl(args, env)));
+  cases.forEach((args, i) => {
+    t.equal(results[i]!.code, 2, `hotctl ${args.join(' ')} exits 2`);
+    t.match(results[i]!.stderr, /E_USAGE/);
+  });
 });
 
 t.test('--version prints the version', async (t) => {
@@ -46,24 +48,24 @@ t.test('--version prints the version', async (t) => {
 });
 
 t.test('--help lists every command', async (t) => {
-  const ran = await hotctl(['--help'], env);
+  const [ran, sub] = await Promise.all([hotctl(['--help'], env), hotctl(['reload', '--help'], env)]);
   t.equal(ran.code, 0);
   for (const cmd of ['start', 'reload', 'restart', 'stop', 'delete', 'status', 'kill', 'run']) t.match(ran.stdout, new RegExp(`hotctl ${cmd}\\b`));
-  const sub = await hotctl(['reload', '--help'], env);
   t.equal(sub.code, 0);
   t.match(sub.stdout, /Examples:/);
 });
 
 t.test('without a daemon: status and kill exit 0, the rest exit 3, none starts one', async (t) => {
-  const status = await hotctl(['status', '--json'], env);
-  t.equal(status.code, 0);
-  t.same(JSON.parse(status.stdout), { daemon: null, apps: [] });
-  t.equal((await hotctl(['status'], env)).code, 0);
-  t.equal((await hotctl(['kill'], env)).code, 0);
-  for (const args of [['stop', 'api'], ['delete', 'all'], ['restart', 'api'], ['reload', 'api']]) {
-    const ran = await hotctl(args, env);
-    t.equal(ran.code, 3, `hotctl ${args.join(' ')} exits 3`);
-    t.match(ran.stderr, /E_DAEMON_UNREACHABLE/);
-  }
+  // Independent processes (none starts a daemon): spawned at once, checked in order.
+  const refused = [['stop', 'api'], ['delete', 'all'], ['restart', 'api'], ['reload', 'api']];
+  const [status, plain, kill, ...results] = await Promise.all([['status', '--json'], ['status'], ['kill'], ...refused].map((args) => hotctl(args, env)));
+  t.equal(status!.code, 0);
+  t.same(JSON.parse(status!.stdout), { daemon: null, apps: [] });
+  t.equal(plain!.code, 0);
+  t.equal(kill!.code, 0);
+  refused.forEach((args, i) => {
+    t.equal(results[i]!.code, 3, `hotctl ${args.join(' ')} exits 3`);
+    t.match(results[i]!.stderr, /E_DAEMON_UNREACHABLE/);
+  });
   t.notOk(existsSync(env.HOTCTL_HOME), 'no state directory was created');
 });

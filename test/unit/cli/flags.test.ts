@@ -76,11 +76,12 @@ t.test('every new command has help with examples (the built launcher: yargs prin
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout }));
     });
-  for (const cmd of ['promote', 'rollback', 'scale', 'history', 'start']) {
-    const ran = await help(cmd);
-    t.equal(ran.code, 0, cmd);
-    t.match(ran.stdout, /Examples:/, `${cmd} --help has examples`);
-  }
-  const reload = await help('reload');
-  for (const flag of ['--canary', '--strategy', '--batch', '--wait', '--update-env', '--env', '--prune', '--dry-run']) t.match(reload.stdout, flag);
+  // Independent processes: spawned at once, checked in order.
+  const commands = ['promote', 'rollback', 'scale', 'history', 'start'];
+  const [reload, ...results] = await Promise.all(['reload', ...commands].map(help));
+  commands.forEach((cmd, i) => {
+    t.equal(results[i]!.code, 0, cmd);
+    t.match(results[i]!.stdout, /Examples:/, `${cmd} --help has examples`);
+  });
+  for (const flag of ['--canary', '--strategy', '--batch', '--wait', '--update-env', '--env', '--prune', '--dry-run']) t.match(reload!.stdout, flag);
 });

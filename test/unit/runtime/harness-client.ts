@@ -38,7 +38,10 @@ interface TapLike {
   comment(...args: unknown[]): void;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+/** Bound of a wait for an event or a promise: only a failing test waits it out, so it leaves room for a busy machine (two test files at once, a slow fork). */
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Bound of one GET (unchanged: a test may wait for a request to give up). */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export class Harness {
   readonly events: HarnessEvent[] = [];
@@ -266,7 +269,7 @@ export function get(port: number, path = '/', opts: { agent?: Agent; timeoutMs?:
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
       });
     });
-    req.setTimeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.setTimeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`GET ${path} timed out`)));
     req.on('error', reject);
     req.end();
   });
