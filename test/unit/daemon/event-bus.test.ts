@@ -49,7 +49,10 @@ t.test('status changes are coalesced into one snapshot, and none is built when n
   const arrived = new Promise<void>((resolve) => (first = resolve));
   bus.add({ wants: s.wants, deliver: (e) => (s.deliver(e), first()) });
   for (let i = 0; i < 16; i++) bus.statusChanged();
+  // The bus's timer is unref'd (an idle daemon must not be kept up by it): hold the test's loop open.
+  const hold = setTimeout(() => {}, 10_000);
   await arrived;
+  clearTimeout(hold);
   t.equal(built, 1, 'sixteen changes, one snapshot');
   t.equal(s.got.length, 1);
   t.equal(s.got[0]!.kind, 'status');
