@@ -15,10 +15,16 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const INTEGRATION = 'dist/test/integration';
-/** Everything else under dist/test that can hold tests (unit/, and any folder added later). */
-const others = readdirSync('dist/test', { withFileTypes: true })
-  .filter((e) => e.name !== 'integration' && e.name !== 'fixtures' && e.name !== 'helpers' && (e.isDirectory() || e.name.endsWith('.test.js')))
-  .map((e) => `dist/test/${e.name}`);
+/**
+ * Every test file elsewhere under dist/test (unit/, and any folder added later), listed one by
+ * one: given a folder, tap runs every file it can load in it — with the TypeScript plugin that a
+ * fresh install builds, the `.d.ts` files too — and ignores package.json's `include`.
+ */
+const others = readdirSync('dist/test', { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.test.js') && !/^(integration|fixtures|helpers)\//.test(f))
+  .sort()
+  .map((f) => `dist/test/${f}`);
 /** Integration test files run one at a time (see above), with why. */
 const ALONE = {
   'a-connection-flood-on-the-control-plane-never-starves-the-apps': 'opens 1,600 connections against the daemon',
