@@ -2,17 +2,18 @@
  * `cron_restart`: when an app's next scheduled run is, and a timer that fires at each one.
  *
  * The expression is read by cron-parser (the same parser that validated it, src/config/
- * cron-expression.ts), in the daemon's local time zone, as cron does. One timer at a time: each
- * firing arms the next, computed from the time it fired, so a slow run never makes runs pile up
- * and a daemon that was suspended skips the runs it missed instead of firing them all at once.
+ * cron-expression.ts; loaded on first use), in the daemon's local time zone, as cron does. One
+ * timer at a time: each firing arms the next, computed from the time it fired, so a slow run
+ * never makes runs pile up and a daemon that was suspended skips the runs it missed instead of
+ * firing them all at once.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from '../config/cron-parser-on-demand.js';
 import type { Clock, TimerHandle } from './worker-state.js';
 
 /** The first time strictly after `afterMs` that `expression` names (ms since epoch), or null if none. */
 export function nextRunMs(expression: string, afterMs: number): number | null {
   try {
-    const next = CronExpressionParser.parse(expression, { currentDate: new Date(afterMs) }).next();
+    const next = cronParser().CronExpressionParser.parse(expression, { currentDate: new Date(afterMs) }).next();
     return next.getTime();
   } catch {
     return null;

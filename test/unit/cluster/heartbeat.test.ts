@@ -44,3 +44,48 @@ t.test('the lifecycle table: ready ⇄ unresponsive; an unresponsive worker may 
     t.notOk(canTransition(from, 'unresponsive'), `${from} → unresponsive refused: only a ready worker can go silent`);
   }
 });
+
+t.test('many beats arm no timer beyond one per worker: a beat records the time, the one timer re-arms for what is left', async (t) => {
+  const clock = new FakeClock();
+  let armed = 0;
+  let cleared = 0;
+  const counting = {
+    now: () => clock.now(),
+    setTimer: (fn: () => void, ms: number) => (armed++, clock.setTimer(fn, ms)),
+    clearTimer: (h: Parameters<FakeClock['clearTimer']>[0]) => (cleared++, clock.clearTimer(h)),
+  };
+  const silent: number[] = [];
+  const watch = new HeartbeatWatch(counting, (id) => silent.push(id));
+  const workers = [1, 2, 3, 4];
+  for (const id of workers) watch.beat(id, 3000);
+  t.equal(armed, workers.length, 'one timer per worker to start');
+  // 1,000 beats per worker, ten per second: none goes silent, no beat arms or clears a timer.
+  let maxPending = 0;
+  for (let i = 0; i < 1000; i++) {
+    clock.advance(100);
+    for (const id of workers) watch.beat(id, 3000);
+    maxPending = Math.max(maxPending, clock.pending);
+  }
+  t.equal(maxPending, workers.length, 'never more than one pending timer per worker');
+  t.same(silent, []);
+  t.equal(cleared, 0, 'no beat cancels a timer');
+  // 100 s of beats with a 3 s timeout: each worker's timer re-armed about once per 3 s, never per beat.
+  t.ok(armed <= workers.length * (1 + Math.ceil(100_000 / 3000)), `${armed} timers armed for 4,000 beats`);
+  t.equal(clock.pending, workers.length);
+  clock.advance(3000);
+  t.same(silent.sort(), workers, 'each goes silent 3 s after its last beat');
+  t.equal(clock.pending, 0, 'no timer left behind');
+});
+
+t.test('a worker silent for part of its timeout, then beating again, is not reported; a shorter timeout applies at once', async (t) => {
+  const { clock, silent, watch } = setup();
+  watch.beat(1, 3000);
+  clock.advance(2999);
+  watch.beat(1, 3000);
+  clock.advance(2999);
+  t.same(silent, [], 'the timer fired at 3000 and re-armed for the 2999 ms left');
+  watch.beat(1, 500);
+  clock.advance(500);
+  t.same(silent, [[1, 500]], 'the shorter timeout counts from the beat that set it');
+  t.equal(clock.pending, 0);
+});
