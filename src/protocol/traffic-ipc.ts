@@ -14,12 +14,13 @@
  * (lib/internal/child_process.js), never to the app's `process.on('message')`, and
  * node:cluster ignores every `cmd` but its own `NODE_CLUSTER`.
  */
+import { RUNTIME_ENV } from './worker-ipc.js';
 
 /** The `cmd` of every routing message. */
 export const TRAFFIC_CMD = 'NODE_HOTCTL_TRAFFIC' as const;
 
-/** The env variable ("1") that tells the runtime its primary routes its listens. */
-export const TRAFFIC_ENV = 'HOTCTL_TRAFFIC' as const;
+/** The env variable ("1") that tells the runtime its primary routes its listens (one of RUNTIME_ENV). */
+export const TRAFFIC_ENV = RUNTIME_ENV.traffic;
 
 /** A listen the worker asks the primary for (the fields of lib/net.js `listenInCluster`'s query). */
 export interface ListenQuery {

@@ -27,6 +27,8 @@ export const RUNTIME_ENV = {
   requestCounting: 'HOTCTL_REQUEST_COUNTING',
   /** How often the runtime sends a heartbeat when reports are off (ms); reports count as heartbeats. */
   heartbeatIntervalMs: 'HOTCTL_HEARTBEAT_INTERVAL_MS',
+  /** "1": the primary routes this worker's listens (src/traffic; docs/traffic.md). */
+  traffic: 'HOTCTL_TRAFFIC',
 } as const;
 
 /** The serialised form of an error thrown inside a worker. */

@@ -1,7 +1,8 @@
 /**
  * Installs the worker side of the primary's connection router (src/traffic/worker-side.ts)
- * when the primary asked for it (HOTCTL_TRAFFIC=1 in the worker's env; docs/traffic.md). The
- * variable is removed before the app loads: the app's env is what it would be without it.
+ * when the primary asked for it: HOTCTL_TRAFFIC=1, one of the runtime's own variables
+ * (RUNTIME_ENV; docs/traffic.md). It is removed from process.env before the app loads, so the
+ * processes the app starts do not inherit it.
  */
 import { TRAFFIC_ENV } from '../protocol/traffic-ipc.js';
 import { RUNTIME_ENV } from '../protocol/worker-ipc.js';
