@@ -42,10 +42,10 @@ export interface OperationRow<M extends SingleAppOperation> {
 export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow<M> } = {
   reload: {
     refusedWhileStopping: true,
-    prepare: ({ name, spec, wait, strategy, batch, canary }, c) => {
+    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share }, c) => {
       // The files are checked (and one removed by hand opened again) at every reload.
       c.checkLogFiles([spec ?? c.specOf(name)]);
-      return { request: { spec, wait, strategy, batch, canary } };
+      return { request: { spec, wait, strategy, batch, canary, ...(canary_share === undefined ? {} : { canaryShare: canary_share }) } };
     },
   },
   promote: { refusedWhileStopping: true, prepare: ({ wait }) => ({ request: { wait } }) },
