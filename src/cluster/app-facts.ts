@@ -100,9 +100,9 @@ export class AppFacts {
     this.hooks.changed();
   }
 
-  holdCanary(revision: Revision, workers: readonly ManagedWorker[]): void {
+  holdCanary(revision: Revision, workers: readonly ManagedWorker[], share: number | null): void {
     this.history.hold(revision);
-    this.canaryValue = { revision, workers, sinceMs: this.hooks.now() };
+    this.canaryValue = { revision, workers, sinceMs: this.hooks.now(), share };
     this.hooks.changed();
   }
 

@@ -21,7 +21,7 @@ export async function runOperationBody(a: AppRollout, req: OperationRequest): Pr
     case 'reload': {
       refuseDuringCanary(a);
       const revision = await a.newRevision(req.spec ?? a.spec);
-      if (req.canary !== undefined) return startCanary(a, revision, req.canary);
+      if (req.canary !== undefined) return startCanary(a, revision, req.canary, req.canaryShare ?? null);
       return reloadWith(a, revision, req);
     }
     case 'restart': {

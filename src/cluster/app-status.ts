@@ -50,7 +50,7 @@ export function appStatusInfo(f: StatusFacts): AppStatusInfo {
     workers,
     operation: f.operation?.snapshot() ?? null,
     last_operation: f.lastOperation?.snapshot() ?? null,
-    canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString() } : null,
+    canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString(), share: f.canary.share } : null,
   };
 }
 

@@ -11,7 +11,8 @@ import type { AppRollout } from './rollout.js';
 import { awaitReadyAndStable, plural, range, rollBackCandidates } from './op-steps.js';
 import { strategyNamed } from './strategies/table.js';
 
-export async function startCanary(a: AppRollout, revision: Revision, k: number): Promise<void> {
+/** `share`: the percentage of new connections for the canary revision (the daemon sets the router's weights from the hold), or null: by worker count. */
+export async function startCanary(a: AppRollout, revision: Revision, k: number, share: number | null = null): Promise<void> {
   const n = revision.spec.instances;
   if (!Number.isInteger(k) || k < 1 || k >= Math.max(2, n + 1)) {
     throw new HotctlError('E_USAGE', `--canary takes a whole number from 1 to ${n}, got ${k}.`);
@@ -20,8 +21,9 @@ export async function startCanary(a: AppRollout, revision: Revision, k: number):
   const fresh = a.spawn(revision, range(0, k));
   const culprit = await awaitReadyAndStable(a, fresh, revision.spec.reload_hold);
   if (culprit) return rollBackCandidates(a, revision, fresh, culprit);
-  a.holdCanary(revision, fresh);
-  a.op.transition('succeeded', `canary: ${plural(k, 'worker')} of revision ${revision.number} serve beside revision ${a.op.fromRevision ?? '-'}; \`hotctl promote ${a.app}\` or \`hotctl rollback ${a.app}\``);
+  a.holdCanary(revision, fresh, share);
+  const part = share === null ? '' : ` take ${share}% of new connections and`;
+  a.op.transition('succeeded', `canary: ${plural(k, 'worker')} of revision ${revision.number}${part} serve beside revision ${a.op.fromRevision ?? '-'}; \`hotctl promote ${a.app}\` or \`hotctl rollback ${a.app}\``);
 }
 
 export async function promoteCanary(a: AppRollout): Promise<void> {

@@ -15,6 +15,8 @@ export interface OperationRequest {
   strategy?: ReloadStrategy;
   batch?: number;
   canary?: number;
+  /** With `canary`: the percentage of new connections for the canary revision. */
+  canaryShare?: number;
   /** rollback: the revision to go back to. */
   to?: number;
   force?: boolean;

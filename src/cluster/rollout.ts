@@ -84,6 +84,8 @@ export interface CanaryHold {
   readonly revision: Revision;
   readonly workers: readonly ManagedWorker[];
   readonly sinceMs: number;
+  /** The percentage of new connections asked for the canary revision (`--canary 10%`), or null: by worker count. */
+  readonly share: number | null;
 }
 
 /**
@@ -104,7 +106,7 @@ export interface AppRollout extends Rollout {
   target(revision: Revision): void;
   /** Reads the facts of a spec's files (rollback: are the pinned files unchanged?). */
   inspect(spec: AppSpec): Promise<ScriptFacts>;
-  holdCanary(revision: Revision, workers: readonly ManagedWorker[]): void;
+  holdCanary(revision: Revision, workers: readonly ManagedWorker[], share: number | null): void;
   /** Forgets the canary (promote takes its workers over, or stop retires them). */
   releaseCanary(): void;
   /** The canary of `revision` was retired (after releaseCanary): its outcome is rolled back. */

@@ -103,8 +103,8 @@ export class SupervisorRollout implements AppRollout {
     return this.writes.inspect(spec);
   }
 
-  holdCanary(revision: Revision, workers: readonly ManagedWorker[]): void {
-    this.writes.holdCanary(revision, workers);
+  holdCanary(revision: Revision, workers: readonly ManagedWorker[], share: number | null): void {
+    this.writes.holdCanary(revision, workers, share);
   }
 
   releaseCanary(): void {

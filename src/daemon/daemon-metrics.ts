@@ -3,7 +3,7 @@
  * Prometheus text of /metrics, and, at each tick, the max_memory_restart policy
  * (cluster/memory-policy.ts) carried out and the tick published to `metrics` subscribers.
  */
-import type { WorkerMetricsSummary } from '../protocol/index.js';
+import type { AppTrafficInfo, WorkerMetricsSummary } from '../protocol/index.js';
 import { memoryRestarts } from '../cluster/memory-policy.js';
 import type { Supervisor } from '../cluster/supervisor.js';
 import { MetricsHistory } from '../metrics/history.js';
@@ -16,6 +16,8 @@ export interface DaemonMetricsOptions {
   /** 0: the sampler never ticks (CPU and memory read as absent, max_memory_restart is inert). */
   intervalMs: number;
   apps(): Supervisor[];
+  /** What the connection router saw of an app (null: not routed). */
+  traffic?(app: string): AppTrafficInfo | null;
   bus: EventBus;
   startedMs: number;
   log(line: string): void;
@@ -58,7 +60,11 @@ export class DaemonMetrics {
   /** The Prometheus text of /metrics. */
   text(): string {
     const last = this.sampler.snapshot();
-    return renderPrometheus({ workers: last?.workers ?? [], apps: this.appInfo(), daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - this.o.startedMs } });
+    const traffic = this.o.apps().flatMap((sup) => {
+      const t = this.o.traffic?.(sup.name) ?? null;
+      return t === null ? [] : [{ app: sup.name, traffic: t }];
+    });
+    return renderPrometheus({ workers: last?.workers ?? [], apps: this.appInfo(), traffic, daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - this.o.startedMs } });
   }
 
   /** What is known of each app without a sample: the sampler's apps, and /metrics at once after a start. */

@@ -44,6 +44,7 @@ import { drainApps, runShutdown } from './shutdown.js';
 import { handleSignals, reloadEveryApp } from './signals.js';
 import { ensureStateDir } from './state-dir.js';
 import { restoreState } from './state-restore.js';
+import { canaryShareOf, withTraffic } from './traffic-report.js';
 import { TrafficWiring } from './traffic-wiring.js';
 import { loadState, removeStaleTempFiles, STATE_VERSION, type LoadedState } from './state-store.js';
 import { WatchManager } from './watch-manager.js';
@@ -98,7 +99,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const notices: string[] = [];
   const bus = new EventBus(() => statusEvent());
   const output = new AppOutput({ logsDir: paths.logsDir, mode: options.mode, bus, find: (app) => registry.list().find((s) => s.name === app), log });
-  const traffic = new TrafficWiring(process.env, takeOver?.sockets);
+  const traffic = new TrafficWiring(process.env, takeOver?.sockets, (app) => canaryShareOf(registry.list().find((sup) => sup.name === app)));
   const emit = (event: DaemonEvent) => {
     traffic.onEvent(event);
     state.settle(event);
@@ -121,7 +122,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     metricsOf: (app, workerId) => metrics.summary(app, workerId),
     output: (worker, stream, text) => output.write(worker, stream, text),
   });
-  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), bus, startedMs, log });
+  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), bus, startedMs, log });
   metrics.start();
   const controlPlane = new ControlPlane(log);
   const watches = new WatchManager(() => registry.list(), log);
@@ -146,7 +147,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     notices: [...notices, ...output.notices(), ...[controlPlane.notice, state.notice, daemonLog.notice()].filter((n): n is string => n !== null)],
     control_plane: controlPlane.info(control?.stats() ?? null, http?.stats() ?? null),
   });
-  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => ({ ...sup.status(), log_files: output.files.filesOf(sup.spec) })) });
+  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => withTraffic({ ...sup.status(), log_files: output.files.filesOf(sup.spec) }, traffic.report(sup.name))) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
 
   let resolveDone!: (code: number) => void;

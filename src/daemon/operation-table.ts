@@ -42,10 +42,15 @@ export interface OperationRow<M extends SingleAppOperation> {
 export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow<M> } = {
   reload: {
     refusedWhileStopping: true,
-    prepare: ({ name, spec, wait, strategy, batch, canary }, c) => {
+    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share }, c) => {
       // The files are checked (and one removed by hand opened again) at every reload.
-      c.checkLogFiles([spec ?? c.specOf(name)]);
-      return { request: { spec, wait, strategy, batch, canary } };
+      const deployed = spec ?? c.specOf(name);
+      c.checkLogFiles([deployed]);
+      // A share of connections needs the primary's router: cluster-mode apps only (fork-mode processes listen on their own).
+      if (canary_share !== undefined && (canary === undefined || deployed.exec_mode.startsWith('fork'))) {
+        throw new HotctlError('E_USAGE', canary === undefined ? '"canary_share" goes with "canary".' : `A canary share of connections needs cluster mode; "${name}" runs in ${deployed.exec_mode} mode: use --canary K (workers).`);
+      }
+      return { request: { spec, wait, strategy, batch, canary, ...(canary_share === undefined ? {} : { canaryShare: canary_share }) } };
     },
   },
   promote: { refusedWhileStopping: true, prepare: ({ wait }) => ({ request: { wait } }) },

@@ -8,14 +8,18 @@
  *   through reloads, restarts and crashes they stay open (connections queue while no worker is
  *   ready).
  *
+ * - a canary held with a share (`reload --canary 10%`) sets the app's weights (traffic-report.ts)
+ *   after every operation event of the app; without one they are cleared (by worker count).
+ *
  * `HOTCTL_TRAFFIC_ROUTING=0` in the daemon's env turns routing off (node:cluster's round-robin,
  * as before issue 11).
  */
-import type { AppSpec, DaemonEvent } from '../protocol/index.js';
+import type { AppSpec, AppTrafficInfo, DaemonEvent } from '../protocol/index.js';
 import { TRAFFIC_ENV } from '../protocol/traffic-ipc.js';
 import type { ForkWorker } from '../cluster/worker-host.js';
 import { Router, type AdoptedSocket } from '../traffic/router.js';
 import type { SocketStats } from '../traffic/routed-socket.js';
+import { trafficReport, weightsKey, weightsOf, type CanaryShare } from './traffic-report.js';
 
 /** The daemon's switch: "0" turns connection routing off. */
 export const TRAFFIC_ROUTING_ENV = 'HOTCTL_TRAFFIC_ROUTING';
@@ -24,8 +28,15 @@ const routed = (spec: AppSpec): boolean => !spec.exec_mode.startsWith('fork');
 
 export class TrafficWiring {
   private readonly router: Router | null;
+  /** The weights applied per app (weightsKey), and the weights themselves, for the report. */
+  private readonly applied = new Map<string, { key: string; weights: ReadonlyMap<number, number> | null }>();
 
-  constructor(env: NodeJS.ProcessEnv = process.env, adopted: readonly AdoptedSocket[] = []) {
+  /** `canaryOf`: the app's canary held with a share, or null (read from the supervisor's canary hold). */
+  constructor(
+    env: NodeJS.ProcessEnv = process.env,
+    adopted: readonly AdoptedSocket[] = [],
+    private readonly canaryOf: (app: string) => CanaryShare | null = () => null,
+  ) {
     this.router = env[TRAFFIC_ROUTING_ENV] === '0' ? null : new Router({ routes: () => true, adopted });
   }
 
@@ -58,8 +69,25 @@ export class TrafficWiring {
       const op = event.operation;
       // A failed start leaves nothing running: its sockets close too (connections are refused, not queued).
       const over = (op.state === 'succeeded' && (op.kind === 'stop' || op.kind === 'delete')) || (op.state === 'failed' && op.kind === 'start');
-      if (over) this.router.closeApp(event.app);
+      if (over) {
+        this.router.closeApp(event.app);
+        this.applied.delete(event.app);
+      } else this.applyWeights(event.app);
     }
+  }
+
+  /** The app's weights from its canary hold, applied when they changed. */
+  private applyWeights(app: string): void {
+    const weights = weightsOf(this.canaryOf(app));
+    const key = weightsKey(weights);
+    if ((this.applied.get(app)?.key ?? '') === key) return;
+    this.applied.set(app, { key, weights });
+    this.router?.setWeights(app, weights);
+  }
+
+  /** What the router saw of `app` (status, /metrics); null when none of its listens is routed. */
+  report(app: string): AppTrafficInfo | null {
+    return trafficReport(this.stats(app), this.applied.get(app)?.weights ?? null);
   }
 
   stats(app?: string): SocketStats[] {

@@ -8,7 +8,7 @@
  * that come from the worker runtime (heap, event-loop delay, requests) are absent for a worker
  * until its first report, rather than exposed as a made-up 0.
  */
-import type { AppMetrics, WorkerMetrics } from '../protocol/index.js';
+import type { AppMetrics, AppTrafficInfo, WorkerMetrics } from '../protocol/index.js';
 
 /** What the app series need: known from the daemon's own bookkeeping, without waiting for a sample. */
 export type PrometheusApp = Pick<AppMetrics, 'app' | 'revision' | 'restarts' | 'uptime_ms' | 'reloads'>;
@@ -17,6 +17,8 @@ export interface PrometheusInput {
   workers: WorkerMetrics[];
   /** Every app the daemon knows, read at the time of the request (not from the last sample). */
   apps: PrometheusApp[];
+  /** What the connection router saw of each routed app (absent: none). */
+  traffic?: { app: string; traffic: AppTrafficInfo }[];
   daemon: { version: string; uptime_ms: number };
 }
 
@@ -31,6 +33,7 @@ export function renderPrometheus(input: PrometheusInput): string {
   const families: Family[] = [
     ...workerFamilies(input.workers),
     ...appFamilies(input.apps),
+    ...trafficFamilies(input.traffic ?? []),
     {
       name: 'hotctl_daemon_info',
       type: 'gauge',
@@ -89,6 +92,28 @@ function appFamilies(apps: PrometheusApp[]): Family[] {
     },
     { name: 'hotctl_app_revision', type: 'gauge', help: 'The revision of the app that serves.', samples: apps.map((a) => ({ labels: { app: a.app }, value: a.revision })) },
     { name: 'hotctl_app_uptime_seconds', type: 'gauge', help: 'Time since the app started.', samples: apps.map((a) => ({ labels: { app: a.app }, value: a.uptime_ms / 1000 })) },
+  ];
+}
+
+/** The connection router's series (issue 11): per app, and routed/share per revision. */
+function trafficFamilies(apps: { app: string; traffic: AppTrafficInfo }[]): Family[] {
+  const perApp = (value: (t: AppTrafficInfo) => number): Sample[] => apps.map(({ app, traffic }) => ({ labels: { app }, value: value(traffic) }));
+  const perRevision = (value: (r: AppTrafficInfo['revisions'][number]) => number | null): Sample[] =>
+    apps.flatMap(({ app, traffic }) =>
+      traffic.revisions.flatMap((r) => {
+        const v = value(r);
+        return v === null ? [] : [{ labels: { app, revision: r.revision }, value: v }];
+      }),
+    );
+  return [
+    { name: 'hotctl_traffic_connections_accepted_total', type: 'counter', help: "Connections accepted on the app's routed listening sockets by the primary.", samples: perApp((t) => t.accepted) },
+    { name: 'hotctl_traffic_connections_routed_total', type: 'counter', help: "Connections handed to (and accepted by) the revision's workers.", samples: perRevision((r) => r.routed) },
+    { name: 'hotctl_traffic_share', type: 'gauge', help: 'The share of new connections asked for the revision (0 to 1; absent: by worker count).', samples: perRevision((r) => (r.share === null ? null : r.share / 100)) },
+    { name: 'hotctl_traffic_queued', type: 'gauge', help: 'Connections waiting now for a ready worker.', samples: perApp((t) => t.queued) },
+    { name: 'hotctl_traffic_dropped_total', type: 'counter', help: 'Connections closed unserved: the queue was full, or they waited past its timeout.', samples: perApp((t) => t.dropped) },
+    { name: 'hotctl_traffic_queue_wait_seconds_sum', type: 'counter', help: 'Total time connections waited in the queue for a ready worker.', samples: perApp((t) => t.queue_wait.total_ms / 1000) },
+    { name: 'hotctl_traffic_queue_wait_seconds_count', type: 'counter', help: 'Connections that waited in the queue for a ready worker.', samples: perApp((t) => t.queue_wait.count) },
+    { name: 'hotctl_traffic_queue_wait_seconds_max', type: 'gauge', help: 'The longest time a connection waited in the queue.', samples: perApp((t) => t.queue_wait.max_ms / 1000) },
   ];
 }
 

@@ -59,6 +59,8 @@ export interface Methods {
       batch?: number;
       /** Start only this many new workers beside the old ones and hold (app status `canary`). */
       canary?: number;
+      /** With `canary`: the percentage of new connections (0 < p < 100) sent to the canary revision, whatever the worker counts (the connection router's weights). */
+      canary_share?: number;
     };
     result: { operation: OperationSnapshot };
   };

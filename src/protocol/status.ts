@@ -93,6 +93,31 @@ export interface CanaryInfo {
   revision: number;
   workers: number;
   since: string;
+  /** The percentage of new connections asked for the canary (`--canary 10%`), or null: its share is its worker count. */
+  share: number | null;
+}
+
+/** What the primary's connection router saw of one revision of an app (docs/traffic.md). */
+export interface TrafficRevisionInfo {
+  revision: number;
+  /** The percentage of new connections asked for this revision, or null: by worker count. */
+  share: number | null;
+  /** Connections handed to this revision's workers (and accepted by them). */
+  routed: number;
+}
+
+/** What the primary's connection router saw of one app, summed over its routed sockets. */
+export interface AppTrafficInfo {
+  /** Connections accepted on the app's listening sockets. */
+  accepted: number;
+  /** Connections waiting now for a ready worker. */
+  queued: number;
+  /** Connections closed unserved: the queue was full, or they waited past its timeout. */
+  dropped: number;
+  /** Connections that waited in the queue, and how long (ms). */
+  queue_wait: { count: number; total_ms: number; max_ms: number };
+  /** Per revision: the share asked and the connections routed (revisions that served or have a share). */
+  revisions: TrafficRevisionInfo[];
 }
 
 /** How a process ended. */
@@ -135,6 +160,8 @@ export interface AppStatusInfo {
   last_operation: OperationSnapshot | null;
   /** The canary in progress, if any. */
   canary: CanaryInfo | null;
+  /** What the connection router saw of the app; absent when its listens are not routed (fork mode, routing off). */
+  traffic?: AppTrafficInfo;
   /**
    * The app's log files, absolute: stdout, stderr, and both (`log_file`); one per instance when
    * `merge_logs` is false; an empty list when that stream is not stored ("/dev/null", `disable_logs`).

@@ -2,7 +2,8 @@
  * `hotctl reload <name|all|file>`: zero-downtime reload.
  *
  * - By name (or `all`): with the app's strategy, or `--strategy` / `--batch` for this reload;
- *   `--canary K` starts K new workers beside the old and holds (then `promote` or `rollback`).
+ *   `--canary K` starts K new workers beside the old and holds (then `promote` or `rollback`);
+ *   `--canary 10%` starts one new worker that takes 10 % of new connections (docs/traffic.md).
  * - With an ecosystem file: the file is applied (see apply-file.ts): its apps reload with the
  *   code on disk (only those whose spec or code changed with `--changed-only`), an `instances`
  *   change scales, new apps start, apps missing from the file are deleted only with `--prune`;
@@ -40,11 +41,27 @@ export interface StrategyParams {
   strategy?: ReloadStrategy;
   batch?: number;
   canary?: number;
+  /** `--canary 10%`: the canary's share of new connections (one canary worker). */
+  canary_share?: number;
+}
+
+/**
+ * `--canary K` (K workers, whose share is their worker count) or `--canary P%` (one worker that
+ * takes P % of new connections whatever the worker counts: the router's weights).
+ */
+export function parseCanary(value: string | undefined): Pick<StrategyParams, 'canary' | 'canary_share'> {
+  if (value === undefined) return {};
+  const text = String(value).trim();
+  if (!text.endsWith('%')) return { canary: parseCount(value, '--canary', 'reload')! };
+  const share = Number(text.slice(0, -1));
+  if (!/^\d+(\.\d+)?%$/.test(text) || !(share > 0 && share < 100)) throw usageError('reload', `--canary takes a worker count (1) or a share of new connections above 0% and below 100% (10%); got "${text}".`);
+  return { canary: 1, canary_share: share };
 }
 
 /** Reads --canary, --strategy and --batch; a bad value or combination is a usage error. */
 export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch' | 'stopFirst'>): StrategyParams {
-  const canary = parseCount(argv.canary, '--canary', 'reload');
+  const canaryFlags = parseCanary(argv.canary);
+  const canary = canaryFlags.canary;
   const batch = parseCount(argv.batch, '--batch', 'reload');
   if (argv.stopFirst && argv.strategy !== undefined && argv.strategy !== 'stop-first') throw usageError('reload', `--stop-first is the strategy stop-first; it does not go with --strategy ${argv.strategy}.`);
   const named = argv.stopFirst ? 'stop-first' : argv.strategy;
@@ -54,7 +71,7 @@ export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'b
     if (strategy !== undefined || batch !== undefined) {
       throw usageError('reload', '--canary holds the new workers; the app\'s reload_strategy completes the rollout at `hotctl promote`. Drop --strategy/--batch.');
     }
-    return { canary };
+    return canaryFlags;
   }
   if (batch !== undefined) {
     if (strategy !== undefined && strategy !== 'rolling') throw usageError('reload', `--batch is the batch size of the rolling strategy; it does not go with --strategy ${strategy}.`);
@@ -122,7 +139,7 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .option('strategy', { type: 'string', choices: [...RELOAD_STRATEGIES], describe: "This reload's strategy: surge (all new workers first), rolling (--batch at a time) or stop-first (old ones stopped first); default: the app's reload_strategy" })
         .option('stop-first', { type: 'boolean', describe: 'Stop the old workers before the new ones start (--strategy stop-first): for a singleton that must never run twice at once' })
         .option('batch', { type: 'string', describe: 'Rolling batch size: replace N workers at a time (implies --strategy rolling)' })
-        .option('canary', { type: 'string', describe: 'Start K new workers beside the old ones and hold (status "canary") until `hotctl promote` or `hotctl rollback`' })
+        .option('canary', { type: 'string', describe: 'Start K new workers beside the old ones and hold (status "canary") until `hotctl promote` or `hotctl rollback`; "10%": one new worker that gets 10% of new connections whatever the worker counts' })
         .option('update-env', { type: 'boolean', default: false, describe: "Merge this shell's environment into the app's env. With a file the file's env wins; with a name the shell's wins" })
         .option('env', { type: 'string', describe: 'With an ecosystem file: use its env_<NAME> block' })
         .option('prune', { type: 'boolean', default: false, describe: 'With an ecosystem file: delete the running apps the file does not name' })
@@ -133,6 +150,7 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .example('$0 reload api --strategy rolling --batch 2', 'Replace 2 workers at a time (for hosts short of memory)')
         .example('$0 reload consumer --stop-first', 'A singleton (a queue consumer holding a lock): the old process stops before the new one starts')
         .example('$0 reload api --canary 1', 'One new worker beside the old ones; then `hotctl promote api` or `hotctl rollback api`')
+        .example('$0 reload api --canary 10%', 'One new worker that gets 10% of new connections, however many old ones serve')
         .example('$0 reload api --wait', 'Queue behind an operation in progress instead of exiting 4')
         .example('DB_URL=postgres://db2 $0 reload api --update-env', "Redeploy with this shell's DB_URL over the app's env")
         .example('$0 reload ecosystem.json --env production', "Deploy: the file's apps reload with the code on disk, instances changes scale, new apps start")

@@ -1,6 +1,7 @@
 /**
  * `hotctl status` as a table: one row per app (its status and the operation in progress), then
- * one indented row per worker (pid, state, revision, uptime, restarts).
+ * one indented row per worker (pid, state, revision, uptime, restarts). A canary's note gives its
+ * share of new connections (`--canary 10%`) and the connections routed to each revision.
  */
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
@@ -25,8 +26,12 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
   const ready = app.workers.filter((w) => isServingWorker(w.state) && w.revision === app.revision).length;
   const parts = [`${ready}/${app.instances} ready`];
   if (app.canary) {
-    const { revision, workers } = app.canary;
-    parts.push(colours.cyan(`canary: revision ${revision}, ${workers} worker${workers === 1 ? '' : 's'} (promote or rollback)`));
+    const { revision, workers, share } = app.canary;
+    const shareText = share === null || share === undefined ? '' : `, ${share}% of new connections`;
+    parts.push(colours.cyan(`canary: revision ${revision}, ${workers} worker${workers === 1 ? '' : 's'}${shareText} (promote or rollback)`));
+    // What the router handed each revision so far (connections), beside the shares asked.
+    const routed = app.traffic?.revisions.filter((r) => r.routed > 0 || r.share !== null) ?? [];
+    if (routed.length > 0) parts.push(`routed ${routed.map((r) => `r${r.revision} ${r.routed}`).join(', ')}`);
   }
   if (app.operation) {
     const op = app.operation;

@@ -131,13 +131,16 @@ function renderWorkers(state, app) {
     const workers = byRevision.get(rev).slice().sort((a, b) => rank(a) - rank(b) || a.id - b.id);
     const role = rev === app.revision ? 'active' : rev > app.revision ? 'new' : 'old';
     const readyCount = workers.filter((w) => isServingWorker(w.state)).length;
+    // What the primary's router handed this revision, and the share asked for it (`reload --canary 10%`).
+    const traffic = app.traffic?.revisions.find((r) => r.revision === rev);
+    const trafficText = traffic ? `${traffic.share === null ? '' : `${traffic.share}% of new connections · `}${traffic.routed} routed` : null;
     return h(
       'tbody',
       { class: `rev-group rev-${role}`, 'data-revision-group': rev, 'data-role': role },
       h(
         'tr',
         { class: 'rev-head' },
-        h('th', { colSpan: WORKER_COLUMNS.length }, h('span', { class: 'rev-pill' }, `r${rev}`), h('span', { class: 'role', 'data-role': role }, role), h('span', { class: 'muted' }, `${readyCount}/${workers.length} ready`)),
+        h('th', { colSpan: WORKER_COLUMNS.length }, h('span', { class: 'rev-pill' }, `r${rev}`), h('span', { class: 'role', 'data-role': role }, role), h('span', { class: 'muted' }, `${readyCount}/${workers.length} ready`), trafficText ? h('span', { class: 'muted traffic', 'data-share': traffic.share ?? '' }, ` · ${trafficText}`) : null),
       ),
       ...workers.map((w) => renderWorker(state, app, w)),
     );

@@ -33,6 +33,15 @@ t.test('reload strategy flags', async (t) => {
   t.same(strategyParams({ canary: undefined, strategy: undefined, batch: undefined, stopFirst: true }), { strategy: 'stop-first' });
 });
 
+t.test('--canary P% is one worker with a share of new connections', async (t) => {
+  t.same(strategyParams({ canary: '10%', strategy: undefined, batch: undefined }), { canary: 1, canary_share: 10 });
+  t.same(strategyParams({ canary: '2.5%', strategy: undefined, batch: undefined }), { canary: 1, canary_share: 2.5 });
+  for (const bad of ['0%', '100%', '150%', '-5%', 'x%', '%', '1e1%', '10 %']) {
+    t.throws(() => strategyParams({ canary: bad, strategy: undefined, batch: undefined }), { code: 'E_USAGE' }, `"${bad}" is refused`);
+  }
+  t.throws(() => strategyParams({ canary: '10%', strategy: 'rolling', batch: undefined }), { code: 'E_USAGE' }, 'not with --strategy');
+});
+
 t.test('usage errors exit 2 without a daemon (none is started, none is needed)', async (t) => {
   const home = tempHome();
   t.teardown(() => rmSync(home, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ function failure(code: ErrorCode): Partial<OperationSnapshot> {
 
 function withCanary(): StatusSnapshot {
   const snapshot = statusSnapshot();
-  snapshot.apps[0] = { ...snapshot.apps[0]!, status: 'canary', operation: null, canary: { revision: 3, workers: 1, since: snapshot.apps[0]!.workers[0]!.since } };
+  snapshot.apps[0] = { ...snapshot.apps[0]!, status: 'canary', operation: null, canary: { revision: 3, workers: 1, since: snapshot.apps[0]!.workers[0]!.since, share: null } };
   return snapshot;
 }
 

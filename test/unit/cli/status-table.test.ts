@@ -72,7 +72,7 @@ t.test('status table without apps says so', async (t) => {
 
 t.test('status table: a canary is named with its revision and worker count', async (t) => {
   const snapshot = statusSnapshot();
-  snapshot.apps[0] = { ...snapshot.apps[0]!, status: 'canary', operation: null, canary: { revision: 3, workers: 1, since: snapshot.apps[0]!.workers[0]!.since } };
+  snapshot.apps[0] = { ...snapshot.apps[0]!, status: 'canary', operation: null, canary: { revision: 3, workers: 1, since: snapshot.apps[0]!.workers[0]!.since, share: null } };
   const api = renderStatus(snapshot, createColours(false)).find((l) => l.startsWith('api'))!;
   t.match(api, /\bcanary\b/);
   t.match(api, /canary: revision 3, 1 worker \(promote or rollback\)/);

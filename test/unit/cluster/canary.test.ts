@@ -88,3 +88,16 @@ t.test('--canary K outside 1..instances: E_USAGE, nothing started', async (t) =>
   t.equal(op.error?.code, 'E_USAGE');
   t.equal(r.sup.pool.workers.length, 2);
 });
+
+t.test('a canary with a share: the share is a fact of the hold (status), gone once promoted', async (t) => {
+  const r = rig(appSpec({ instances: 4 }));
+  await r.run('start');
+  const op = await r.run('reload', { canary: 1, canaryShare: 10 });
+  t.equal(op.state, 'succeeded');
+  t.equal(r.sup.canary?.share, 10);
+  t.same(r.sup.status().canary && [r.sup.status().canary!.revision, r.sup.status().canary!.workers, r.sup.status().canary!.share], [2, 1, 10]);
+  t.equal((await r.run('promote')).state, 'succeeded');
+  t.equal(r.sup.canary, null);
+  const plain = await withCanary();
+  t.equal(plain.sup.status().canary?.share, null, '--canary K: no share (by worker count)');
+});

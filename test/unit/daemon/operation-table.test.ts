@@ -143,3 +143,13 @@ t.test('delete releases the log files of the deleted spec once it succeeded, not
   await new Promise(setImmediate);
   t.same(failed.released, []);
 });
+
+t.test('a canary share: passed on with its canary; refused alone, and for a fork-mode app (no router)', async (t) => {
+  const r = rig(spec('api', { exec_mode: 'cluster' }));
+  await runOperation('reload', { name: 'api', canary: 1, canary_share: 10 }, r.c);
+  t.same(r.calls[0]!.request, { spec: undefined, wait: undefined, strategy: undefined, batch: undefined, canary: 1, canaryShare: 10 });
+  await t.rejects(runOperation('reload', { name: 'api', canary_share: 10 }, r.c), { code: 'E_USAGE' });
+  const fork = rig(spec('api', { exec_mode: 'fork' }));
+  await t.rejects(runOperation('reload', { name: 'api', canary: 1, canary_share: 10 }, fork.c), { code: 'E_USAGE' });
+  t.equal(fork.calls.length, 0, 'nothing started');
+});

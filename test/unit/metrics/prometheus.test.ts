@@ -143,3 +143,33 @@ t.test('text format basics: every line is a comment or a sample, ending in a lin
   const types = text.split('\n').filter((l) => l.startsWith('# TYPE')).map((l) => l.split(' ')[2]);
   t.equal(new Set(types).size, types.length, 'each family declared once');
 });
+
+t.test("the connection router's series: per app, and routed/share per revision (share only where asked)", async (t) => {
+  const traffic = {
+    accepted: 200,
+    queued: 1,
+    dropped: 2,
+    queue_wait: { count: 4, total_ms: 1500, max_ms: 900 },
+    revisions: [
+      { revision: 1, share: 90, routed: 180 },
+      { revision: 2, share: 10, routed: 20 },
+    ],
+  };
+  const plain = { ...traffic, revisions: [{ revision: 3, share: null, routed: 7 }] };
+  const text = renderPrometheus({ workers: [], apps: [app('api'), app('web')], traffic: [{ app: 'api', traffic }, { app: 'web', traffic: plain }], daemon: { version: '1.2.3', uptime_ms: 5000 } });
+  const families = parse(text);
+  const value = (name: string, labels: Record<string, string>) =>
+    family(families, name).metrics.filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v)).map((m) => Number(m.value));
+  t.same(value('hotctl_traffic_connections_routed_total', { app: 'api' }), [180, 20]);
+  t.same(value('hotctl_traffic_connections_routed_total', { app: 'web', revision: '3' }), [7]);
+  t.same(value('hotctl_traffic_share', { app: 'api', revision: '2' }), [0.1]);
+  t.same(value('hotctl_traffic_share', { app: 'web' }), [], 'no share asked: no share series');
+  t.same(value('hotctl_traffic_connections_accepted_total', { app: 'api' }), [200]);
+  t.same(value('hotctl_traffic_queued', { app: 'api' }), [1]);
+  t.same(value('hotctl_traffic_dropped_total', { app: 'api' }), [2]);
+  t.same(value('hotctl_traffic_queue_wait_seconds_sum', { app: 'api' }), [1.5]);
+  t.same(value('hotctl_traffic_queue_wait_seconds_count', { app: 'api' }), [4]);
+  t.same(value('hotctl_traffic_queue_wait_seconds_max', { app: 'api' }), [0.9]);
+  t.equal(family(families, 'hotctl_traffic_connections_routed_total').type, 'COUNTER');
+  t.equal(family(families, 'hotctl_traffic_share').type, 'GAUGE');
+});
