@@ -243,6 +243,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether 127.0.0.1:port can be listened on now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` consecutive free ports, the first returned: for apps whose workers listen on
+ * PORT + instance (`increment_var: "PORT"`), where freePort() vouches only for the first.
+ */
+export async function freePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await freePort();
+    if (first + count - 1 > 65535) continue;
+    let all = true;
+    for (let p = first + 1; p < first + count && all; p++) all = await portFree(p);
+    if (all) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports found on 127.0.0.1 in 50 attempts`);
+}
+
 export interface HttpAnswer {
   status: number;
   body: string;

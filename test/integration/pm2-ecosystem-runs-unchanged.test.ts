@@ -1,7 +1,7 @@
 import t from 'tap';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, freePort, get, Home, ROOT } from '../helpers/harness.js';
+import { FIXTURES, freePort, freePortRun, get, Home, ROOT } from '../helpers/harness.js';
 
 /**
  * Copies a PM2 fixture file as it is — only its port number swapped for a free one — into
@@ -27,7 +27,8 @@ const warnedKeys = (stderr: string) => [...stderr.matchAll(/^warning: .*?app "[^
 
 t.test('an API and a fork-mode queue consumer (pm2-queue.config.js) start and reload; every PM2-only key is named', async (t) => {
   const home = new Home(t);
-  const port = await freePort();
+  // Its workers listen on PORT + instance (increment_var): both ports must be free.
+  const port = await freePortRun(2);
   const file = deployPm2File(home, 'pm2-queue.config.js', 4000, port);
   const r = await home.run(['start', file, '--env', 'production']);
   t.equal(r.code, 0, r.stderr);
