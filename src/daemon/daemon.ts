@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path';
 import type { DaemonEvent, DaemonInfo, DaemonMode, StatusSnapshot } from '../protocol/index.js';
-import { homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
+import { ensureStateDir, homePaths, PROTOCOL_VERSION } from '../protocol/index.js';
 import { judgeReadiness } from '../cluster/readiness.js';
 import { systemClock } from '../cluster/worker-state.js';
 import { forkClusterWorker } from '../cluster/worker-host.js';
@@ -42,7 +42,6 @@ import { operationContext, requestHandlers } from './request-handlers.js';
 import { inspectScript } from './script-inspector.js';
 import { drainApps, runShutdown } from './shutdown.js';
 import { handleSignals, reloadEveryApp } from './signals.js';
-import { ensureStateDir } from './state-dir.js';
 import { restoreState } from './state-restore.js';
 import { canaryShareOf, withTraffic } from './traffic-report.js';
 import { TrafficWiring } from './traffic-wiring.js';
