@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DaemonInfo } from '../protocol/index.js';
+import type { DaemonInfo, DaemonMode } from '../protocol/index.js';
 import { checkStateDir, EXIT_CODES, HotctlError, homePaths, type HomePaths } from '../protocol/index.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { ConnectError, ControlClient } from './client.js';
@@ -56,8 +56,9 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
   let started = false;
   if (!client) {
     // A daemon that died with apps running (even kill -9) is started again by any command: it
-    // restores those apps from its state file.
-    if (!options.start && !hasAppsToRestore(paths.stateFile)) return null;
+    // restores those apps from its state file. Not the apps of a `hotctl run` that died: its
+    // service manager starts it again, and a daemon started here would hold the directory.
+    if (!options.start && lastRun(paths.stateFile) !== 'daemon') return null;
     client = await startAndConnect(paths, options);
     started = true;
   }
@@ -164,12 +165,16 @@ export function logTail(path: string, offset: number, lines = LOG_TAIL_LINES): s
   return text.split('\n').filter((line, i, arr) => line !== '' || i < arr.length - 1).slice(-lines);
 }
 
-/** Whether the state file lists an app that was running when its daemon went away. */
-export function hasAppsToRestore(stateFile: string): boolean {
+/**
+ * Whether the state file lists an app that was running when its daemon went away, and which
+ * kind of daemon that was (`run`: `hotctl run` in the foreground); null when none was running.
+ */
+export function lastRun(stateFile: string): DaemonMode | null {
   try {
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { apps?: Array<{ running?: unknown }> };
-    return Array.isArray(state.apps) && state.apps.some((app) => app?.running === true);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { mode?: unknown; apps?: Array<{ running?: unknown }> };
+    if (!Array.isArray(state.apps) || !state.apps.some((app) => app?.running === true)) return null;
+    return state.mode === 'run' ? 'run' : 'daemon';
   } catch {
-    return false;
+    return null;
   }
 }

@@ -127,7 +127,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const watches = new WatchManager(() => registry.list(), log);
   const state = new DurableState(
     paths.stateFile,
-    () => ({ version: STATE_VERSION, saved_at: new Date().toISOString(), apps: registry.list().map((sup) => sup.record()) }),
+    () => ({ version: STATE_VERSION, saved_at: new Date().toISOString(), mode: options.mode, apps: registry.list().map((sup) => sup.record()) }),
     log,
     () => bus.statusChanged(),
   );

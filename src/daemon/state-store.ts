@@ -7,13 +7,20 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SupervisorRecord } from '../cluster/supervisor.js';
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError, type DaemonMode } from '../protocol/index.js';
 
 export const STATE_VERSION = 1;
 
 export interface StateFile {
   version: number;
   saved_at: string;
+  /**
+   * Who wrote it: a background daemon, or `hotctl run` in the foreground. A `run` state is not
+   * restored by a CLI command in a daemon of its own (src/cli/daemon-launcher.ts): what runs
+   * `hotctl run` (systemd, a container) starts it again, and must find the directory free.
+   * Absent in files of earlier versions: taken as `daemon`.
+   */
+  mode?: DaemonMode;
   apps: SupervisorRecord[];
 }
 

@@ -108,13 +108,24 @@ export class Home {
   /**
    * Waits until `pred` holds for the daemon's status — for states reached before any event
    * subscription could exist (a daemon that just came back). Bounded; asks every 50 ms.
+   * `socketOnly` asks only a daemon that already answers on the socket, never through the CLI:
+   * for a foreground `hotctl run` still starting, where `hotctl status` would restore saved apps
+   * in a background daemon of its own and so take the state directory from the run under test.
    */
-  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 60_000): Promise<StatusSnapshot> {
+  async waitForRunStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 60_000): Promise<StatusSnapshot> {
+    return this.waitForStatus(pred, timeoutMs, { socketOnly: true });
+  }
+
+  /**
+   * The same wait through `status()`, which may restore a daemon through the CLI.
+   */
+  async waitForStatus(pred: (s: StatusSnapshot) => boolean, timeoutMs = 60_000, options: { socketOnly?: boolean } = {}): Promise<StatusSnapshot> {
     const deadline = Date.now() + timeoutMs;
     let last: StatusSnapshot | null = null;
     while (Date.now() < deadline) {
-      last = await this.status();
-      if (pred(last)) return last;
+      const answer = options.socketOnly ? await this.socketStatus() : await this.status();
+      if (answer) last = answer;
+      if (answer && pred(answer)) return answer;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`status condition not met in ${timeoutMs} ms; last status:\n${JSON.stringify(last?.apps.map((a) => [a.name, a.status, a.workers.map((w) => w.state)]))}`);

@@ -104,7 +104,7 @@ t.test('hotctl run: the shell is the supervisor, its env the apps\'; no hotctl s
   const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port } }]);
   const run = spawn(process.execPath, [BIN, 'run', file], { env: { ...home.env, RUN_SECRET: 'in-the-shell', HOTCTL_HTTP_TOKEN: 'tok-run' }, stdio: 'ignore' });
   t.teardown(() => void run.kill('SIGKILL'));
-  const status = await home.waitForStatus((s) => s.daemon?.pid === run.pid && s.apps[0]?.status === 'online' && s.apps[0].workers.every((w) => w.state === 'ready'));
+  const status = await home.waitForRunStatus((s) => s.daemon?.pid === run.pid && s.apps[0]?.status === 'online' && s.apps[0].workers.every((w) => w.state === 'ready'));
   const pids = status.apps[0]!.workers.map((w) => w.pid!);
   t.teardown(() => pids.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));
   t.equal(environOf(run.pid!).HOTCTL_HTTP_TOKEN, 'tok-run', 'the supervisor itself holds the token');

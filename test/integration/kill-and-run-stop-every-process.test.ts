@@ -27,7 +27,7 @@ t.test('hotctl run: the supervisor in the foreground; status works against it; S
   let out = '';
   run.stdout.on('data', (d) => (out += d));
   run.stderr.on('data', (d) => (out += d));
-  const status = await home.waitForStatus((s) => s.apps[0]?.status === 'online').catch((err: Error) => {
+  const status = await home.waitForRunStatus((s) => s.apps[0]?.status === 'online').catch((err: Error) => {
     throw new Error(`${err.message}\nrun output:\n${out}`);
   });
   t.equal(status.daemon.mode, 'run');

@@ -15,7 +15,7 @@ async function runInForeground(t: Teardown, home: Home, port: number, instances 
   run.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
   const status = await home
-    .waitForStatus((s) => s.daemon?.pid === run.pid && s.apps[0]?.status === 'online' && s.apps[0].workers.length === instances && s.apps[0].workers.every((w) => w.state === 'ready'))
+    .waitForRunStatus((s) => s.daemon?.pid === run.pid && s.apps[0]?.status === 'online' && s.apps[0].workers.length === instances && s.apps[0].workers.every((w) => w.state === 'ready'))
     .catch((err: Error) => {
       throw new Error(`${err.message}\nrun output:\n${out}`);
     });
@@ -89,6 +89,14 @@ t.test('hotctl run started again on the same home after kill -9 (systemd Restart
   first.run.kill('SIGKILL');
   await bounded(first.exited, 10_000, 'the run process dying');
   t.ok(await waitGone(first.workers, 10_000), 'the first run\'s workers exited');
+
+  // Meanwhile a CLI command must not restore those apps in a background daemon of its own: that
+  // daemon would hold the directory, and the service manager's restart of `hotctl run` be refused.
+  const asked = await home.run(['status']);
+  t.equal(asked.code, 0, 'status exits 0');
+  t.match(asked.stdout, /No daemon running/, 'status starts no daemon for the apps of a dead `hotctl run`');
+  t.match(asked.stderr + asked.stdout, /last run by `hotctl run` in the foreground/, 'and says who runs them');
+  t.equal(home.daemonPid() === null || !isAlive(home.daemonPid()!), true, 'no daemon runs');
 
   // Its state restores the app; the same file is then applied over it, not started a second time.
   const second = await runInForeground(t, home, port);

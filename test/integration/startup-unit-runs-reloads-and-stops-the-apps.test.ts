@@ -48,7 +48,7 @@ t.test('the unit `hotctl startup` prints runs the apps, reloads them on ExecRelo
 
   const ready = (revision: number) => (s: Awaited<ReturnType<Home['status']>>) =>
     s.apps[0]?.revision === revision && s.apps[0].workers.length === 2 && s.apps[0].workers.every((w) => w.state === 'ready' && w.revision === revision);
-  const first = await home.waitForStatus(ready(1)).catch((err: Error) => {
+  const first = await home.waitForRunStatus(ready(1)).catch((err: Error) => {
     throw new Error(`${err.message}\nservice output:\n${output}`);
   });
   const workers = first.apps[0]!.workers.map((w) => w.pid!);
@@ -60,7 +60,7 @@ t.test('the unit `hotctl startup` prints runs the apps, reloads them on ExecRelo
   // systemctl reload: ExecReload with $MAINPID.
   const [reload, ...reloadArgs] = unit.get('ExecReload')!.replace('$MAINPID', String(service.pid)).split(' ');
   execFileSync(reload!, reloadArgs);
-  const second = await home.waitForStatus(ready(2));
+  const second = await home.waitForRunStatus(ready(2));
   const fresh = second.apps[0]!.workers.map((w) => w.pid!);
   t.same(fresh.filter((pid) => workers.includes(pid)), [], 'reloaded: new workers');
   t.teardown(() => fresh.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));

@@ -1,6 +1,8 @@
 /** `hotctl status`: the daemon, its apps and their workers. */
 import type { Argv } from 'yargs';
 import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
+import { homePaths } from '../../protocol/index.js';
+import { lastRun } from '../daemon-launcher.js';
 import { askDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';
 import { renderStatus } from '../render/status-table.js';
@@ -17,6 +19,10 @@ export async function status(ctx: CommandContext, out: Output): Promise<number> 
   if (snapshot === null) {
     if (out.json) out.line(JSON.stringify({ daemon: null, apps: [] } satisfies NoDaemonStatus, null, 2));
     else out.line(`No daemon running (HOTCTL_HOME=${homeOf(ctx)}).`);
+    // The apps of a `hotctl run` that died are left to what runs it (lastRun in daemon-launcher.ts).
+    if (!out.json && lastRun(homePaths(homeOf(ctx)).stateFile) === 'run') {
+      out.note(`Its apps were last run by \`hotctl run\` in the foreground, which is not running now: whatever started it (systemd, a container) starts it again, or \`hotctl resurrect\` runs them in a background daemon.`);
+    }
     return 0;
   }
   if (out.json) out.line(JSON.stringify(snapshot, null, 2));
