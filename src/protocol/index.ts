@@ -7,3 +7,4 @@ export * from './control.js';
 export * from './worker-ipc.js';
 export * from './home.js';
 export * from './traffic-ipc.js';
+export * from './outcomes.js';
