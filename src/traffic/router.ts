@@ -107,9 +107,9 @@ export class Router {
     this.weights.delete(app);
   }
 
-  /** The listening TCP sockets, to hand over to the next daemon (unix paths are not: see docs/traffic.md). */
+  /** The listening sockets to hand over to the next daemon (a unix path only if bound through our symlink: unix-path.ts). */
   listeningSockets(): AdoptedSocket[] {
-    return [...this.sockets.values()].flatMap((s) => (s.rawHandle && s.query.port >= 0 ? [{ key: s.key, app: s.app, query: { ...s.query, data: s.data }, handle: s.rawHandle }] : []));
+    return [...this.sockets.values()].flatMap((s) => (s.rawHandle && s.canHandOver ? [{ key: s.key, app: s.app, query: { ...s.query, data: s.data }, handle: s.rawHandle }] : []));
   }
 
   /**
