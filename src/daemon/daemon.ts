@@ -257,7 +257,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
 
   forgetSignals = handleSignals({ stop: (signal) => void shutdown(signal), reload: () => reloadEveryApp(registry.list(), log) });
   try {
-    const restored = restoreState(loaded, { restore: (record) => registry.restore(record), inheritedEnv: options.inheritedEnv, log, notice: (text) => notices.push(text) });
+    const restored = restoreState(loaded, { restore: (record) => registry.restore(record, takeOver !== null), inheritedEnv: options.inheritedEnv, log, notice: (text) => notices.push(text) });
     if (takeOver) await completeTakeOver(takeOver, handoffParts, { socket: paths.socket, restored, lock: handoffLock!, startHttp });
   } catch (err) {
     // Started fully or not at all: nothing may keep serving without its state. A new daemon
