@@ -40,6 +40,7 @@ const ALONE = {
   'pipelined-requests-are-all-answered-through-reloads': 'zero loss under load',
   'hotctl-update-hands-over-a-unix-path-socket-with-no-failed-request': 'zero loss under load through a hand-off',
   'hotctl-update-hands-over-the-http-listener-without-a-refused-connection': 'polls the HTTP listener through a hand-off',
+  'a-port-no-revision-listens-on-any-more-is-closed': 'zero loss under load through a reload',
   'pm2-corpus-runs-as-pm2-would': '16 projects, a 20 s observation window',
   'pm2-file-with-a-fork-consumer-and-a-cron-job-leaves-nothing-crash-looping': 'listen_timeout 1000 ms, an observation window',
   'reload-keeps-old-workers-when-new-version-fails': 'listen_timeout 2000 ms, reload_hold 1500 ms',

@@ -118,6 +118,11 @@ export class RoutedSocket<M extends RouteMember> {
     return this.handle !== null;
   }
 
+  /** How many workers listen on it (routable or not). */
+  get listeners(): number {
+    return this.picker.members.length;
+  }
+
   /** The raw listening handle (to hand over to the next daemon), or null. */
   get rawHandle(): RawHandle | null {
     return this.handle;
