@@ -118,9 +118,9 @@ export class RoutedSocket<M extends RouteMember> {
     return this.handle !== null;
   }
 
-  /** How many workers listen on it (routable or not). */
+  /** How many workers listen on it (routable or not); an adopted socket not accepting yet counts as listened on (the previous daemon's workers serve it). */
   get listeners(): number {
-    return this.picker.members.length;
+    return this.adopted !== null ? Number.POSITIVE_INFINITY : this.picker.members.length;
   }
 
   /** The raw listening handle (to hand over to the next daemon), or null. */

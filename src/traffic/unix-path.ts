@@ -42,6 +42,8 @@ export interface UnixBind {
 
 /** Where to bind `path` (absolute) so that the socket can later be given away. */
 export function unixBind(path: string): UnixBind {
+  // A Linux abstract socket (a leading NUL) has no file to unlink.
+  if (path.includes('\0')) return { bindPath: path, link: null };
   try {
     const link = join(privateDir(), String(next++));
     const bindPath = join(link, basename(path));
