@@ -14,9 +14,12 @@
  * PipeWrap has no getsockname, so no worker ever sees the bind path: `server.address()` is the
  * path the app passed (net.js's `_pipeName`).
  */
-import { lstatSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive } from '../platform/process-alive.js';
+
+const PREFIX = 'hotctl-sock-';
 
 /** sockaddr_un's sun_path holds 104 bytes on macOS, 108 on Linux (with the NUL). */
 const MAX_PATH = 103;
@@ -26,11 +29,32 @@ let next = 0;
 
 function privateDir(): string {
   if (dir === null) {
-    dir = mkdtempSync(join(tmpdir(), 'hotctl-sock-'));
+    removeStale();
+    dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     const made = dir;
     process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   }
   return dir;
+}
+
+/** The directories of daemons that died without their exit handler (kill -9): only symlinks in them. */
+function removeStale(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^\D+(\d+)-/.exec(name)?.[1] ?? 0);
+    if (pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
+    try {
+      // Symlinks only: rm removes them, never what they point to.
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // another user's: leave it
+    }
+  }
 }
 
 export interface UnixBind {
