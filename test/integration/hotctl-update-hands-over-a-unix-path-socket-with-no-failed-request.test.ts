@@ -75,6 +75,12 @@ t.test('update --force with an app on a unix path: 0 failed, the path stays boun
   t.notOk(isAlive(oldPid), 'the old daemon is gone');
   t.ok(isSocket(sock), 'the path is still there');
   t.equal(await getOver(sock), 200, 'and served by the new daemon');
+  // The new daemon adopted the socket (its handle has no bind path): it hands it over again.
+  const again = await home.run(['update', '--force'], { timeoutMs: 120_000 });
+  t.equal(again.code, 0, `a second update succeeded: ${again.stdout}${again.stderr}`);
+  t.match(again.stdout, /without downtime: 1 listening socket/);
+  t.ok(isSocket(sock), 'the path is still there after the second update');
+  t.equal(await getOver(sock), 200, 'and served by the third daemon');
   t.equal((await home.run(['stop', 'web'])).code, 0);
   t.notOk(isSocket(sock), 'stopping the app removes its path (the new daemon did not bind it)');
   const started = await home.run(['start', file]);
