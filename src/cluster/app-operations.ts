@@ -6,6 +6,7 @@
  */
 import { HotctlError } from '../protocol/index.js';
 import { promoteCanary, rollBackCanary, startCanary } from './canary.js';
+import { resumeCanary } from './canary-resume.js';
 import type { OperationRequest } from './op-steps.js';
 import { awaitUpOrDone, plural, range } from './op-steps.js';
 import type { Revision } from './revision.js';
@@ -20,6 +21,7 @@ export async function runOperationBody(a: AppRollout, req: OperationRequest): Pr
       return startWorkers(a, (req.resume ? resumed(a) : undefined) ?? (await a.newRevision(req.spec ?? a.spec)));
     case 'reload': {
       refuseDuringCanary(a);
+      if (req.resumeCanary) return resumeCanary(a, req.resumeCanary);
       const revision = await a.newRevision(req.spec ?? a.spec);
       if (req.canary !== undefined) return startCanary(a, revision, req.canary, req.canaryShare ?? null);
       return reloadWith(a, revision, req);

@@ -10,6 +10,14 @@ import type { Revision } from './revision.js';
 import type { ManagedWorker } from './worker-state.js';
 
 /** What an operation was asked to do, beyond its kind. */
+/** What the state file keeps of a canary hold (supervisor.ts `record()`; canary-resume.ts holds it again). */
+export interface HeldCanaryRecord {
+  revision: number;
+  workers: number;
+  /** The percentage of new connections asked (`--canary 10%`), or null: by worker count. */
+  share: number | null;
+}
+
 export interface OperationRequest {
   spec?: AppSpec;
   strategy?: ReloadStrategy;
@@ -24,6 +32,8 @@ export interface OperationRequest {
   instances?: number;
   /** start, restart: run the active revision again (a daemon restoring its apps, a cron_restart) instead of making a new one. */
   resume?: boolean;
+  /** reload: hold again the canary the state file kept (canary-resume.ts), instead of a new revision. */
+  resumeCanary?: HeldCanaryRecord;
   /** Why, when hotctl itself started the operation (e.g. a canary worker crashed). */
   reason?: string;
 }

@@ -72,7 +72,8 @@ export class RevisionHistory {
 
   /** A canary of `revision` serves beside the active one. */
   hold(revision: Revision): void {
-    settleOutcome(revision, 'canary');
+    // Held again after a daemon restart or `hotctl update` (canary-resume.ts): already a canary.
+    if (revision.outcome !== 'canary') settleOutcome(revision, 'canary');
   }
 
   /** A held canary was retired. */

@@ -84,9 +84,10 @@ export function revisionInfo(revision: Revision): RevisionInfo {
  * After the daemon died (kill -9, a crash), the history on disk may hold outcomes that only a
  * running operation could settle: a `pending` revision whose reload was cut short, a `canary`
  * that no longer runs, an `active` that is not the active one. Settles each, with the cause, and
- * returns how many changed. Pure: the caller persists.
+ * returns how many changed. Pure: the caller persists. `heldCanary`: a canary revision the
+ * caller holds again (canary-resume.ts), left as it is.
  */
-export function reconcileRevisions(revisions: Revision[], activeRevision: number): number {
+export function reconcileRevisions(revisions: Revision[], activeRevision: number, heldCanary: number | null = null): number {
   let changed = 0;
   const died = (what: string): ErrorPayload => ({
     code: 'E_DAEMON_DIED',
@@ -97,7 +98,7 @@ export function reconcileRevisions(revisions: Revision[], activeRevision: number
     if (revision.outcome === 'pending' && revision.number !== activeRevision) {
       settleOutcome(revision, 'failed', died('before this revision was ready'));
       changed++;
-    } else if (revision.outcome === 'canary') {
+    } else if (revision.outcome === 'canary' && revision.number !== heldCanary) {
       settleOutcome(revision, 'rolled_back', died('while this revision ran as a canary'));
       changed++;
     } else if (revision.outcome === 'active' && revision.number !== activeRevision) {

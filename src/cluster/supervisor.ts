@@ -13,7 +13,7 @@ import { AppFacts } from './app-facts.js';
 import { appStatusInfo } from './app-status.js';
 import { CronSchedule } from './cron-schedule.js';
 import { Operation } from './operation.js';
-import type { OperationRequest } from './op-steps.js';
+import type { HeldCanaryRecord, OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
 import type { CanaryHold } from './rollout.js';
 import { SupervisorRollout } from './supervisor-rollout.js';
@@ -46,6 +46,8 @@ export interface SupervisorRecord {
   /** Whether its cron_restart schedule runs (false once stopped by an operator). */
   scheduled?: boolean;
   last_exit?: ProcessExitInfo | null;
+  /** The canary held (restored with the app: canary-resume.ts). Absent in older state files. */
+  canary?: HeldCanaryRecord | null;
 }
 
 /** Operations that replace the app's processes, each counted as one restart (as PM2 does). */
@@ -208,6 +210,7 @@ export class Supervisor {
       restarts: this.restartCount,
       scheduled: this.scheduled,
       last_exit: this.lastExit,
+      canary: this.canary ? { revision: this.canary.revision.number, workers: this.canary.workers.length, share: this.canary.share } : null,
     };
   }
 
@@ -225,11 +228,13 @@ export class Supervisor {
         else operation.abort(error.toJSON(), `${operation.kind} stopped by an error: ${error.message}`);
       }
     } finally {
-      if (operation.kind === 'reload' || operation.kind === 'rollback' || operation.kind === 'promote') {
+      // A canary held again after a daemon restart is neither a reload nor a restart of the app.
+      const counted = request.resumeCanary === undefined;
+      if (counted && (operation.kind === 'reload' || operation.kind === 'rollback' || operation.kind === 'promote')) {
         if (operation.state === 'succeeded') this.reloads.succeeded++;
         else this.reloads.failed++;
       }
-      if (operation.state === 'succeeded' && COUNTED_AS_RESTART.includes(operation.kind)) this.restartCount++;
+      if (counted && operation.state === 'succeeded' && COUNTED_AS_RESTART.includes(operation.kind)) this.restartCount++;
       this.scheduled = operation.kind !== 'stop' && operation.kind !== 'delete';
       this.lastOperation = operation;
       this.current = null;

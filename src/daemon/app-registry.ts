@@ -170,16 +170,26 @@ export class AppRegistry {
 
   /**
    * Re-creates an app from its record (history kept, outcomes that only a running operation
-   * could settle reconciled); starts it if it was running.
+   * could settle reconciled); starts it if it was running. `keepCanary` (`hotctl update`'s new
+   * daemon): a canary the record holds is held again; otherwise (a daemon that died) it is rolled
+   * back, with the cause.
    */
-  async restore(record: SupervisorRecord): Promise<Operation | null> {
+  async restore(record: SupervisorRecord, keepCanary = false): Promise<Operation | null> {
     if (this.apps.has(record.name)) return null;
-    const reconciled = reconcileRevisions(record.revisions, record.active_revision);
+    const held = keepCanary && record.running ? (record.canary ?? null) : null;
+    const reconciled = reconcileRevisions(record.revisions, record.active_revision, held?.revision ?? null);
     const sup = new Supervisor(record.spec, this.deps, record);
     this.apps.set(record.name, sup);
     if (reconciled > 0) this.deps.changed();
     if (!record.running) return null;
-    return sup.begin('start', { spec: record.spec, resume: true });
+    const start = await sup.begin('start', { spec: record.spec, resume: true });
+    if (!held) return start;
+    // The canary held before: held again once the active revision serves (canary-resume.ts).
+    if ((await start.finished).state !== 'succeeded') {
+      if (reconcileRevisions(record.revisions, record.active_revision) > 0) this.deps.changed();
+      return start;
+    }
+    return sup.begin('reload', { resumeCanary: held, wait: true });
   }
 
   /** Starts the saved apps that do not run now. */

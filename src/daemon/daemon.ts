@@ -191,11 +191,16 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     shutdown,
     log,
     flushState: () => void state.flush(),
-    handoff: giveDeps(handoffParts, paths.daemonLog, async () => {
-      const closing = http;
-      http = null;
-      await closing?.close();
-    }),
+    handoff: giveDeps(
+      handoffParts,
+      paths.daemonLog,
+      () => (http?.rawHandle ? { host: settings.httpHost, port: settings.httpPort, handle: http.rawHandle } : null),
+      async () => {
+        const closing = http;
+        http = null;
+        await closing?.handOver();
+      },
+    ),
   };
 
   // Read before anything listens: a state that can be neither read nor moved aside stops the
@@ -215,9 +220,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     throw err;
   }
 
-  // After a hand-off, the HTTP listener starts once the old daemon has closed its own.
+  // After a hand-off, the HTTP listener starts on the old daemon's socket (or once it has closed its own).
   const startHttp = async (): Promise<void> => {
-    if (settings.httpPort === 0) return;
+    if (settings.httpPort === 0 || http !== null) return;
+    const adopted = takeOver?.http?.handle ?? null;
     const operations = operationContext(handlerDeps);
     http = new HttpServer({
       host: settings.httpHost,
@@ -237,7 +243,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       log,
     });
     try {
-      httpUrl = await http.listen();
+      httpUrl = await http.listen(adopted);
     } catch (err) {
       // The daemon serves its socket without the listener rather than not at all; status says so.
       const notice = `HTTP listener off: ${(err as Error).message}`;
@@ -247,10 +253,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     }
   };
   if (!takeOver) await startHttp();
+  else takeOver.keepHttp(settings.httpPort === 0 ? '' : settings.httpHost, settings.httpPort);
 
   forgetSignals = handleSignals({ stop: (signal) => void shutdown(signal), reload: () => reloadEveryApp(registry.list(), log) });
   try {
-    const restored = restoreState(loaded, { restore: (record) => registry.restore(record), inheritedEnv: options.inheritedEnv, log, notice: (text) => notices.push(text) });
+    const restored = restoreState(loaded, { restore: (record) => registry.restore(record, takeOver !== null), inheritedEnv: options.inheritedEnv, log, notice: (text) => notices.push(text) });
     if (takeOver) await completeTakeOver(takeOver, handoffParts, { socket: paths.socket, restored, lock: handoffLock!, startHttp });
   } catch (err) {
     // Started fully or not at all: nothing may keep serving without its state. A new daemon

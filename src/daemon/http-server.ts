@@ -78,12 +78,15 @@ export class HttpServer {
     this.feed = new WsFeed(o.subscribe, () => o.status());
   }
 
-  /** Listens; resolves with the listener's URL (e.g. `http://127.0.0.1:9716`). */
-  async listen(): Promise<string> {
+  /**
+   * Listens; resolves with the listener's URL (e.g. `http://127.0.0.1:9716`). `adopted`: the
+   * previous daemon's listening handle (`hotctl update`): the same socket, never unbound.
+   */
+  async listen(adopted: object | null = null): Promise<string> {
     if (this.state !== 'new') throw new Error(`hotctl bug: HttpServer.listen() in state ${this.state}`);
     this.state = 'listening';
     try {
-      this.port = await listenOn(this.server, this.o.host, this.o.port);
+      this.port = await listenOn(this.server, this.o.host, this.o.port, adopted);
     } catch (err) {
       this.state = 'closed';
       throw err;
@@ -97,21 +100,40 @@ export class HttpServer {
     return `http://${hostForUrl(this.o.host)}:${this.port}`;
   }
 
+  /** The raw listening handle, to hand to the next daemon (`hotctl update`); null when not listening. */
+  get rawHandle(): object | null {
+    return this.state === 'listening' ? ((this.server as unknown as { _handle: object | null })._handle ?? null) : null;
+  }
+
   /** Stops accepting, closes ws clients (1001), lets requests in flight finish for a moment, then cuts what is left. */
   close(): Promise<void> {
-    this.closed ??= this.shutdown();
+    this.closed ??= this.shutdown(false);
     return this.closed;
   }
 
-  private async shutdown(): Promise<void> {
+  /**
+   * `hotctl update`, the next daemon accepts on the same socket now: stops accepting and closes
+   * as {@link close} does, but still answers the requests that reach it meanwhile (on
+   * connections it accepted), each with `Connection: close`, so no client sees a refusal.
+   */
+  handOver(): Promise<void> {
+    this.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    this.closed ??= this.shutdown(true);
+    return this.closed;
+  }
+
+  private async shutdown(handingOver: boolean): Promise<void> {
     const wasListening = this.state === 'listening';
-    this.state = 'closing';
+    if (!handingOver) this.state = 'closing';
     this.feed.closeClients();
     if (wasListening) {
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
       await Promise.race([serverClosed, grace]);
+      this.state = 'closing';
       this.feed.terminate();
       this.server.closeAllConnections();
       await serverClosed;

@@ -27,8 +27,11 @@ export function readBounded(req: IncomingMessage, limit: number): Promise<boolea
   });
 }
 
-/** Listens on host:port; resolves with the port bound (0 picks one). A taken port is E_PORT_IN_USE. */
-export function listenOn(server: Server, host: string, port: number): Promise<number> {
+/**
+ * Listens on host:port; resolves with the port bound (0 picks one). A taken port is E_PORT_IN_USE.
+ * `adopted`: the previous daemon's listening handle (`hotctl update`), listened on instead of binding.
+ */
+export function listenOn(server: Server, host: string, port: number, adopted: object | null = null): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
@@ -41,10 +44,12 @@ export function listenOn(server: Server, host: string, port: number): Promise<nu
       } else reject(err);
     };
     server.once('error', onError);
-    server.listen(port, host, () => {
+    const listening = () => {
       server.off('error', onError);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
+    };
+    if (adopted) server.listen(adopted, listening);
+    else server.listen(port, host, listening);
   });
 }

@@ -72,7 +72,11 @@ export class TrafficWiring {
       if (over) {
         this.router.closeApp(event.app);
         this.applied.delete(event.app);
-      } else this.applyWeights(event.app);
+        return;
+      }
+      this.applyWeights(event.app);
+      // Ended: a socket no worker of the app listens on any more closes (traffic/unused-sockets.ts).
+      this.router.setSettled(event.app, op.state === 'succeeded' || op.state === 'failed');
     }
   }
 

@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import type { ListenQuery, SockName } from '../protocol/traffic-ipc.js';
 import { ConnQueue, safeClose, type QueueLimits, type RawConnection } from './conn-queue.js';
 import { Picker, type PickerMember } from './picker.js';
+import { dropLink, unixBind, unlinkSocketPath } from './unix-path.js';
 
 /** libuv's flag for an IPv6-only TCP listen (uv.h UV_TCP_IPV6ONLY). */
 const UV_TCP_IPV6ONLY = 1;
@@ -55,6 +56,12 @@ export class RoutedSocket<M extends RouteMember> {
   private readonly routedByWorker = new Map<number, number>();
   private readonly routedByRevision = new Map<number, number>();
   private readonly waited = { count: 0, totalMs: 0, maxMs: 0 };
+  /** A unix path's symlink (unix-path.ts); null: a TCP socket, an adopted one, or bound without one. */
+  private link: string | null = null;
+  /** Handed over to the next daemon: closing our copy must not remove its path. */
+  private givenAway = false;
+  /** Adopted from the previous daemon: our handle has no bind path of its own. */
+  private boundElsewhere = false;
 
   constructor(
     readonly key: string,
@@ -83,6 +90,7 @@ export class RoutedSocket<M extends RouteMember> {
       this.settle(sockname ? { sockname } : {});
     });
     if (adopted) {
+      this.boundElsewhere = true;
       const out = {} as SockName;
       if (adopted.getsockname?.(out) === 0) this.settle({ sockname: out });
       else this.settle({});
@@ -91,9 +99,13 @@ export class RoutedSocket<M extends RouteMember> {
     const { address, port, backlog, flags, readableAll, writableAll } = query;
     if (port >= 0) server.listen({ port, host: address ?? undefined, ipv6Only: Boolean((flags ?? 0) & UV_TCP_IPV6ONLY), backlog });
     else {
-      // The shortest form of the path, as node:cluster's primary does: a unix path fits in ~104 bytes.
+      // Through a symlink of ours, so that the socket can be handed over without unlinking its path.
+      const bind = unixBind(address!);
+      this.link = bind.link;
+      // Else the shortest form of the path, as node:cluster's primary does: a unix path fits in ~104 bytes.
       const rel = relative(process.cwd(), address!);
-      server.listen({ path: rel.length < address!.length ? rel : address!, backlog, readableAll, writableAll });
+      const path = bind.link !== null ? bind.bindPath : rel.length < address!.length ? rel : address!;
+      server.listen({ path, backlog, readableAll, writableAll });
     }
   }
 
@@ -106,9 +118,19 @@ export class RoutedSocket<M extends RouteMember> {
     return this.handle !== null;
   }
 
+  /** How many workers listen on it (routable or not); an adopted socket not accepting yet counts as listened on (the previous daemon's workers serve it). */
+  get listeners(): number {
+    return this.adopted !== null ? Number.POSITIVE_INFINITY : this.picker.members.length;
+  }
+
   /** The raw listening handle (to hand over to the next daemon), or null. */
   get rawHandle(): RawHandle | null {
     return this.handle;
+  }
+
+  /** Whether the next daemon can take it: TCP, or a unix path bound through our symlink (or adopted). */
+  get canHandOver(): boolean {
+    return this.handle !== null && (this.query.port >= 0 || this.link !== null || this.boundElsewhere);
   }
 
   /** An adopted socket starts accepting (the previous daemon keeps accepting until it closes its copy). */
@@ -166,13 +188,19 @@ export class RoutedSocket<M extends RouteMember> {
    * accepted already — a connection a draining worker declines still goes to another member.
    */
   stopAccepting(): void {
+    this.givenAway = true;
+    // The path is the next daemon's: libuv's unlink at close must name nothing.
+    dropLink(this.link);
     this.server?.close();
     this.server = null;
   }
 
   close(): void {
     this.queue.closeAll();
+    const open = this.handle !== null || this.adopted !== null;
     this.handle = null;
+    dropLink(this.link);
+    if (open && !this.givenAway && this.query.port < 0 && this.query.address) unlinkSocketPath(this.query.address);
     if (this.adopted) safeClose(this.adopted);
     this.adopted = null;
     this.server?.close();

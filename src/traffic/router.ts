@@ -12,6 +12,7 @@ import { constants } from 'node:os';
 import { isTrafficMessage, TRAFFIC_CMD, type ListenQuery, type RouterToWorker, type TrafficMember, type WorkerToRouter } from '../protocol/traffic-ipc.js';
 import { DEFAULT_QUEUE_LIMITS, safeClose, type QueueLimits } from './conn-queue.js';
 import { RoutedSocket, type RawHandle, type RouteMember, type SocketStats } from './routed-socket.js';
+import { unusedSockets } from './unused-sockets.js';
 
 const EADDRINUSE = -constants.errno.EADDRINUSE;
 
@@ -59,6 +60,8 @@ export class Router {
   /** Routable marks by app#workerId; set before or after the worker's listen. */
   private readonly routableMarks = new Set<string>();
   private readonly weights = new Map<string, ReadonlyMap<number, number> | null>();
+  /** Apps with no operation in progress: their sockets no worker listens on close (unused-sockets.ts). */
+  private readonly settled = new Set<string>();
   private readonly limits: QueueLimits;
   private seq = 0;
   private closed = false;
@@ -97,6 +100,27 @@ export class Router {
     }
   }
 
+  /**
+   * Whether `app`'s operation has ended (true) or one runs (false). While settled, a socket of
+   * the app that no worker listens on any more closes (now, and whenever a worker stops listening).
+   */
+  setSettled(app: string, settled: boolean): void {
+    if (!settled) {
+      this.settled.delete(app);
+      return;
+    }
+    this.settled.add(app);
+    this.closeUnused(app);
+  }
+
+  private closeUnused(app: string): void {
+    if (!this.settled.has(app)) return;
+    for (const key of unusedSockets(app, this.sockets)) {
+      this.sockets.get(key)?.close();
+      this.sockets.delete(key);
+    }
+  }
+
   /** Closes every socket of `app` (stopped or deleted); queued connections are closed. */
   closeApp(app: string): void {
     for (const [key, socket] of this.sockets) {
@@ -105,11 +129,12 @@ export class Router {
       socket.close();
     }
     this.weights.delete(app);
+    this.settled.delete(app);
   }
 
-  /** The listening TCP sockets, to hand over to the next daemon (unix paths are not: see docs/traffic.md). */
+  /** The listening sockets to hand over to the next daemon (a unix path only if bound through our symlink: unix-path.ts). */
   listeningSockets(): AdoptedSocket[] {
-    return [...this.sockets.values()].flatMap((s) => (s.rawHandle && s.query.port >= 0 ? [{ key: s.key, app: s.app, query: { ...s.query, data: s.data }, handle: s.rawHandle }] : []));
+    return [...this.sockets.values()].flatMap((s) => (s.rawHandle && s.canHandOver ? [{ key: s.key, app: s.app, query: { ...s.query, data: s.data }, handle: s.rawHandle }] : []));
   }
 
   /**
@@ -162,6 +187,7 @@ export class Router {
         if (!member || !socket) return;
         socket.remove(member);
         member.sockets.delete(socket);
+        this.closeUnused(member.app);
         return;
       }
     }
@@ -250,6 +276,7 @@ export class Router {
     for (const { handle } of member.pending.values()) safeClose(handle);
     member.pending.clear();
     this.routableMarks.delete(markKey(member.app, member.workerId));
+    this.closeUnused(member.app);
   }
 }
 

@@ -32,6 +32,8 @@ export interface LoadReport {
 
 export interface LoadOptions {
   port: number;
+  /** A unix path to send the requests to instead of the port. */
+  socketPath?: string;
   connections?: number;
   /** Send `Connection: close` on every request instead of keeping connections alive. */
   close?: boolean;
@@ -46,6 +48,7 @@ export async function underLoad<T>(options: LoadOptions, during: () => Promise<T
   const instance = autocannon(
     {
       url: `http://127.0.0.1:${options.port}/`,
+      ...(options.socketPath ? { socketPath: options.socketPath } : {}),
       connections: options.connections ?? 24,
       pipelining: 1,
       duration: options.maxSeconds ?? 240,

@@ -17,6 +17,8 @@ export interface GiveDeps {
   logPath: string;
   log(line: string): void;
   sockets(): AdoptedSocket[];
+  /** The HTTP listener's listening socket, handed over too (the new one accepts on it before ours closes). */
+  http(): { host: string; port: number; handle: object } | null;
   /** The new daemon took over: stop accepting, stop writing the state, close the HTTP listener. */
   release(): Promise<void>;
 }
@@ -72,6 +74,8 @@ async function handOverOnce(deps: GiveDeps, params: GiveParams) {
   if (hello.kind === 'gone' || hello.message.act !== 'hello') return fail(describe(hello, 'before it asked for the sockets'));
   const sockets = deps.sockets();
   for (const s of sockets) channel.send({ cmd: HANDOFF_CMD, act: 'socket', key: s.key, app: s.app, query: s.query }, s.handle);
+  const http = deps.http();
+  if (http) channel.send({ cmd: HANDOFF_CMD, act: 'http', host: http.host, port: http.port }, http.handle);
   channel.send({ cmd: HANDOFF_CMD, act: 'sockets-done', old_pid: process.pid, count: sockets.length, timeout_ms: params.timeout_ms });
   deps.log(`update: handed ${sockets.length} listening socket(s) to pid ${child.pid}; waiting until its apps are ready`);
   const ready = await channel.next();

@@ -4,11 +4,11 @@
  * new daemon"):
  *
  *   new → old   hello        (its channel listens: messages sent earlier could be lost)
- *   old → new   socket × n (each with its listening handle), sockets-done
+ *   old → new   socket × n (each with its listening handle), http (the HTTP listener's, if any), sockets-done
  *   new → old   ready        every app restored on its revision, every wanted worker ready
  *   old → new   go
- *   new → old   took-over    the new one accepts on the sockets, owns daemon.sock and the pid file
- *   old → new   http-free    the old one closed its copies and its HTTP listener; then it drains and exits
+ *   new → old   took-over    the new one accepts on the sockets and the HTTP listener, owns daemon.sock and the pid file
+ *   old → new   http-free    the old one closed its copies (its HTTP listener's too); then it drains and exits
  *   new → old   failed       (any time before took-over) the cause; the new one exits
  */
 import type { ListenQuery } from '../../protocol/traffic-ipc.js';
@@ -20,6 +20,7 @@ export const HANDOFF_CMD = 'hotctl-handoff';
 
 export type OldToNew =
   | { cmd: typeof HANDOFF_CMD; act: 'socket'; key: string; app: string; query: ListenQuery }
+  | { cmd: typeof HANDOFF_CMD; act: 'http'; host: string; port: number }
   | { cmd: typeof HANDOFF_CMD; act: 'sockets-done'; old_pid: number; count: number; timeout_ms: number }
   | { cmd: typeof HANDOFF_CMD; act: 'go' }
   | { cmd: typeof HANDOFF_CMD; act: 'http-free' };

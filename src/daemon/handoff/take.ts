@@ -21,7 +21,16 @@ export class TakeOver {
     readonly oldPid: number,
     readonly timeoutMs: number,
     private readonly inbox: Inbox,
+    /** The old daemon's HTTP listener (host, port, listening handle), or null. */
+    public http: { host: string; port: number; handle: object } | null,
   ) {}
+
+  /** Keeps the old daemon's HTTP listener only if this daemon listens at the same place (else binds its own after the take-over). */
+  keepHttp(host: string, port: number): void {
+    if (this.http === null || (this.http.host === host && this.http.port === port)) return;
+    (this.http.handle as { close?(): void }).close?.();
+    this.http = null;
+  }
 
   /** In main.ts: null unless this daemon was started by `hotctl update` (HOTCTL_HANDOFF=1 and an IPC channel). */
   static async receive(env: NodeJS.ProcessEnv = process.env): Promise<TakeOver | null> {
@@ -32,10 +41,12 @@ export class TakeOver {
     const inbox = new Inbox();
     send({ cmd: HANDOFF_CMD, act: 'hello' });
     const sockets: AdoptedSocket[] = [];
+    let http: { host: string; port: number; handle: object } | null = null;
     for (;;) {
       const { message, handle } = await inbox.next(RECEIVE_TIMEOUT_MS);
       if (message.act === 'socket') sockets.push({ key: message.key, app: message.app, query: message.query, handle: handle as RawHandle });
-      else if (message.act === 'sockets-done') return new TakeOver(sockets, message.old_pid, message.timeout_ms, inbox);
+      else if (message.act === 'http' && handle) http = { host: message.host, port: message.port, handle: handle as object };
+      else if (message.act === 'sockets-done') return new TakeOver(sockets, message.old_pid, message.timeout_ms, inbox, http);
     }
   }
 
@@ -144,7 +155,7 @@ export interface TakeOverSteps {
   moveControl(): void;
   takeLock(): void;
   writeState(): void;
-  /** The old daemon freed the HTTP listener. */
+  /** Starts the HTTP listener: on the old daemon's socket before the take-over is said, else once the old one freed it. */
   startHttp(): Promise<void>;
 }
 
@@ -163,7 +174,9 @@ export async function completeTakeOver(takeOver: TakeOver, steps: TakeOverSteps,
   steps.moveControl();
   steps.takeLock();
   steps.writeState();
-  log(`took over from pid ${takeOver.oldPid}: ${takeOver.sockets.length} listening socket(s), the control socket and the pid file`);
+  // Both daemons accept on the HTTP listener's socket until the old one closes its copy.
+  if (takeOver.http) await steps.startHttp();
+  log(`took over from pid ${takeOver.oldPid}: ${takeOver.sockets.length} listening socket(s)${takeOver.http ? ', the HTTP listener' : ''}, the control socket and the pid file`);
   await takeOver.tookOver();
-  await steps.startHttp();
+  if (!takeOver.http) await steps.startHttp();
 }

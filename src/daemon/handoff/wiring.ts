@@ -20,11 +20,12 @@ export interface HandoffParts {
 }
 
 /** The old daemon: its share to release once the new one took over. */
-export function giveDeps(parts: HandoffParts, daemonLog: string, closeHttp: () => Promise<void>): GiveDeps {
+export function giveDeps(parts: HandoffParts, daemonLog: string, http: GiveDeps['http'], closeHttp: () => Promise<void>): GiveDeps {
   return {
     logPath: daemonLog,
     log: parts.log,
     sockets: () => parts.traffic.listeningSockets(),
+    http,
     release: async () => {
       parts.state.frozen = true;
       await parts.traffic.stopAccepting();
@@ -40,7 +41,7 @@ export interface TakeOverPlace {
   socket: string;
   restored: Promise<RestoreResult>[];
   lock: { take(): void };
-  /** The old daemon freed the HTTP listener. */
+  /** Starts the HTTP listener (on the old daemon's socket when it handed it over: TakeOver.http). */
   startHttp(): Promise<void>;
 }
 
