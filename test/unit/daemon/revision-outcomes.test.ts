@@ -92,18 +92,30 @@ t.test('revisions are apart, and a new one counts from 0', async (t) => {
   t.same([...sums.outcomesOf('other')], []);
 });
 
-t.test('a revision no longer in the history, with no worker left, is forgotten; an app gone, wholly', async (t) => {
+t.test('a revision neither in the history nor run by a worker is forgotten; an app gone, wholly', async (t) => {
+  // revisionsOf as the daemon gives it: the app's history and its workers' revisions.
   let keep: number[] | null = [1, 2];
   const { sums, spawn } = rig(() => keep);
   const old = spawn('api', 1);
   old.report(outcomes(7));
   spawn('api', 2).report(outcomes(1));
+  t.same([...sums.outcomesOf('api').keys()], [1, 2]);
   keep = [2];
-  t.same([...sums.outcomesOf('api').keys()], [1, 2], 'kept while one of its processes runs');
   old.exit();
   t.same([...sums.outcomesOf('api').keys()], [2]);
   keep = null;
   t.same([...sums.outcomesOf('api').keys()], []);
+});
+
+t.test('a report that arrives after its process exited adds exactly what it adds', async (t) => {
+  const { sums, spawn } = rig();
+  const a = spawn('api', 1);
+  a.report(outcomes(10));
+  a.exit();
+  a.drained(outcomes(12, 1));
+  t.equal(requestsOf(sums.outcomesOf('api').get(1)!), 13);
+  a.drained(outcomes(12, 1));
+  t.equal(requestsOf(sums.outcomesOf('api').get(1)!), 13, 'the same cumulative counts twice add nothing');
 });
 
 t.test('status figures: error rate and percentiles per revision', async (t) => {
