@@ -14,23 +14,33 @@
  *   outcomesOf(app): revision → a copy of its totals
  *
  * The totals live in the daemon's memory: a new daemon (a restart, `hotctl update`) starts from 0.
+ * `onChange` (status subscribers: `status --watch`, the dashboard) runs at most once per
+ * {@link OUTCOMES_CHANGE_EVERY_MS} while requests are being counted, never while none are.
  */
 import type { RequestOutcomes } from '../protocol/index.js';
-import { addOutcomes, emptyOutcomes, isWorkerMessage, outcomesSince, RUNTIME_ENV } from '../protocol/index.js';
+import { addOutcomes, emptyOutcomes, isWorkerMessage, outcomesSince, requestsOf, RUNTIME_ENV } from '../protocol/index.js';
 import type { ForkWorker } from '../cluster/worker-host.js';
 
 /** Cumulative request outcomes of an app per revision number (new objects; the caller may keep them). */
 export type OutcomesOf = (app: string) => ReadonlyMap<number, RequestOutcomes>;
 
+/** The shortest time between two `onChange` calls (workers report once a second each). */
+export const OUTCOMES_CHANGE_EVERY_MS = 1000;
+
 export class RevisionOutcomes {
   /** app → revision → totals */
   private readonly apps = new Map<string, Map<number, RequestOutcomes>>();
+  private changeTimer: NodeJS.Timeout | null = null;
 
   /**
    * `revisionsOf(app)`: the revisions whose counts are worth keeping (the app's history, and
-   * those its workers run); null when the daemon no longer knows the app.
+   * those its workers run); null when the daemon no longer knows the app. `onChange`: some
+   * revision's counts grew (throttled, see above).
    */
-  constructor(private readonly revisionsOf: (app: string) => Iterable<number> | null) {}
+  constructor(
+    private readonly revisionsOf: (app: string) => Iterable<number> | null,
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** The cumulative outcomes of `app` per revision, by revision number; bound to this instance, to pass around. */
   readonly outcomesOf: OutcomesOf = (app) => {
@@ -61,11 +71,21 @@ export class RevisionOutcomes {
   }
 
   private add(app: string, revision: number, delta: RequestOutcomes): void {
+    if (requestsOf(delta) > 0) this.changed();
     let revisions = this.apps.get(app);
     if (!revisions) this.apps.set(app, (revisions = new Map()));
     const totals = revisions.get(revision);
     if (totals) addOutcomes(totals, delta);
     else revisions.set(revision, delta);
+  }
+
+  private changed(): void {
+    if (this.changeTimer !== null) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.onChange();
+    }, OUTCOMES_CHANGE_EVERY_MS);
+    this.changeTimer.unref();
   }
 
   private prune(app: string): void {

@@ -40,8 +40,8 @@ function fakeProcess() {
   };
 }
 
-function rig(keep: () => number[] | null = () => [1, 2]) {
-  const sums = new RevisionOutcomes(() => keep());
+function rig(keep: () => number[] | null = () => [1, 2], onChange: () => void = () => {}) {
+  const sums = new RevisionOutcomes(() => keep(), onChange);
   const procs: ReturnType<typeof fakeProcess>[] = [];
   const fork = sums.fork(() => {
     const p = fakeProcess();
@@ -125,4 +125,24 @@ t.test('status figures: error rate and percentiles per revision', async (t) => {
   const app = { name: 'api' } as Parameters<typeof withOutcomes>[0];
   t.equal(withOutcomes(app, new Map()), app);
   t.same(withOutcomes(app, new Map([[3, outcomes(1)]])).outcomes?.map((o) => o.revision), [3]);
+});
+
+t.test('status subscribers hear of counts that grew, once for a burst of reports', async (t) => {
+  let calls = 0;
+  let heard!: () => void;
+  const once = new Promise<void>((resolve) => (heard = resolve));
+  const { spawn } = rig(undefined, () => {
+    calls++;
+    heard();
+  });
+  const a = spawn('api', 1);
+  const b = spawn('api', 1);
+  a.report(outcomes(1));
+  b.report(outcomes(2));
+  a.report(outcomes(3));
+  // The throttle's timer is unref'd (it never holds the daemon up): this bound keeps the test's process alive.
+  const bound = setTimeout(() => t.fail('no change heard within 10 s'), 10_000);
+  await once;
+  clearTimeout(bound);
+  t.equal(calls, 1);
 });
