@@ -1,12 +1,13 @@
 /**
  * `hotctl status` as a table: one row per app (its status and the operation in progress), then
  * one indented row per worker (pid, state, revision, uptime, restarts). A canary's note gives its
- * share of new connections (`--canary 10%`) and the connections routed to each revision.
+ * share of new connections (`--canary 10%`), the connections routed to each revision, and each
+ * revision's request outcomes (requests, error rate, p99) side by side.
  */
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatBytes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
+import { formatBytes, formatOutcomes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
 
 export function describeDaemon(daemon: DaemonInfo): string {
@@ -32,6 +33,9 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
     // What the router handed each revision so far (connections), beside the shares asked.
     const routed = app.traffic?.revisions.filter((r) => r.routed > 0 || r.share !== null) ?? [];
     if (routed.length > 0) parts.push(`routed ${routed.map((r) => `r${r.revision} ${r.routed}`).join(', ')}`);
+    // The canary's request outcomes against the active revision's (issue 12).
+    const compared = [revision, app.revision].flatMap((n) => app.outcomes?.filter((o) => o.revision === n) ?? []);
+    if (compared.length > 0) parts.push(compared.map((o) => `r${o.revision} ${formatOutcomes(o)}`).join(' vs '));
   }
   if (app.operation) {
     const op = app.operation;

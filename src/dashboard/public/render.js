@@ -2,7 +2,7 @@
 // and tones come from the same modules as the CLI's (src/format/, served at /lib/format/), and
 // what counts as a ready worker from the worker-state table (src/protocol/states.ts).
 
-import { formatBytes, formatClock, formatCount, formatPercent, formatRate, formatSeconds, formatUptime, MISSING, toneOf, WORKER_STATE_RANK } from '/lib/format/index.js';
+import { formatBytes, formatClock, formatCount, formatOutcomes, formatPercent, formatRate, formatSeconds, formatUptime, MISSING, toneOf, WORKER_STATE_RANK } from '/lib/format/index.js';
 import { isServingWorker } from '/lib/protocol/states.js';
 import { appSeries, chart } from './charts.js';
 import { badge, h } from './dom.js';
@@ -134,13 +134,15 @@ function renderWorkers(state, app) {
     // What the primary's router handed this revision, and the share asked for it (`reload --canary 10%`).
     const traffic = app.traffic?.revisions.find((r) => r.revision === rev);
     const trafficText = traffic ? `${traffic.share === null ? '' : `${traffic.share}% of new connections · `}${traffic.routed} routed` : null;
+    // What became of the revision's requests (issue 12): requests, error rate, p99.
+    const outcomes = app.outcomes?.find((o) => o.revision === rev);
     return h(
       'tbody',
       { class: `rev-group rev-${role}`, 'data-revision-group': rev, 'data-role': role },
       h(
         'tr',
         { class: 'rev-head' },
-        h('th', { colSpan: WORKER_COLUMNS.length }, h('span', { class: 'rev-pill' }, `r${rev}`), h('span', { class: 'role', 'data-role': role }, role), h('span', { class: 'muted' }, `${readyCount}/${workers.length} ready`), trafficText ? h('span', { class: 'muted traffic', 'data-share': traffic.share ?? '' }, ` · ${trafficText}`) : null),
+        h('th', { colSpan: WORKER_COLUMNS.length }, h('span', { class: 'rev-pill' }, `r${rev}`), h('span', { class: 'role', 'data-role': role }, role), h('span', { class: 'muted' }, `${readyCount}/${workers.length} ready`), trafficText ? h('span', { class: 'muted traffic', 'data-share': traffic.share ?? '' }, ` · ${trafficText}`) : null, outcomes ? h('span', { class: 'muted outcomes', 'data-error-rate': outcomes.error_rate }, ` · ${formatOutcomes(outcomes)}`) : null),
       ),
       ...workers.map((w) => renderWorker(state, app, w)),
     );
