@@ -9,7 +9,7 @@ import type { Operation } from './operation.js';
 import type { InspectScript, Revision } from './revision.js';
 import type { HistoryRecord } from './revision-history.js';
 import { RevisionHistory } from './revision-history.js';
-import type { CanaryHold } from './rollout.js';
+import type { AnalysisHandle, CanaryHold } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 
 export interface AppFactsHooks {
@@ -28,6 +28,8 @@ export class AppFacts {
   private wantedValue: 'running' | 'stopped';
   /** A canary held between `reload --canary` and `promote`/`rollback`. */
   private canaryValue: CanaryHold | null = null;
+  /** The analysis judging the canary (`reload --auto`), while it runs. */
+  private analysisValue: AnalysisHandle | null = null;
 
   constructor(
     spec: AppSpec,
@@ -49,6 +51,10 @@ export class AppFacts {
 
   get canary(): CanaryHold | null {
     return this.canaryValue;
+  }
+
+  get analysis(): AnalysisHandle | null {
+    return this.analysisValue;
   }
 
   inspect(spec: AppSpec): ReturnType<InspectScript> {
@@ -104,6 +110,15 @@ export class AppFacts {
     this.history.hold(revision);
     this.canaryValue = { revision, workers, sinceMs: this.hooks.now(), share };
     this.hooks.changed();
+  }
+
+  /** The one writer of a held canary's share (the router's weights follow it). */
+  shareCanary(share: number): void {
+    if (this.canaryValue) this.canaryValue = { ...this.canaryValue, share };
+  }
+
+  analysing(analysis: AnalysisHandle | null): void {
+    this.analysisValue = analysis;
   }
 
   releaseCanary(): void {

@@ -2,6 +2,7 @@
  * What the daemon reports about itself, its apps, their workers and operations.
  * This is the document `hotctl status --json` prints; field names are snake_case there.
  */
+import type { CanaryAnalysisInfo } from './canary-plan.js';
 import type { ErrorPayload } from './errors.js';
 import type { AppSpec } from './app-spec.js';
 import type { AppStatus, OperationKind, OperationState, RevisionOutcome, WorkerState } from './states.js';
@@ -160,6 +161,8 @@ export interface AppStatusInfo {
   last_operation: OperationSnapshot | null;
   /** The canary in progress, if any. */
   canary: CanaryInfo | null;
+  /** The analysis judging the canary (`reload --auto`), while it runs: its step, share, elapsed time and last figures. */
+  analysis?: CanaryAnalysisInfo;
   /** What the connection router saw of the app; absent when its listens are not routed (fork mode, routing off). */
   traffic?: AppTrafficInfo;
   /**
