@@ -11,6 +11,7 @@ import { renderPrometheus } from '../metrics/prometheus.js';
 import { MetricsSampler } from '../metrics/sampler.js';
 import { HOTCTL_VERSION } from '../version.js';
 import type { EventBus } from './event-bus.js';
+import type { OutcomesOf } from './revision-outcomes.js';
 
 export interface DaemonMetricsOptions {
   /** 0: the sampler never ticks (CPU and memory read as absent, max_memory_restart is inert). */
@@ -18,6 +19,8 @@ export interface DaemonMetricsOptions {
   apps(): Supervisor[];
   /** What the connection router saw of an app (null: not routed). */
   traffic?(app: string): AppTrafficInfo | null;
+  /** The request outcomes of an app's revisions (revision-outcomes.ts). */
+  outcomesOf?: OutcomesOf;
   bus: EventBus;
   startedMs: number;
   log(line: string): void;
@@ -64,7 +67,8 @@ export class DaemonMetrics {
       const t = this.o.traffic?.(sup.name) ?? null;
       return t === null ? [] : [{ app: sup.name, traffic: t }];
     });
-    return renderPrometheus({ workers: last?.workers ?? [], apps: this.appInfo(), traffic, daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - this.o.startedMs } });
+    const outcomes = this.o.apps().flatMap((sup) => [...(this.o.outcomesOf?.(sup.name) ?? [])].map(([revision, o]) => ({ app: sup.name, revision, outcomes: o })));
+    return renderPrometheus({ workers: last?.workers ?? [], apps: this.appInfo(), traffic, outcomes, daemon: { version: HOTCTL_VERSION, uptime_ms: Date.now() - this.o.startedMs } });
   }
 
   /** What is known of each app without a sample: the sampler's apps, and /metrics at once after a start. */

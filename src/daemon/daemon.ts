@@ -8,6 +8,7 @@
  * | one event bus, one subscriber policy | event-bus.ts, subscriber-outlet.ts    |
  * | apps' output: files, subscribers| app-output.ts                              |
  * | metrics, max_memory_restart     | daemon-metrics.ts, cluster/memory-policy.ts|
+ * | request outcomes per revision   | revision-outcomes.ts, outcomes-report.ts   |
  * | state on disk, restore          | durable-state.ts, state-restore.ts         |
  * | requests on the socket          | request-handlers.ts, operation-table.ts    |
  * | fd shares of the listeners      | control-plane.ts                           |
@@ -42,6 +43,8 @@ import { operationContext, requestHandlers } from './request-handlers.js';
 import { inspectScript } from './script-inspector.js';
 import { drainApps, runShutdown } from './shutdown.js';
 import { handleSignals, reloadEveryApp } from './signals.js';
+import { RevisionOutcomes } from './revision-outcomes.js';
+import { withOutcomes } from './outcomes-report.js';
 import { restoreState } from './state-restore.js';
 import { canaryShareOf, withTraffic } from './traffic-report.js';
 import { TrafficWiring } from './traffic-wiring.js';
@@ -99,6 +102,12 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const bus = new EventBus(() => statusEvent());
   const output = new AppOutput({ logsDir: paths.logsDir, mode: options.mode, bus, find: (app) => registry.list().find((s) => s.name === app), log });
   const traffic = new TrafficWiring(process.env, takeOver?.sockets, (app) => canaryShareOf(registry.list().find((sup) => sup.name === app)));
+  // Request outcomes per revision (issue 12), read from the workers' reports; kept while the
+  // revision is in the app's history or run by one of its workers.
+  const outcomes = new RevisionOutcomes((app) => {
+    const sup = registry.list().find((s) => s.name === app);
+    return sup ? [...sup.revisions.map((r) => r.number), ...sup.pool.workers.map((w) => w.revision)] : null;
+  });
   const emit = (event: DaemonEvent) => {
     traffic.onEvent(event);
     state.settle(event);
@@ -109,7 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   };
   const registry: AppRegistry = new AppRegistry({
     clock: systemClock,
-    fork: traffic.fork(forkClusterWorker),
+    fork: outcomes.fork(traffic.fork(forkClusterWorker)),
     emit,
     ports: new PortRegistry(),
     reportIntervalMs: 1000,
@@ -121,7 +130,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     metricsOf: (app, workerId) => metrics.summary(app, workerId),
     output: (worker, stream, text) => output.write(worker, stream, text),
   });
-  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), bus, startedMs, log });
+  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), outcomesOf: outcomes.outcomesOf, bus, startedMs, log });
   metrics.start();
   const controlPlane = new ControlPlane(log);
   const watches = new WatchManager(() => registry.list(), log);
@@ -146,7 +155,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     notices: [...notices, ...output.notices(), ...[controlPlane.notice, state.notice, daemonLog.notice()].filter((n): n is string => n !== null)],
     control_plane: controlPlane.info(control?.stats() ?? null, http?.stats() ?? null),
   });
-  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => withTraffic({ ...sup.status(), log_files: output.files.filesOf(sup.spec) }, traffic.report(sup.name))) });
+  const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => withOutcomes(withTraffic({ ...sup.status(), log_files: output.files.filesOf(sup.spec) }, traffic.report(sup.name)), outcomes.outcomesOf(sup.name))) });
   const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
 
   let resolveDone!: (code: number) => void;

@@ -8,7 +8,8 @@
  * that come from the worker runtime (heap, event-loop delay, requests) are absent for a worker
  * until its first report, rather than exposed as a made-up 0.
  */
-import type { AppMetrics, AppTrafficInfo, WorkerMetrics } from '../protocol/index.js';
+import type { AppMetrics, AppTrafficInfo, RequestOutcomes, WorkerMetrics } from '../protocol/index.js';
+import { CODE_CLASSES, DURATION_BUCKETS_S } from '../protocol/index.js';
 
 /** What the app series need: known from the daemon's own bookkeeping, without waiting for a sample. */
 export type PrometheusApp = Pick<AppMetrics, 'app' | 'revision' | 'restarts' | 'uptime_ms' | 'reloads'>;
@@ -19,6 +20,8 @@ export interface PrometheusInput {
   apps: PrometheusApp[];
   /** What the connection router saw of each routed app (absent: none). */
   traffic?: { app: string; traffic: AppTrafficInfo }[];
+  /** Request outcomes per app and revision, cumulative (issue 12; absent: none). */
+  outcomes?: { app: string; revision: number; outcomes: RequestOutcomes }[];
   daemon: { version: string; uptime_ms: number };
 }
 
@@ -26,14 +29,15 @@ export interface PrometheusInput {
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 type Labels = Record<string, string | number>;
-type Sample = { labels: Labels; value: number };
-type Family = { name: string; type: 'gauge' | 'counter'; help: string; samples: Sample[] };
+type Sample = { labels: Labels; value: number; suffix?: string };
+type Family = { name: string; type: 'gauge' | 'counter' | 'histogram'; help: string; samples: Sample[] };
 
 export function renderPrometheus(input: PrometheusInput): string {
   const families: Family[] = [
     ...workerFamilies(input.workers),
     ...appFamilies(input.apps),
     ...trafficFamilies(input.traffic ?? []),
+    ...outcomeFamilies(input.outcomes ?? []),
     {
       name: 'hotctl_daemon_info',
       type: 'gauge',
@@ -117,9 +121,38 @@ function trafficFamilies(apps: { app: string; traffic: AppTrafficInfo }[]): Fami
   ];
 }
 
+/**
+ * Request outcomes per revision (issue 12): responses by status class, plus `reset` and
+ * `timeout` as code classes of their own in the same counter (requests unanswered), and the
+ * response-duration histogram with the runtime's fixed buckets.
+ */
+function outcomeFamilies(revisions: { app: string; revision: number; outcomes: RequestOutcomes }[]): Family[] {
+  const requests: Sample[] = [];
+  const duration: Sample[] = [];
+  for (const { app, revision, outcomes: o } of revisions) {
+    for (const c of CODE_CLASSES) requests.push({ labels: { app, revision, code_class: c }, value: o.responses[c] });
+    requests.push({ labels: { app, revision, code_class: 'reset' }, value: o.resets }, { labels: { app, revision, code_class: 'timeout' }, value: o.timeouts });
+    let cumulative = 0;
+    for (let i = 0; i < o.duration_buckets.length; i++) {
+      cumulative += o.duration_buckets[i]!;
+      duration.push({ suffix: '_bucket', labels: { app, revision, le: i < DURATION_BUCKETS_S.length ? String(DURATION_BUCKETS_S[i]) : '+Inf' }, value: cumulative });
+    }
+    duration.push({ suffix: '_sum', labels: { app, revision }, value: o.duration_sum_s }, { suffix: '_count', labels: { app, revision }, value: cumulative });
+  }
+  return [
+    {
+      name: 'hotctl_revision_requests_total',
+      type: 'counter',
+      help: "HTTP requests the revision's workers received, by outcome: code_class 1xx to 5xx (answered), reset or timeout (unanswered); kept across worker replacements.",
+      samples: requests,
+    },
+    { name: 'hotctl_revision_request_duration_seconds', type: 'histogram', help: "Time from a request received to its response finished, for the revision's workers.", samples: duration },
+  ];
+}
+
 function renderFamily(family: Family): string {
   let out = `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
-  for (const sample of family.samples) out += `${family.name}${renderLabels(sample.labels)} ${formatValue(sample.value)}\n`;
+  for (const sample of family.samples) out += `${family.name}${sample.suffix ?? ''}${renderLabels(sample.labels)} ${formatValue(sample.value)}\n`;
   return out;
 }
 

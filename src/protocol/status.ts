@@ -5,6 +5,7 @@
 import type { CanaryAnalysisInfo } from './canary-plan.js';
 import type { ErrorPayload } from './errors.js';
 import type { AppSpec } from './app-spec.js';
+import type { CodeClass } from './outcomes.js';
 import type { AppStatus, OperationKind, OperationState, RevisionOutcome, WorkerState } from './states.js';
 
 /** One worker, as status shows it. */
@@ -108,6 +109,24 @@ export interface TrafficRevisionInfo {
 }
 
 /** What the primary's connection router saw of one app, summed over its routed sockets. */
+/** The request outcomes of one revision (protocol/outcomes.ts), as status shows them. */
+export interface RevisionOutcomesInfo {
+  revision: number;
+  /** Requests: responses of every class, plus requests ended by a reset or a timeout unanswered. */
+  requests: number;
+  /** Responses by status class. */
+  responses: Record<CodeClass, number>;
+  /** Connections closed or reset before their request was answered. */
+  resets: number;
+  /** Connections closed by a server timeout before their request was answered. */
+  timeouts: number;
+  /** (5xx + resets + timeouts) / requests; 0 without requests. */
+  error_rate: number;
+  /** Response duration percentiles (request received → response finished), ms, from the fixed-bucket histogram; null without responses. */
+  p50_ms: number | null;
+  p99_ms: number | null;
+}
+
 export interface AppTrafficInfo {
   /** Connections accepted on the app's listening sockets. */
   accepted: number;
@@ -165,6 +184,11 @@ export interface AppStatusInfo {
   analysis?: CanaryAnalysisInfo;
   /** What the connection router saw of the app; absent when its listens are not routed (fork mode, routing off). */
   traffic?: AppTrafficInfo;
+  /**
+   * What became of the requests each revision's workers received (issue 12), cumulative per
+   * revision across worker replacements, by revision; absent until a worker reported outcomes.
+   */
+  outcomes?: RevisionOutcomesInfo[];
   /**
    * The app's log files, absolute: stdout, stderr, and both (`log_file`); one per instance when
    * `merge_logs` is false; an empty list when that stream is not stored ("/dev/null", `disable_logs`).

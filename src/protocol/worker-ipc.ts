@@ -3,6 +3,7 @@
  * over the cluster IPC channel. Every hotctl message carries `hotctl: 1` so it is never
  * confused with the app's own `process.send()` traffic.
  */
+import type { RequestOutcomes } from './outcomes.js';
 
 /** The marker every hotctl IPC message carries. */
 export const IPC_MARK = 1 as const;
@@ -25,6 +26,8 @@ export const RUNTIME_ENV = {
   execMode: 'HOTCTL_EXEC_MODE',
   /** "0": the runtime does not count HTTP requests (in flight, served); read from the worker's env. */
   requestCounting: 'HOTCTL_REQUEST_COUNTING',
+  /** "0": the runtime counts requests but not their outcomes (status class, duration, resets, timeouts); read from the worker's env. */
+  requestOutcomes: 'HOTCTL_REQUEST_OUTCOMES',
   /** How often the runtime sends a heartbeat when reports are off (ms); reports count as heartbeats. */
   heartbeatIntervalMs: 'HOTCTL_HEARTBEAT_INTERVAL_MS',
   /** "1": the primary routes this worker's listens (src/traffic; docs/traffic.md). */
@@ -56,6 +59,12 @@ export interface WorkerReport {
    * SIGKILL would cut. Absent from reports of an older runtime.
    */
   connectionsOpen?: number;
+  /**
+   * What became of the HTTP requests received since the worker started (issue 12): cumulative.
+   * Absent from reports of an older runtime, and with HOTCTL_REQUEST_COUNTING=0 or
+   * HOTCTL_REQUEST_OUTCOMES=0.
+   */
+  outcomes?: RequestOutcomes;
 }
 
 /** Worker → primary. */
@@ -73,8 +82,8 @@ export type WorkerToPrimary =
   | { hotctl: typeof IPC_MARK; type: 'boot-error'; error: WorkerErrorInfo }
   /** An uncaught exception or rejection after start; sent just before the worker exits. */
   | { hotctl: typeof IPC_MARK; type: 'fatal'; error: WorkerErrorInfo }
-  /** The worker finished draining; it exits once the primary answers `exit`. */
-  | { hotctl: typeof IPC_MARK; type: 'drained'; served: number }
+  /** The worker finished draining; it exits once the primary answers `exit`. `outcomes`: its final ones (as in a report). */
+  | { hotctl: typeof IPC_MARK; type: 'drained'; served: number; outcomes?: RequestOutcomes }
   /** The last message, right before the worker exits. */
   | { hotctl: typeof IPC_MARK; type: 'bye' }
   /** Periodic measurements; each one is also a heartbeat. */

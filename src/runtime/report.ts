@@ -38,6 +38,7 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
       requestsInFlight: servers.requestsInFlight,
       requestsServed: servers.requestsServed,
       connectionsOpen: servers.connectionsOpen,
+      ...(servers.outcomes ? { outcomes: servers.outcomes } : {}),
     });
     delay.reset();
   }, intervalMs);

@@ -4,12 +4,15 @@
  * Servers are found by patching `net.Server.prototype.listen` before the app loads: http,
  * https, tls and raw net servers all go through it, whatever framework created them. For
  * HTTP servers one `'request'` listener is prepended (per request: a counter and a flag) and
- * their connections are tracked (per connection: a Set insert and a `'close'` listener).
+ * their connections are tracked (per connection: a Set insert and a `'close'` listener); with
+ * request outcomes (issue 12) each request is timed too (outcome-counter.ts).
  */
 import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
+import type { RequestOutcomes } from '../protocol/outcomes.js';
+import { OutcomeCounter } from './outcome-counter.js';
 
 type HttpServer = http.Server | https.Server;
 
@@ -40,7 +43,8 @@ export class ServerRegistry {
   private closingConnections = false;
   private readonly watched = new WeakSet<net.Server>();
   private readonly onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-  private readonly onConnection: (socket: HttpSocket) => void;
+  private readonly onConnection: (this: net.Server, socket: HttpSocket) => void;
+  private readonly counter: OutcomeCounter | null;
   private readonly onServerListening: (this: net.Server) => void;
   private readonly onServerClose: (this: net.Server) => void;
 
@@ -48,18 +52,33 @@ export class ServerRegistry {
    * `onListening` runs each time a tracked server starts listening. With `countRequests: false`
    * (HOTCTL_REQUEST_COUNTING=0) requests are not counted (both counts stay 0) and connections
    * are not tracked; a draining worker still adds `Connection: close` to the last response of
-   * each connection whose headers are written after the drain began.
+   * each connection whose headers are written after the drain began. With `countOutcomes:
+   * false` (HOTCTL_REQUEST_OUTCOMES=0; implied by `countRequests: false`) requests are counted
+   * as before but their outcomes are not: {@link outcomes} is null.
    */
-  constructor(onListening: (server: net.Server) => void, { countRequests = true }: { countRequests?: boolean } = {}) {
+  constructor(onListening: (server: net.Server) => void, { countRequests = true, countOutcomes = true }: { countRequests?: boolean; countOutcomes?: boolean } = {}) {
     const registry = this;
     const sockets = this.sockets;
-    function onSocketClose(this: HttpSocket): void {
-      sockets.delete(this);
-    }
+    const counter = countRequests && countOutcomes ? new OutcomeCounter() : null;
+    this.counter = counter;
+    const onSocketClose = counter
+      ? function (this: HttpSocket): void {
+          sockets.delete(this);
+          counter.closed(this, this[NEWEST]);
+        }
+      : function (this: HttpSocket): void {
+          sockets.delete(this);
+        };
     // Per request: a counter and a flag. What is in flight is read from the connections when
     // asked (once a second), not tracked per response: a Set insert and a 'close' listener per
     // response cost about 2 % of a small request's CPU.
-    this.onRequest = countRequests
+    this.onRequest = counter
+      ? (req, res) => {
+          registry.started++;
+          (req.socket as HttpSocket)[NEWEST] = res;
+          counter.received(res);
+        }
+      : countRequests
       ? (req, res) => {
           registry.started++;
           (req.socket as HttpSocket)[NEWEST] = res;
@@ -67,7 +86,13 @@ export class ServerRegistry {
       : (req, res) => {
           (req.socket as HttpSocket)[NEWEST] = res;
         };
-    this.onConnection = countRequests
+    this.onConnection = counter
+      ? function (socket) {
+          sockets.add(socket);
+          socket.once('close', onSocketClose);
+          counter.connected(this, socket);
+        }
+      : countRequests
       ? (socket) => {
           sockets.add(socket);
           socket.once('close', onSocketClose);
@@ -80,6 +105,11 @@ export class ServerRegistry {
     this.onServerClose = function () {
       registry.listening.delete(this);
     };
+  }
+
+  /** What became of the requests received (cumulative since start); null when not counted. */
+  get outcomes(): RequestOutcomes | null {
+    return this.counter?.outcomes ?? null;
   }
 
   /** The responses being written now: one per connection with a response attached (HTTP/1.1 without pipelining). */
@@ -113,6 +143,7 @@ export class ServerRegistry {
    */
   install(): void {
     const registry = this;
+    this.counter?.start();
     const writeHead = http.ServerResponse.prototype.writeHead;
     http.ServerResponse.prototype.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
       if (registry.closingConnections && !this.headersSent && isLastOnItsConnection(this)) this.setHeader('connection', 'close');

@@ -139,7 +139,7 @@ function die(err: unknown): void {
   exitAfter({ type: state === 'booting' ? 'boot-error' : 'fatal', error: errorInfo(err) }, 1);
 }
 
-const servers = new ServerRegistry(onListening, { countRequests: process.env[RUNTIME_ENV.requestCounting] !== '0' });
+const servers = new ServerRegistry(onListening, { countRequests: process.env[RUNTIME_ENV.requestCounting] !== '0', countOutcomes: process.env[RUNTIME_ENV.requestOutcomes] !== '0' });
 const hooks = new ShutdownHooks();
 const drainStartHooks = new ShutdownHooks();
 // Reports (and heartbeats) go on while draining: the primary learns how many connections a kill
@@ -177,7 +177,8 @@ function shutdown(graceMs: number, notice: AppNotice): void {
   drain({ servers, hooks, drainStartHooks, notifyApp: () => notifyApp(notice), graceMs }).then(() => {
     // Exit when the primary answers (see PrimaryToWorker in worker-ipc.ts); alone after a while
     // if no primary answers (a signal sent straight to the worker, a primary of old).
-    send({ type: 'drained', served: servers.requestsServed });
+    // The final outcomes: what the worker answered since its last report counts too.
+    send({ type: 'drained', served: servers.requestsServed, ...(servers.outcomes ? { outcomes: servers.outcomes } : {}) });
     setTimeout(() => exitAfter({ type: 'bye' }, appExitCode ?? 0), EXIT_ANSWER_TIMEOUT_MS).unref();
   }, die);
 }

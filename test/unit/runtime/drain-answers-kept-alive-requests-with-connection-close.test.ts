@@ -31,7 +31,7 @@ t.test('during the drain, a request on a kept-alive connection is answered with 
   const order = h.rawMessages('w1').map((m) => (m as { fixture?: string; type?: string }).fixture ?? (m as { type?: string }).type);
   t.ok(order.indexOf('drained') > order.lastIndexOf('hook-ran'), 'drained comes after the hooks');
   t.match(h.stderr('w1'), /a shutdown hook failed: Error: fixture drain-probe: a failing hook/, 'a failing hook is logged, the drain goes on');
-  t.same(h.messages('w1').find((m) => m.type === 'drained'), { hotctl: 1, type: 'drained', served: 2 });
+  t.match(h.messages('w1').find((m) => m.type === 'drained'), { hotctl: 1, type: 'drained', served: 2 });
 });
 
 t.test('an idle kept-alive connection is closed after the grace period, then the worker exits', async (t) => {
@@ -50,6 +50,6 @@ t.test('an idle kept-alive connection is closed after the grace period, then the
   h.shutdown('w1', 200);
   await within(closed, 'the idle connection to close');
   t.pass('the server closed the idle connection');
-  t.same(await h.waitForMessage('w1', 'drained'), { hotctl: 1, type: 'drained', served: 1 });
+  t.match(await h.waitForMessage('w1', 'drained'), { hotctl: 1, type: 'drained', served: 1 });
   t.same(await h.waitForExit('w1'), { code: 0, signal: null });
 });

@@ -15,7 +15,8 @@ t.test('reports: heap, event-loop delay, requests in flight and served', async (
     'a report that counts both requests',
   );
   const m = (report as { message: Record<string, unknown> }).message;
-  t.same(Object.keys(m).sort(), ['connectionsOpen', 'eventLoopDelayP50Ms', 'eventLoopDelayP99Ms', 'heapTotalBytes', 'heapUsedBytes', 'hotctl', 'requestsInFlight', 'requestsServed', 'type']);
+  t.same(Object.keys(m).sort(), ['connectionsOpen', 'eventLoopDelayP50Ms', 'eventLoopDelayP99Ms', 'heapTotalBytes', 'heapUsedBytes', 'hotctl', 'outcomes', 'requestsInFlight', 'requestsServed', 'type']);
+  t.match(m.outcomes, { responses: { '2xx': 2 }, resets: 0, timeouts: 0 }, 'the outcomes of both requests');
   t.equal(m.requestsInFlight, 0);
   t.ok((m.heapUsedBytes as number) > 0 && (m.heapUsedBytes as number) <= (m.heapTotalBytes as number), 'heap used ≤ heap total');
   t.ok((m.eventLoopDelayP50Ms as number) >= 0 && (m.eventLoopDelayP50Ms as number) <= (m.eventLoopDelayP99Ms as number), 'p50 ≤ p99, in ms');

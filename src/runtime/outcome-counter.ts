@@ -1,0 +1,83 @@
+/**
+ * What became of the HTTP requests this worker received (issue 12 item 1): per response its
+ * status class and its duration (request received → response 'finish'), per connection that
+ * ends with a request unanswered a reset or a timeout; cumulative since the worker started
+ * (src/protocol/outcomes.ts), sent with every report.
+ *
+ * Per request: a timestamp on the response (from the 'request' listener servers.ts prepends
+ * anyway); per answer: Node's own 'http.server.response.finish' diagnostics channel, one
+ * subscriber for the whole process — no listener and no closure per request. Per connection:
+ * nothing more than servers.ts's 'close' listener, which asks {@link OutcomeCounter.closed};
+ * a `'timeout'` listener only on the connections of a server with `server.timeout` set.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import type http from 'node:http';
+import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { CODE_CLASSES, DURATION_BUCKETS_S, emptyOutcomes, type RequestOutcomes } from '../protocol/outcomes.js';
+
+/** When the request of a response was received (performance.now() ms); -1 once it is counted. */
+const STARTED = Symbol('hotctl.requestStartedMs');
+/** A connection whose server timeout fired. */
+const TIMED_OUT = Symbol('hotctl.timedOut');
+
+type TimedResponse = http.ServerResponse & { [STARTED]?: number };
+type CountedSocket = net.Socket & { [TIMED_OUT]?: boolean };
+
+/** The code Node gives the error it destroys a connection with when `requestTimeout` passes. */
+const REQUEST_TIMEOUT_CODE = 'ERR_HTTP_REQUEST_TIMEOUT';
+const LAST_BUCKET = DURATION_BUCKETS_S.length;
+
+function markTimedOut(this: CountedSocket): void {
+  this[TIMED_OUT] = true;
+}
+
+export class OutcomeCounter {
+  /** Cumulative since the worker started; the reports send this object as it is. */
+  readonly outcomes: RequestOutcomes = emptyOutcomes();
+  private subscribed = false;
+  private readonly onFinish = (message: unknown): void => {
+    const res = (message as { response: TimedResponse }).response;
+    const started = res[STARTED];
+    if (started === undefined || started < 0) return;
+    res[STARTED] = -1;
+    const o = this.outcomes;
+    const hundreds = (res.statusCode / 100) | 0;
+    o.responses[hundreds >= 1 && hundreds <= 5 ? CODE_CLASSES[hundreds - 1]! : '5xx']++;
+    const seconds = (performance.now() - started) / 1000;
+    o.duration_sum_s += seconds;
+    let i = 0;
+    while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
+    o.duration_buckets[i]!++;
+  };
+
+  /** Starts listening for finished responses (once per process). */
+  start(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    diagnostics.subscribe('http.server.response.finish', this.onFinish);
+  }
+
+  /** A request was received: its response is timed from now. */
+  received(res: http.ServerResponse): void {
+    (res as TimedResponse)[STARTED] = performance.now();
+  }
+
+  /** A new connection of `server`: watched for its server timeout when it has one. */
+  connected(server: net.Server, socket: net.Socket): void {
+    if ((server as net.Server & { timeout?: number }).timeout! > 0) socket.once('timeout', markTimedOut);
+  }
+
+  /**
+   * A connection closed; `newest` is the response to the newest request it received. Unanswered:
+   * a timeout when a server timeout ended it (server.timeout, requestTimeout), else a reset (the
+   * peer closed or reset it, or it errored, before the answer was written).
+   */
+  closed(socket: net.Socket, newest: http.ServerResponse | undefined): void {
+    const res = newest as TimedResponse | undefined;
+    if (res === undefined || !(res[STARTED]! >= 0)) return;
+    res[STARTED] = -1;
+    if ((socket as CountedSocket)[TIMED_OUT] === true || (socket.errored as NodeJS.ErrnoException | null)?.code === REQUEST_TIMEOUT_CODE) this.outcomes.timeouts++;
+    else this.outcomes.resets++;
+  }
+}
