@@ -125,8 +125,8 @@ export class AppFacts {
     this.canaryValue = null;
   }
 
-  canaryRolledBack(revision: Revision): void {
-    this.history.dropCanary(revision);
+  canaryRolledBack(revision: Revision, error?: ErrorPayload): void {
+    this.history.dropCanary(revision, error);
     this.hooks.changed();
   }
 

@@ -167,8 +167,9 @@ export class CanaryAnalysis implements AnalysisHandle {
       this.move('done');
       return;
     }
-    const error = new HotctlError('E_CANARY_FAILED', `canary of revision ${this.revision.number} on "${this.a.app}" ended at step ${this.label()}: ${d.reason}; revision ${this.stable} serves alone`, {
-      details: { app: this.a.app, revision: this.revision.number, step: this.stepIndex + 1, share: this.plan.steps[this.stepIndex], metric: d.kind, value: null, threshold: null, figures: this.last?.figures ?? null },
+    const ended = d.kind === 'abandon' ? 'abandoned' : 'rolled back';
+    const error = new HotctlError('E_CANARY_FAILED', `canary of revision ${this.revision.number} on "${this.a.app}" ${ended} at step ${this.label()}: ${d.reason}; revision ${this.stable} serves alone`, {
+      details: { app: this.a.app, revision: this.revision.number, step: this.stepIndex + 1, share: this.plan.steps[this.stepIndex], metric: d.kind === 'abandon' ? 'abandoned' : 'rollback', value: null, threshold: null, figures: this.last?.figures ?? null },
     });
     await this.retireCanary(d.reason, error, 'rolled_back');
   }
@@ -191,7 +192,7 @@ export class CanaryAnalysis implements AnalysisHandle {
     await this.a.retire(this.workers, `canary of revision ${this.revision.number} rolled back`);
     this.a.releaseCanary();
     if (outcome === 'rolled_back') {
-      this.a.canaryRolledBack(this.revision);
+      this.a.canaryRolledBack(this.revision, error);
       this.a.fail(error);
     } else this.a.reject(this.revision, error);
     this.move('done');

@@ -76,8 +76,8 @@ export class RevisionHistory {
   }
 
   /** A held canary was retired. */
-  dropCanary(revision: Revision): void {
-    settleOutcome(revision, 'rolled_back');
+  dropCanary(revision: Revision, error?: ErrorPayload): void {
+    settleOutcome(revision, 'rolled_back', error);
   }
 
   /** A new worker of `revision` failed: the rollout of it failed. */

@@ -126,7 +126,7 @@ export interface AppRollout extends Rollout {
   /** Forgets the canary (promote takes its workers over, or stop retires them). */
   releaseCanary(): void;
   /** The canary of `revision` was retired (after releaseCanary): its outcome is rolled back. */
-  canaryRolledBack(revision: Revision): void;
+  canaryRolledBack(revision: Revision, error?: HotctlError): void;
   /** Scale up: `workers` of the active revision serve, and `instances` is the new count. */
   scaled(instances: number, workers: readonly ManagedWorker[]): void;
   /** stop, delete, restart: the app is to be stopped. */

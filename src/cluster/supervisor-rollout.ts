@@ -130,8 +130,8 @@ export class SupervisorRollout implements AppRollout {
     this.writes.releaseCanary();
   }
 
-  canaryRolledBack(revision: Revision): void {
-    this.writes.canaryRolledBack(revision);
+  canaryRolledBack(revision: Revision, error?: HotctlError): void {
+    this.writes.canaryRolledBack(revision, error?.toJSON());
   }
 
   scaled(instances: number, workers: readonly ManagedWorker[]): void {

@@ -144,8 +144,8 @@ export class Supervisor {
    * unless `wait`, in which case it runs after the ones queued before it.
    */
   async begin(kind: OperationKind, options: OperationRequest & { wait?: boolean } = {}): Promise<Operation> {
-    // promote / rollback during `reload --auto` end its analysis early: the answer is that reload.
-    if ((kind === 'promote' || kind === 'rollback') && this.current && this.facts.analysis?.decide(kind, options.reason ?? `\`hotctl ${kind}\``)) return this.current;
+    // promote / rollback during `reload --auto` end its analysis early (a rollback with a reason: hotctl abandons it); the answer is that reload.
+    if ((kind === 'promote' || kind === 'rollback') && this.current && this.facts.analysis?.decide(options.reason ? 'abandon' : kind, options.reason ?? `\`hotctl ${kind}\``)) return this.current;
     while (this.current !== null) {
       if (!options.wait) {
         throw new HotctlError('E_OPERATION_IN_PROGRESS', `${this.current.kind} of "${this.name}" is in progress (${this.current.id}, ${this.current.state}).`, {

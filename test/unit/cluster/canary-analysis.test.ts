@@ -141,3 +141,16 @@ t.test('hotctl rollback during the analysis ends it early with rollback; a secon
   t.same(r.sup.revisions.map((rev) => rev.outcome), ['active', 'rolled_back']);
   t.same(r.sup.pool.workers.map((w) => w.revision), [1, 1, 1]);
 });
+
+t.test('the daemon stopping (a rollback with hotctl\'s reason) abandons the analysis: the canary rolled back, that recorded', async (t) => {
+  const r = await started();
+  const op = await r.sup.begin('reload', { auto: plan });
+  for (let i = 0; i < 200 && !messages(op).some((m) => m.startsWith('step 1/2')); i++) await r.advance(50);
+  t.equal(await r.sup.begin('rollback', { reason: 'the daemon stops' }), op);
+  for (let i = 0; i < 200 && !op.terminal; i++) await r.advance(50);
+  t.equal(op.error?.code, 'E_CANARY_FAILED');
+  t.match(op.error?.details, { metric: 'abandoned' });
+  t.match(op.error?.message, /abandoned at step 1\/2 \(10%\): the daemon stops/);
+  t.same(r.sup.revisions.map((rev) => [rev.outcome, rev.error?.code]), [['active', undefined], ['rolled_back', 'E_CANARY_FAILED']]);
+  t.same(r.sup.pool.workers.map((w) => w.revision), [1, 1, 1]);
+});
