@@ -4,7 +4,7 @@
  * through the RevisionHistory it owns — the revisions' outcomes and the active revision. The
  * supervisor owns one; rollouts ask it for changes through supervisor-rollout.ts.
  */
-import type { AppSpec, ErrorPayload } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, ErrorPayload } from '../protocol/index.js';
 import type { Operation } from './operation.js';
 import type { InspectScript, Revision } from './revision.js';
 import type { HistoryRecord } from './revision-history.js';
@@ -115,6 +115,12 @@ export class AppFacts {
   /** The one writer of a held canary's share (the router's weights follow it). */
   shareCanary(share: number): void {
     if (this.canaryValue) this.canaryValue = { ...this.canaryValue, share };
+  }
+
+  /** A judged step of the canary's analysis: recorded with its revision. */
+  judged(revision: Revision, step: CanaryStepRecord): void {
+    this.history.judged(revision, step);
+    this.hooks.changed();
   }
 
   analysing(analysis: AnalysisHandle | null): void {

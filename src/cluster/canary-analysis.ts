@@ -120,6 +120,7 @@ export class CanaryAnalysis implements AnalysisHandle {
           plan,
         );
         this.last = record;
+        this.a.judged(this.revision, record);
         if (record.verdict === 'fail') return this.rollBack(record);
         const notes = record.notes.length > 0 ? ` (${record.notes.join('; ')})` : '';
         this.a.op.step(`step ${this.label()} ${record.verdict === 'pass' ? 'passed' : 'extended: too few requests'}: ${figuresText(record.figures)}${notes}`);

@@ -3,7 +3,7 @@
  * supervisor owns one; it alone settles outcomes (through revision.ts' table) and moves the
  * active revision.
  */
-import type { AppSpec, ErrorPayload } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, ErrorPayload } from '../protocol/index.js';
 import { userInfo } from 'node:os';
 import type { Revision, ScriptFacts } from './revision.js';
 import { revisionInfo, settleOutcome } from './revision.js';
@@ -73,6 +73,11 @@ export class RevisionHistory {
   /** A canary of `revision` serves beside the active one. */
   hold(revision: Revision): void {
     settleOutcome(revision, 'canary');
+  }
+
+  /** A judged step of `revision`'s canary analysis (kept with the revision: `hotctl history`). */
+  judged(revision: Revision, step: CanaryStepRecord): void {
+    revision.canary_steps = [...(revision.canary_steps ?? []), step];
   }
 
   /** A held canary was retired. */

@@ -13,7 +13,7 @@
  * surge). Until the connection router plugs in, node:cluster's round-robin deals connections
  * to every ready worker alike.
  */
-import type { AppSpec, CanaryAnalysisInfo, OperationKind, OperationState, ReloadStrategy as StrategyName, RequestOutcomes, WorkerState } from '../protocol/index.js';
+import type { AppSpec, CanaryAnalysisInfo, CanaryStepRecord, OperationKind, OperationState, ReloadStrategy as StrategyName, RequestOutcomes, WorkerState } from '../protocol/index.js';
 import type { HotctlError } from '../protocol/index.js';
 import type { Revision, ScriptFacts } from './revision.js';
 import type { ManagedWorker, WorkerRole } from './worker-state.js';
@@ -117,6 +117,8 @@ export interface AppRollout extends Rollout {
   holdCanary(revision: Revision, workers: readonly ManagedWorker[], share: number | null): void;
   /** The held canary's share of new connections (an analysis' step; 0 while it is rolled back). */
   shareCanary(share: number): void;
+  /** A judged step of `revision`'s analysis, recorded with the revision (history). */
+  judged(revision: Revision, step: CanaryStepRecord): void;
   /** Registers the running analysis (`reload --auto`), or null once it ended. */
   analysing(analysis: AnalysisHandle | null): void;
   /** Each revision's request outcomes, cumulative (issue 12 item 1). */

@@ -3,7 +3,7 @@
  * to the app's pool, the writes (outcomes, roles, the active revision, the operation's target,
  * the wanted state) to the app's {@link AppFacts}, their one writer.
  */
-import type { AppSpec, HotctlError, RequestOutcomes } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, HotctlError, RequestOutcomes } from '../protocol/index.js';
 import type { AppFacts } from './app-facts.js';
 import type { Operation } from './operation.js';
 import { failureError, plural } from './op-steps.js';
@@ -111,6 +111,10 @@ export class SupervisorRollout implements AppRollout {
 
   shareCanary(share: number): void {
     this.writes.shareCanary(share);
+  }
+
+  judged(revision: Revision, step: CanaryStepRecord): void {
+    this.writes.judged(revision, step);
   }
 
   analysing(analysis: AnalysisHandle | null): void {

@@ -2,7 +2,7 @@
  * What the daemon reports about itself, its apps, their workers and operations.
  * This is the document `hotctl status --json` prints; field names are snake_case there.
  */
-import type { CanaryAnalysisInfo } from './canary-plan.js';
+import type { CanaryAnalysisInfo, CanaryStepRecord } from './canary-plan.js';
 import type { ErrorPayload } from './errors.js';
 import type { AppSpec } from './app-spec.js';
 import type { CodeClass } from './outcomes.js';
@@ -59,6 +59,8 @@ export interface RevisionInfo {
   git_commit: string | null;
   /** Why the revision failed, when it did. */
   error?: ErrorPayload;
+  /** `reload --auto`: each judged step of its canary analysis (verdict and figures), in order. */
+  canary_steps?: CanaryStepRecord[];
 }
 
 /** One step of an operation, for live progress. */

@@ -57,6 +57,8 @@ t.test('every step passes: the canary is promoted with the app\'s strategy, the 
   t.ok(steps.some((m) => /^step 2\/2 \(50%\): revision 2 takes 50% of new connections/.test(m)), 'step 2 raised the share');
   t.ok(steps.some((m) => /every step passed: promoting revision 2/.test(m)));
   t.equal(r.sup.status().analysis, undefined, 'no analysis once it ended');
+  t.same(r.sup.history()[1]!.canary_steps?.map((s) => [s.step, s.share, s.verdict]), [[1, 10, 'pass'], [2, 50, 'pass']], 'history keeps each step\'s verdict');
+  t.ok(r.sup.history()[1]!.canary_steps!.every((s) => s.figures.canary.requests >= 20 && s.figures.stable.requests > 0), 'and its figures');
 });
 
 t.test('each step sets the hold\'s share (the router\'s weights follow it); status shows the running analysis', async (t) => {
@@ -85,6 +87,7 @@ t.test('an error rate over the bound rolls the canary back at once: E_CANARY_FAI
   t.same(r.sup.pool.workers.map((w) => w.revision), [1, 1, 1]);
   t.same(r.sup.revisions.map((rev) => rev.outcome), ['active', 'failed']);
   t.equal(r.sup.revisions[1]!.error?.code, 'E_CANARY_FAILED', 'history records the verdict');
+  t.same(r.sup.history()[1]!.canary_steps?.map((s) => [s.step, s.verdict, s.metric]), [[1, 'fail', 'error_rate']]);
 });
 
 t.test('a canary 3× slower is rolled back with the p99 ratio named', async (t) => {
