@@ -103,7 +103,7 @@ export const ERROR_CODES = {
     message: 'The canary failed a check of its plan and was rolled back; the previous revision serves alone.',
     hint: 'The message names the metric, its value, the threshold and the step: fix the new version and reload again, or loosen the plan (the app\'s `canary` key, `reload --auto` flags).',
     exit: 'failed',
-    http: 409,
+    http: 500,
   },
   E_RELOAD_FAILED: {
     message: 'The new version did not start; the previous revision keeps serving.',
