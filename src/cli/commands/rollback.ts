@@ -31,6 +31,11 @@ export async function rollback(ctx: CommandContext, out: Output, argv: RollbackA
     }
     const params = { name: argv.name, ...(to === undefined ? {} : { to }), ...(argv.force ? { force: true } : {}), ...(argv.wait ? { wait: true } : {}) };
     const final = await operateOne(client, out, 'rollback', params, canary ? { describe: describeCanaryRollback } : {});
+    // During `reload --auto` the answer is that reload, ended by this rollback: what was asked is done.
+    if (final.kind === 'reload' && final.error?.code === 'E_CANARY_FAILED' && (final.error.details as { metric?: string } | undefined)?.metric === 'rollback') {
+      if (!out.json) out.line(`✓ rollback ${argv.name}: the canary analysis ended${describeCanaryRollback(final)}`);
+      return 0;
+    }
     const code = outcome(out, [final], ctx.env);
     if (code === 0 && !canary && !out.json && final.to_revision !== null) {
       const { revisions } = await client.request('history', { name: argv.name }, { timeoutMs: 10_000 });
