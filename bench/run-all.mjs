@@ -33,6 +33,7 @@ const BENCHES = [
   ['sampler-cost', 'sampler-cost.mjs', ['40', '300', '10'], ['10', '20', '2'], 120],
   ['sampler-daemon', 'sampler-daemon.mjs', ['9', '4'], ['2', '2'], 300],
   ['request-counting', 'request-counting.mjs', ['9', '2'], ['1', '1'], 240],
+  ['request-outcomes', 'request-outcomes.mjs', ['9', '2'], ['1', '1'], 240],
   ['cli-startup', 'cli-startup.mjs', ['15', '64', '9'], ['2', '8', '1'], 600],
   ['daemon-idle', 'daemon-idle.mjs', ['60', '9', '20'], ['5', '2', '3'], 240],
   ['reload-cli-overhead', 'reload-cli-overhead.mjs', ['9'], ['1'], 240],

@@ -16,9 +16,9 @@ import { RUNTIME_ENV } from '../protocol/index.js';
 /** PM2's default name of the per-instance index variable. */
 export const DEFAULT_INSTANCE_VAR = 'NODE_APP_INSTANCE';
 
-/** hotctl's own settings: never copied into an app's env from a shell or a file. HOTCTL_REQUEST_COUNTING is the runtime's, set for an app on purpose. */
+/** hotctl's own settings: never copied into an app's env from a shell or a file. HOTCTL_REQUEST_COUNTING and HOTCTL_REQUEST_OUTCOMES are the runtime's, set for an app on purpose. */
 export function isHotctlSetting(name: string): boolean {
-  return name.startsWith('HOTCTL_') && name !== RUNTIME_ENV.requestCounting;
+  return name.startsWith('HOTCTL_') && name !== RUNTIME_ENV.requestCounting && name !== RUNTIME_ENV.requestOutcomes;
 }
 
 /** `filter_env` as PM2 applies it: true drops all, a string drops that name, a list drops names containing any of its strings. */

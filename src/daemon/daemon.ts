@@ -107,7 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const outcomes = new RevisionOutcomes((app) => {
     const sup = registry.list().find((s) => s.name === app);
     return sup ? [...sup.revisions.map((r) => r.number), ...sup.pool.workers.map((w) => w.revision)] : null;
-  });
+  }, () => bus.statusChanged());
   const emit = (event: DaemonEvent) => {
     traffic.onEvent(event);
     state.settle(event);

@@ -2,54 +2,52 @@
  * Request outcomes summed per app and revision (issue 12 item 1): the one writer of these
  * counts, fed from the workers' reports (src/runtime/outcome-counter.ts).
  *
- * Each worker process reports its cumulative outcomes since it started. A revision's figures are
- * the sum, over every process that ran it, of the last cumulative counts that process sent: a
- * process that ended (replaced, crashed, drained; its `drained` message carries its final
- * counts) is folded into the revision's base, so a revision's counters never go down across
- * worker replacements and restarts. A revision's counts are forgotten once it is neither in the
+ * Each worker process reports its cumulative outcomes since it started (and its final ones with
+ * `drained`). What a report adds to its revision is the difference from that process's previous
+ * report, kept with the process (in the fork wrapper's closure): a revision's totals are the sum
+ * of everything each of its processes reported, so they never go down when a worker is replaced
+ * or restarted (its successor adds from 0), and a message that comes after its process's exit
+ * still adds exactly what it adds. A revision's totals are forgotten once it is neither in the
  * app's history nor run by any of its workers (`revisionsOf`), and an app's once it is gone.
  *
- *   fork ─► process p ── report{outcomes} ─► live[p] = outcomes (replaces p's last)
- *                     └─ exit ─────────────► base += live[p]; delete live[p]
- *   outcomesOf(app): revision → base + Σ live
+ *   fork ─► process p ── report{outcomes: c} ─► totals[app][revision] += c − last(p); last(p) = c
+ *   outcomesOf(app): revision → a copy of its totals
+ *
+ * The totals live in the daemon's memory: a new daemon (a restart, `hotctl update`) starts from 0.
+ * `onChange` (status subscribers: `status --watch`, the dashboard) runs at most once per
+ * {@link OUTCOMES_CHANGE_EVERY_MS} while requests are being counted, never while none are.
  */
 import type { RequestOutcomes } from '../protocol/index.js';
-import { addOutcomes, emptyOutcomes, isWorkerMessage, RUNTIME_ENV } from '../protocol/index.js';
+import { addOutcomes, emptyOutcomes, isWorkerMessage, outcomesSince, requestsOf, RUNTIME_ENV } from '../protocol/index.js';
 import type { ForkWorker } from '../cluster/worker-host.js';
 
 /** Cumulative request outcomes of an app per revision number (new objects; the caller may keep them). */
 export type OutcomesOf = (app: string) => ReadonlyMap<number, RequestOutcomes>;
 
-interface RevisionCounts {
-  /** The final counts of the revision's processes that ended. */
-  base: RequestOutcomes;
-  /** The last cumulative counts of each of its processes still running, by process key. */
-  live: Map<number, RequestOutcomes>;
-}
+/** The shortest time between two `onChange` calls (workers report once a second each). */
+export const OUTCOMES_CHANGE_EVERY_MS = 1000;
 
 export class RevisionOutcomes {
-  /** app → revision → counts */
-  private readonly apps = new Map<string, Map<number, RevisionCounts>>();
-  private nextProcess = 0;
+  /** app → revision → totals */
+  private readonly apps = new Map<string, Map<number, RequestOutcomes>>();
+  private changeTimer: NodeJS.Timeout | null = null;
 
   /**
    * `revisionsOf(app)`: the revisions whose counts are worth keeping (the app's history, and
-   * those its workers run); null when the daemon no longer knows the app.
+   * those its workers run); null when the daemon no longer knows the app. `onChange`: some
+   * revision's counts grew (throttled, see above).
    */
-  constructor(private readonly revisionsOf: (app: string) => Iterable<number> | null) {}
+  constructor(
+    private readonly revisionsOf: (app: string) => Iterable<number> | null,
+    private readonly onChange: () => void = () => {},
+  ) {}
 
-  /** The cumulative outcomes of `app` per revision; bound to this instance, to pass around. */
+  /** The cumulative outcomes of `app` per revision, by revision number; bound to this instance, to pass around. */
   readonly outcomesOf: OutcomesOf = (app) => {
     this.prune(app);
-    const out = new Map<number, RequestOutcomes>();
     const revisions = this.apps.get(app);
-    if (!revisions) return out;
-    for (const [revision, counts] of [...revisions].sort((a, b) => a[0] - b[0])) {
-      const sum = addOutcomes(emptyOutcomes(), counts.base);
-      for (const live of counts.live.values()) addOutcomes(sum, live);
-      out.set(revision, sum);
-    }
-    return out;
+    if (!revisions) return new Map();
+    return new Map([...revisions].sort((a, b) => a[0] - b[0]).map(([revision, totals]) => [revision, addOutcomes(emptyOutcomes(), totals)]));
   };
 
   /** `fork` that also reads the outcomes each forked process reports. */
@@ -59,34 +57,35 @@ export class RevisionOutcomes {
       const app = env[RUNTIME_ENV.app];
       const revision = Number(env[RUNTIME_ENV.revision]);
       if (app === undefined || !Number.isInteger(revision)) return proc;
-      const key = ++this.nextProcess;
+      let last = emptyOutcomes();
       proc.onMessage((message) => {
         if (!isWorkerMessage(message) || (message.type !== 'report' && message.type !== 'drained') || message.outcomes === undefined) return;
-        this.reported(app, revision, key, message.outcomes);
+        // A copy in RequestOutcomes' shape, whatever the runtime sent (an older or newer one).
+        const now = addOutcomes(emptyOutcomes(), message.outcomes);
+        this.add(app, revision, outcomesSince(now, last));
+        last = now;
       });
-      proc.onExit(() => this.ended(app, revision, key));
+      proc.onExit(() => this.prune(app));
       return proc;
     };
   }
 
-  /** Process `key` of `app` running `revision` reported its cumulative outcomes. */
-  reported(app: string, revision: number, key: number, outcomes: RequestOutcomes): void {
+  private add(app: string, revision: number, delta: RequestOutcomes): void {
+    if (requestsOf(delta) > 0) this.changed();
     let revisions = this.apps.get(app);
     if (!revisions) this.apps.set(app, (revisions = new Map()));
-    let counts = revisions.get(revision);
-    if (!counts) revisions.set(revision, (counts = { base: emptyOutcomes(), live: new Map() }));
-    counts.live.set(key, copyOf(outcomes));
+    const totals = revisions.get(revision);
+    if (totals) addOutcomes(totals, delta);
+    else revisions.set(revision, delta);
   }
 
-  /** Process `key` ended: its last counts join the revision's base. */
-  ended(app: string, revision: number, key: number): void {
-    const counts = this.apps.get(app)?.get(revision);
-    const last = counts?.live.get(key);
-    if (counts && last) {
-      addOutcomes(counts.base, last);
-      counts.live.delete(key);
-    }
-    this.prune(app);
+  private changed(): void {
+    if (this.changeTimer !== null) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.onChange();
+    }, OUTCOMES_CHANGE_EVERY_MS);
+    this.changeTimer.unref();
   }
 
   private prune(app: string): void {
@@ -98,12 +97,7 @@ export class RevisionOutcomes {
       return;
     }
     const kept = new Set(keep);
-    for (const [revision, counts] of revisions) if (!kept.has(revision) && counts.live.size === 0) revisions.delete(revision);
+    for (const revision of revisions.keys()) if (!kept.has(revision)) revisions.delete(revision);
     if (revisions.size === 0) this.apps.delete(app);
   }
-}
-
-/** A copy with the shape of RequestOutcomes whatever the runtime sent (an older or newer one). */
-function copyOf(o: RequestOutcomes): RequestOutcomes {
-  return addOutcomes(emptyOutcomes(), o);
 }

@@ -7,3 +7,4 @@
 export * from './numbers.js';
 export * from './durations.js';
 export * from './tones.js';
+export * from './outcomes.js';

@@ -33,23 +33,38 @@ function markTimedOut(this: CountedSocket): void {
 }
 
 export class OutcomeCounter {
-  /** Cumulative since the worker started; the reports send this object as it is. */
-  readonly outcomes: RequestOutcomes = emptyOutcomes();
+  // Counted by index (status class: hundreds − 1), and turned into a RequestOutcomes when a report
+  // asks: a keyed increment over five property names would be a megamorphic store per response.
+  private readonly classes = [0, 0, 0, 0, 0];
+  private readonly buckets = new Array<number>(LAST_BUCKET + 1).fill(0);
+  private durationSumS = 0;
+  private resets = 0;
+  private timeouts = 0;
   private subscribed = false;
   private readonly onFinish = (message: unknown): void => {
     const res = (message as { response: TimedResponse }).response;
     const started = res[STARTED];
     if (started === undefined || started < 0) return;
     res[STARTED] = -1;
-    const o = this.outcomes;
     const hundreds = (res.statusCode / 100) | 0;
-    o.responses[hundreds >= 1 && hundreds <= 5 ? CODE_CLASSES[hundreds - 1]! : '5xx']++;
+    this.classes[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4]!++;
     const seconds = (performance.now() - started) / 1000;
-    o.duration_sum_s += seconds;
+    this.durationSumS += seconds;
     let i = 0;
     while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
-    o.duration_buckets[i]!++;
+    this.buckets[i]!++;
   };
+
+  /** Cumulative since the worker started (a new object). */
+  get outcomes(): RequestOutcomes {
+    const o = emptyOutcomes();
+    CODE_CLASSES.forEach((c, i) => (o.responses[c] = this.classes[i]!));
+    o.resets = this.resets;
+    o.timeouts = this.timeouts;
+    o.duration_buckets = [...this.buckets];
+    o.duration_sum_s = this.durationSumS;
+    return o;
+  }
 
   /** Starts listening for finished responses (once per process). */
   start(): void {
@@ -77,7 +92,7 @@ export class OutcomeCounter {
     const res = newest as TimedResponse | undefined;
     if (res === undefined || !(res[STARTED]! >= 0)) return;
     res[STARTED] = -1;
-    if ((socket as CountedSocket)[TIMED_OUT] === true || (socket.errored as NodeJS.ErrnoException | null)?.code === REQUEST_TIMEOUT_CODE) this.outcomes.timeouts++;
-    else this.outcomes.resets++;
+    if ((socket as CountedSocket)[TIMED_OUT] === true || (socket.errored as NodeJS.ErrnoException | null)?.code === REQUEST_TIMEOUT_CODE) this.timeouts++;
+    else this.resets++;
   }
 }

@@ -30,6 +30,7 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
   delay.enable();
   const timer = setInterval(() => {
     const heap = process.memoryUsage();
+    const outcomes = servers.outcomes;
     send({
       heapUsedBytes: heap.heapUsed,
       heapTotalBytes: heap.heapTotal,
@@ -38,7 +39,7 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
       requestsInFlight: servers.requestsInFlight,
       requestsServed: servers.requestsServed,
       connectionsOpen: servers.connectionsOpen,
-      ...(servers.outcomes ? { outcomes: servers.outcomes } : {}),
+      ...(outcomes ? { outcomes } : {}),
     });
     delay.reset();
   }, intervalMs);

@@ -107,7 +107,7 @@ export class ServerRegistry {
     };
   }
 
-  /** What became of the requests received (cumulative since start); null when not counted. */
+  /** What became of the requests received (cumulative since start; a new object); null when not counted. */
   get outcomes(): RequestOutcomes | null {
     return this.counter?.outcomes ?? null;
   }

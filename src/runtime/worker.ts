@@ -178,7 +178,8 @@ function shutdown(graceMs: number, notice: AppNotice): void {
     // Exit when the primary answers (see PrimaryToWorker in worker-ipc.ts); alone after a while
     // if no primary answers (a signal sent straight to the worker, a primary of old).
     // The final outcomes: what the worker answered since its last report counts too.
-    send({ type: 'drained', served: servers.requestsServed, ...(servers.outcomes ? { outcomes: servers.outcomes } : {}) });
+    const outcomes = servers.outcomes;
+    send({ type: 'drained', served: servers.requestsServed, ...(outcomes ? { outcomes } : {}) });
     setTimeout(() => exitAfter({ type: 'bye' }, appExitCode ?? 0), EXIT_ANSWER_TIMEOUT_MS).unref();
   }, die);
 }

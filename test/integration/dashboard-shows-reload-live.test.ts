@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { freePort, Home, ROOT, writeEcosystem } from '../helpers/harness.js';
+import { freePort, get, Home, ROOT, writeEcosystem } from '../helpers/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Where the screenshot goes (gitignored): test/.tmp/dashboard.png. */
@@ -11,7 +11,7 @@ const SCREENSHOT = join(ROOT, 'test', '.tmp', 'dashboard.png');
 const WAIT_MS = 30_000;
 
 /** What the functions run inside the page use of it (the project compiles without the DOM lib). */
-type PageGlobal = { document: { querySelectorAll(selector: string): { length: number } }; hotctlMarker?: number };
+type PageGlobal = { document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null }; hotctlMarker?: number };
 
 t.test(
   'the dashboard shows the workers, then revision 2 replacing revision 1 during a reload from the CLI, without a refresh',
@@ -69,6 +69,14 @@ t.test(
     // Tones and numbers come from the CLI's own modules (src/format/, served at /lib/format/).
     t.equal(await page.locator(`${rows(2)} .badge[data-badge="ready"][data-tone="good"]`).count(), 2, 'ready workers have the tone "good"');
     t.equal(await page.locator('section.app[data-app="api"]').getAttribute('data-tone'), 'good', 'an online app has the tone "good"');
+    // Request outcomes per revision (issue 12): requests, error rate and p99 beside the revision.
+    for (let i = 0; i < 4; i++) t.equal((await get(appPort)).status, 200);
+    await page.waitForFunction(
+      (sel) => /\b4 req · 0% errors · p99 /.test((globalThis as unknown as PageGlobal).document.querySelector(sel)?.textContent ?? ''),
+      'tbody[data-revision-group="2"] .outcomes',
+      { timeout: WAIT_MS },
+    );
+    t.pass('revision 2 shows its 4 requests, 0% errors and a p99');
     t.same(pageErrors, [], 'no script error on the page');
 
     mkdirSync(join(ROOT, 'test', '.tmp'), { recursive: true });

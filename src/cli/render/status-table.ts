@@ -1,13 +1,14 @@
 /**
  * `hotctl status` as a table: one row per app (its status and the operation in progress), then
  * one indented row per worker (pid, state, revision, uptime, restarts). A canary's note gives its
- * share of new connections (`--canary 10%`) and the connections routed to each revision; a
- * running analysis (`reload --auto`) a row of its own: its step, share and last figures.
+ * share of new connections (`--canary 10%`), the connections routed to each revision, and each
+ * revision's request outcomes (requests, error rate, p99) side by side; a running analysis
+ * (`reload --auto`) a row of its own: its step, share and last figures.
  */
 import type { AppStatusInfo, CanaryAnalysisInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatBytes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
+import { formatBytes, formatOutcomes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
 
 export function describeDaemon(daemon: DaemonInfo): string {
@@ -33,6 +34,9 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
     // What the router handed each revision so far (connections), beside the shares asked.
     const routed = app.traffic?.revisions.filter((r) => r.routed > 0 || r.share !== null) ?? [];
     if (routed.length > 0) parts.push(`routed ${routed.map((r) => `r${r.revision} ${r.routed}`).join(', ')}`);
+    // The canary's request outcomes against the active revision's (issue 12).
+    const compared = [revision, app.revision].flatMap((n) => app.outcomes?.filter((o) => o.revision === n) ?? []);
+    if (compared.length > 0) parts.push(compared.map((o) => `r${o.revision} ${formatOutcomes(o)}`).join(' vs '));
   }
   if (app.operation) {
     const op = app.operation;
@@ -48,8 +52,7 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
 export function analysisNote(a: CanaryAnalysisInfo): string {
   const head = `step ${a.step}/${a.steps}: ${a.share}% of new connections to r${a.revision} (stable r${a.stable_revision})`;
   if (!a.last) return head;
-  const one = (f: { requests: number; error_rate: number; p99_ms: number | null }) => `${f.requests} req, ${formatPercent(f.error_rate * 100)} errors, p99 ${f.p99_ms === null ? MISSING : `${f.p99_ms.toFixed(1)} ms`}`;
-  return `${head} · last step ${a.last.step} ${a.last.verdict}: canary ${one(a.last.figures.canary)} vs stable ${one(a.last.figures.stable)}`;
+  return `${head} · last step ${a.last.step} ${a.last.verdict}: canary ${formatOutcomes(a.last.figures.canary)} vs stable ${formatOutcomes(a.last.figures.stable)}`;
 }
 
 /** The status table, as lines. */

@@ -2,7 +2,7 @@
 // and tones come from the same modules as the CLI's (src/format/, served at /lib/format/), and
 // what counts as a ready worker from the worker-state table (src/protocol/states.ts).
 
-import { formatBytes, formatClock, formatCount, formatPercent, formatRate, formatSeconds, formatUptime, MISSING, toneOf, WORKER_STATE_RANK } from '/lib/format/index.js';
+import { formatBytes, formatClock, formatCount, formatOutcomes, formatPercent, formatRate, formatSeconds, formatUptime, MISSING, toneOf, WORKER_STATE_RANK } from '/lib/format/index.js';
 import { isServingWorker } from '/lib/protocol/states.js';
 import { appSeries, chart } from './charts.js';
 import { badge, h } from './dom.js';
@@ -118,13 +118,12 @@ function renderOperation(app) {
 function renderAnalysis(app) {
   const a = app.analysis;
   if (!a) return null;
-  const one = (f) => `${f.requests} req · ${formatPercent(f.error_rate * 100)} errors · p99 ${f.p99_ms === null ? MISSING : `${f.p99_ms.toFixed(1)} ms`}`;
   return h(
     'div',
     { class: 'analysis', 'data-analysis-step': a.step, 'data-analysis-phase': a.phase },
     h('strong', {}, 'canary analysis'),
     ` step ${a.step}/${a.steps} · ${a.share}% of new connections to r${a.revision} · ${formatSeconds(a.step_elapsed_ms)} into the step`,
-    a.last ? h('div', { class: 'muted' }, `last step ${a.last.step} ${a.last.verdict}: canary ${one(a.last.figures.canary)} | stable r${a.stable_revision} ${one(a.last.figures.stable)}`) : null,
+    a.last ? h('div', { class: 'muted' }, `last step ${a.last.step} ${a.last.verdict}: canary ${formatOutcomes(a.last.figures.canary)} | stable r${a.stable_revision} ${formatOutcomes(a.last.figures.stable)}`) : null,
   );
 }
 
@@ -149,13 +148,15 @@ function renderWorkers(state, app) {
     // What the primary's router handed this revision, and the share asked for it (`reload --canary 10%`).
     const traffic = app.traffic?.revisions.find((r) => r.revision === rev);
     const trafficText = traffic ? `${traffic.share === null ? '' : `${traffic.share}% of new connections · `}${traffic.routed} routed` : null;
+    // What became of the revision's requests (issue 12): requests, error rate, p99.
+    const outcomes = app.outcomes?.find((o) => o.revision === rev);
     return h(
       'tbody',
       { class: `rev-group rev-${role}`, 'data-revision-group': rev, 'data-role': role },
       h(
         'tr',
         { class: 'rev-head' },
-        h('th', { colSpan: WORKER_COLUMNS.length }, h('span', { class: 'rev-pill' }, `r${rev}`), h('span', { class: 'role', 'data-role': role }, role), h('span', { class: 'muted' }, `${readyCount}/${workers.length} ready`), trafficText ? h('span', { class: 'muted traffic', 'data-share': traffic.share ?? '' }, ` · ${trafficText}`) : null),
+        h('th', { colSpan: WORKER_COLUMNS.length }, h('span', { class: 'rev-pill' }, `r${rev}`), h('span', { class: 'role', 'data-role': role }, role), h('span', { class: 'muted' }, `${readyCount}/${workers.length} ready`), trafficText ? h('span', { class: 'muted traffic', 'data-share': traffic.share ?? '' }, ` · ${trafficText}`) : null, outcomes ? h('span', { class: 'muted outcomes', 'data-error-rate': outcomes.error_rate }, ` · ${formatOutcomes(outcomes)}`) : null),
       ),
       ...workers.map((w) => renderWorker(state, app, w)),
     );

@@ -102,5 +102,29 @@ t.test('status table: a running reload --auto has a row of its own, with its ste
   const row = lines.find((l) => l.trim().startsWith('canary analysis'));
   t.ok(row, 'a canary analysis row');
   t.match(row, /stepping/);
-  t.match(row, /step 2\/3: 25% of new connections to r3 \(stable r2\) · last step 1 pass: canary 412 req, 0% errors, p99 21\.3 ms vs stable 7804 req, 0% errors, p99 20\.1 ms/);
+  t.match(row, /step 2\/3: 25% of new connections to r3 \(stable r2\) · last step 1 pass: canary 412 req · 0% errors · p99 21\.3ms vs stable 7[,.]?804 req · 0% errors · p99 20\.1ms/);
+});
+
+t.test("status table: a canary's request outcomes beside the active revision's", async (t) => {
+  const snapshot = statusSnapshot();
+  const active = snapshot.apps[0]!.revision;
+  const outcome = (revision: number, requests: number, errors: number, p99: number) => ({
+    revision,
+    requests,
+    responses: { '1xx': 0, '2xx': requests - errors, '3xx': 0, '4xx': 0, '5xx': errors },
+    resets: 0,
+    timeouts: 0,
+    error_rate: errors / requests,
+    p50_ms: 1,
+    p99_ms: p99,
+  });
+  snapshot.apps[0] = {
+    ...snapshot.apps[0]!,
+    status: 'canary',
+    operation: null,
+    canary: { revision: active + 1, workers: 1, since: snapshot.apps[0]!.workers[0]!.since, share: 10 },
+    outcomes: [outcome(active, 12000, 12, 23.5), outcome(active + 1, 1000, 50, 120)],
+  };
+  const api = renderStatus(snapshot, createColours(false)).find((l) => l.startsWith('api'))!;
+  t.match(api, `r${active + 1} 1,000 req · 5.0% errors · p99 120ms vs r${active} 12,000 req · 0.1% errors · p99 23.5ms`);
 });

@@ -20,13 +20,13 @@ t.test('filter_env applies to the inherited env only, never to the spec env', as
   t.same(workerEnv(spec, 2, {}), { AWS_REGION: 'us', NODE_APP_INSTANCE: '2' });
 });
 
-t.test('no HOTCTL_* setting reaches a worker from the shell or the file; the runtime variables and HOTCTL_REQUEST_COUNTING do', async (t) => {
+t.test('no HOTCTL_* setting reaches a worker from the shell or the file; the runtime variables, HOTCTL_REQUEST_COUNTING and HOTCTL_REQUEST_OUTCOMES do', async (t) => {
   const spec = sampleSpec('api', {
-    env: { HOTCTL_HTTP_TOKEN: 'file', HOTCTL_REQUEST_COUNTING: '0', A: '1' },
+    env: { HOTCTL_HTTP_TOKEN: 'file', HOTCTL_REQUEST_COUNTING: '0', HOTCTL_REQUEST_OUTCOMES: '0', A: '1' },
     inherited_env: { HOTCTL_HOME: '/h', HOTCTL_HTTP_TOKEN: 'shell', B: '2' },
   });
   const env = workerEnv(spec, 0, { HOTCTL_APP: 'api', HOTCTL_REVISION: '3' });
-  t.same(env, { B: '2', A: '1', HOTCTL_REQUEST_COUNTING: '0', NODE_APP_INSTANCE: '0', HOTCTL_APP: 'api', HOTCTL_REVISION: '3' });
+  t.same(env, { B: '2', A: '1', HOTCTL_REQUEST_COUNTING: '0', HOTCTL_REQUEST_OUTCOMES: '0', NODE_APP_INSTANCE: '0', HOTCTL_APP: 'api', HOTCTL_REVISION: '3' });
 });
 
 t.test('instance_var renames NODE_APP_INSTANCE; increment_var adds the instance to its value (0 when unset)', async (t) => {

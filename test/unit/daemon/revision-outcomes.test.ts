@@ -40,8 +40,8 @@ function fakeProcess() {
   };
 }
 
-function rig(keep: () => number[] | null = () => [1, 2]) {
-  const sums = new RevisionOutcomes(() => keep());
+function rig(keep: () => number[] | null = () => [1, 2], onChange: () => void = () => {}) {
+  const sums = new RevisionOutcomes(() => keep(), onChange);
   const procs: ReturnType<typeof fakeProcess>[] = [];
   const fork = sums.fork(() => {
     const p = fakeProcess();
@@ -92,18 +92,30 @@ t.test('revisions are apart, and a new one counts from 0', async (t) => {
   t.same([...sums.outcomesOf('other')], []);
 });
 
-t.test('a revision no longer in the history, with no worker left, is forgotten; an app gone, wholly', async (t) => {
+t.test('a revision neither in the history nor run by a worker is forgotten; an app gone, wholly', async (t) => {
+  // revisionsOf as the daemon gives it: the app's history and its workers' revisions.
   let keep: number[] | null = [1, 2];
   const { sums, spawn } = rig(() => keep);
   const old = spawn('api', 1);
   old.report(outcomes(7));
   spawn('api', 2).report(outcomes(1));
+  t.same([...sums.outcomesOf('api').keys()], [1, 2]);
   keep = [2];
-  t.same([...sums.outcomesOf('api').keys()], [1, 2], 'kept while one of its processes runs');
   old.exit();
   t.same([...sums.outcomesOf('api').keys()], [2]);
   keep = null;
   t.same([...sums.outcomesOf('api').keys()], []);
+});
+
+t.test('a report that arrives after its process exited adds exactly what it adds', async (t) => {
+  const { sums, spawn } = rig();
+  const a = spawn('api', 1);
+  a.report(outcomes(10));
+  a.exit();
+  a.drained(outcomes(12, 1));
+  t.equal(requestsOf(sums.outcomesOf('api').get(1)!), 13);
+  a.drained(outcomes(12, 1));
+  t.equal(requestsOf(sums.outcomesOf('api').get(1)!), 13, 'the same cumulative counts twice add nothing');
 });
 
 t.test('status figures: error rate and percentiles per revision', async (t) => {
@@ -113,4 +125,24 @@ t.test('status figures: error rate and percentiles per revision', async (t) => {
   const app = { name: 'api' } as Parameters<typeof withOutcomes>[0];
   t.equal(withOutcomes(app, new Map()), app);
   t.same(withOutcomes(app, new Map([[3, outcomes(1)]])).outcomes?.map((o) => o.revision), [3]);
+});
+
+t.test('status subscribers hear of counts that grew, once for a burst of reports', async (t) => {
+  let calls = 0;
+  let heard!: () => void;
+  const once = new Promise<void>((resolve) => (heard = resolve));
+  const { spawn } = rig(undefined, () => {
+    calls++;
+    heard();
+  });
+  const a = spawn('api', 1);
+  const b = spawn('api', 1);
+  a.report(outcomes(1));
+  b.report(outcomes(2));
+  a.report(outcomes(3));
+  // The throttle's timer is unref'd (it never holds the daemon up): this bound keeps the test's process alive.
+  const bound = setTimeout(() => t.fail('no change heard within 10 s'), 10_000);
+  await once;
+  clearTimeout(bound);
+  t.equal(calls, 1);
 });

@@ -2,6 +2,7 @@ import t from 'tap';
 import parse, { type ParsedFamily } from 'parse-prometheus-text-format';
 import type { AppMetrics, WorkerMetrics } from '../../../src/protocol/index.js';
 import { escapeLabelValue, renderPrometheus } from '../../../src/metrics/prometheus.js';
+import { DURATION_BUCKETS_S, emptyOutcomes } from '../../../src/protocol/outcomes.js';
 
 function worker(app: string, id: number, pid: number, revision: number, over: Partial<WorkerMetrics> = {}): WorkerMetrics {
   return {
@@ -172,4 +173,36 @@ t.test("the connection router's series: per app, and routed/share per revision (
   t.same(value('hotctl_traffic_queue_wait_seconds_max', { app: 'api' }), [0.9]);
   t.equal(family(families, 'hotctl_traffic_connections_routed_total').type, 'COUNTER');
   t.equal(family(families, 'hotctl_traffic_share').type, 'GAUGE');
+});
+
+t.test('request outcomes per revision: requests by code class (reset, timeout included), and the duration histogram', async (t) => {
+  const o = emptyOutcomes();
+  o.responses['2xx'] = 90;
+  o.responses['5xx'] = 6;
+  o.resets = 3;
+  o.timeouts = 1;
+  o.duration_buckets[0] = 50;
+  o.duration_buckets[4] = 45;
+  o.duration_buckets[DURATION_BUCKETS_S.length] = 1;
+  o.duration_sum_s = 12.5;
+  const text = renderPrometheus({ workers: [], apps: [app('api')], outcomes: [{ app: 'api', revision: 2, outcomes: o }, { app: 'api', revision: 3, outcomes: emptyOutcomes() }], daemon: { version: '1', uptime_ms: 1 } });
+  const families = parse(text);
+  const requests = family(families, 'hotctl_revision_requests_total');
+  t.equal(requests.type, 'COUNTER');
+  const byClass = Object.fromEntries(requests.metrics.filter((m) => m.labels?.revision === '2').map((m) => [m.labels!.code_class, Number(m.value)]));
+  t.same(byClass, { '1xx': 0, '2xx': 90, '3xx': 0, '4xx': 0, '5xx': 6, reset: 3, timeout: 1 });
+  t.equal(requests.metrics.filter((m) => m.labels?.revision === '3').length, 7, 'a revision without requests: zeros');
+  t.equal(family(families, 'hotctl_revision_request_duration_seconds').type, 'HISTOGRAM');
+  // The parser above folds a labelled histogram's series together: read the lines themselves.
+  const line = (suffix: string, extra = '') => {
+    const found = text.split('\n').find((l) => l.startsWith(`hotctl_revision_request_duration_seconds${suffix}{app="api",revision="2"${extra}} `));
+    return found === undefined ? undefined : Number(found.split(' ')[1]);
+  };
+  t.equal(line('_count'), 96);
+  t.equal(line('_sum'), 12.5);
+  t.equal(text.split('\n').filter((l) => l.startsWith('hotctl_revision_request_duration_seconds_bucket{app="api",revision="2",')).length, DURATION_BUCKETS_S.length + 1, 'one bucket per bound, and +Inf');
+  t.equal(line('_bucket', ',le="0.001"'), 50);
+  t.equal(line('_bucket', `,le="${DURATION_BUCKETS_S[4]}"`), 95, 'cumulative');
+  t.equal(line('_bucket', ',le="+Inf"'), 96);
+  t.equal(line('_count'), line('_bucket', ',le="+Inf"'), '_count is the +Inf bucket');
 });
