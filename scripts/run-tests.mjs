@@ -30,6 +30,7 @@ const ALONE = {
   'a-connection-flood-on-the-control-plane-never-starves-the-apps': 'opens 1,600 connections against the daemon',
   'a-hung-worker-is-seen-and-replaced-and-its-client-released': 'bound: within 3 heartbeat intervals',
   'a-stalled-log-follower-costs-the-daemon-bounded-memory': 'a 40 MB log flood, daemon RSS measured',
+  'a-weighted-canary-takes-its-share-from-the-moment-it-is-ready': 'an observation window: 50 requests within a 6 s reload_hold',
   'chaos-kill-workers-under-load': 'load, and kills paced on restarts',
   'cluster-worker-that-never-listens-is-taken-as-portless': 'listen_timeout 1500 ms',
   'control-socket-and-ws-survive-fuzzing': '11,500 fuzzed messages',
