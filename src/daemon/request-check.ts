@@ -97,7 +97,7 @@ function matches(shape: Shape, value: unknown): boolean {
     case 'names':
       return Array.isArray(value) && value.length <= 1000 && value.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 200);
     case 'plan':
-      return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.entries(value).every(([k, v]) => k in CANARY_PLAN_KEYS && canaryField(k as CanaryPlanKey, v) !== undefined);
+      return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.entries(value).every(([k, v]) => Object.hasOwn(CANARY_PLAN_KEYS, k) && canaryField(k as CanaryPlanKey, v) !== undefined);
   }
 }
 
