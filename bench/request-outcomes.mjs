@@ -8,6 +8,7 @@
 //   node bench/request-outcomes.mjs [rounds=9] [seconds per run=3] [connections=32] [workers=2]
 //
 // Target: CPU per request outcomes / counting <= 1.01.
+// BENCH_SAME=1: both apps count outcomes (an A/A run: the bias and noise floor of the method).
 import { join } from 'node:path';
 import { argInt, CPUS, daemonPid, workerPids, FIXTURES, haveWrk, header, newHome, pinNote, report, runBench, startApps, status, table, waitPort, freePort, compareSides, comparisonRows, fx } from './lib/common.mjs';
 
@@ -26,7 +27,7 @@ await runBench(async () => {
     home,
     [
       { name: 'outcomes', script: APP, instances: WORKERS, env: { PORT: String(outcomesPort) } },
-      { name: 'counting', script: APP, instances: WORKERS, env: { PORT: String(countingPort), HOTCTL_REQUEST_OUTCOMES: '0' } },
+      { name: 'counting', script: APP, instances: WORKERS, env: { PORT: String(countingPort), ...(process.env.BENCH_SAME === '1' ? {} : { HOTCTL_REQUEST_OUTCOMES: '0' }) } },
     ],
     { cpus: serverCpus },
   );
