@@ -5,8 +5,9 @@ import { freePort, Home, writeEcosystem } from '../helpers/harness.js';
 t.test('reload --auto: a version 3× slower is rolled back, E_CANARY_FAILED naming the p99 latency ratio', async (t) => {
   const home = new Home(t);
   const port = await freePort();
+  // 40 ms of work (120 ms slow): a loaded machine's timer delays add the same to both revisions, so a larger base keeps the ratio near 3.
   const canary = { steps: ['20%', '50%'], step_interval: '2s', min_requests: 20 };
-  const file = writeEcosystem(home, [{ name: 'api', script: 'canary-candidate.cjs', instances: 2, env: { PORT: port }, reload_hold: 100, canary }]);
+  const file = writeEcosystem(home, [{ name: 'api', script: 'canary-candidate.cjs', instances: 2, env: { PORT: port, WORK_MS: 40 }, reload_hold: 100, canary }]);
   t.equal((await home.run(['start', file])).code, 0);
   const load = boundedLoad(port);
   const reload = await home.run(['reload', 'api', '--auto', '--update-env'], { env: { APP_MODE: 'slow' }, timeoutMs: 60_000 });
