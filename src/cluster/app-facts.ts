@@ -4,12 +4,12 @@
  * through the RevisionHistory it owns — the revisions' outcomes and the active revision. The
  * supervisor owns one; rollouts ask it for changes through supervisor-rollout.ts.
  */
-import type { AppSpec, ErrorPayload } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, ErrorPayload } from '../protocol/index.js';
 import type { Operation } from './operation.js';
 import type { InspectScript, Revision } from './revision.js';
 import type { HistoryRecord } from './revision-history.js';
 import { RevisionHistory } from './revision-history.js';
-import type { CanaryHold } from './rollout.js';
+import type { AnalysisHandle, CanaryHold } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 
 export interface AppFactsHooks {
@@ -28,6 +28,8 @@ export class AppFacts {
   private wantedValue: 'running' | 'stopped';
   /** A canary held between `reload --canary` and `promote`/`rollback`. */
   private canaryValue: CanaryHold | null = null;
+  /** The analysis judging the canary (`reload --auto`), while it runs. */
+  private analysisValue: AnalysisHandle | null = null;
 
   constructor(
     spec: AppSpec,
@@ -49,6 +51,10 @@ export class AppFacts {
 
   get canary(): CanaryHold | null {
     return this.canaryValue;
+  }
+
+  get analysis(): AnalysisHandle | null {
+    return this.analysisValue;
   }
 
   inspect(spec: AppSpec): ReturnType<InspectScript> {
@@ -106,12 +112,27 @@ export class AppFacts {
     this.hooks.changed();
   }
 
+  /** The one writer of a held canary's share (the router's weights follow it). */
+  shareCanary(share: number): void {
+    if (this.canaryValue) this.canaryValue = { ...this.canaryValue, share };
+  }
+
+  /** A judged step of the canary's analysis: recorded with its revision. */
+  judged(revision: Revision, step: CanaryStepRecord): void {
+    this.history.judged(revision, step);
+    this.hooks.changed();
+  }
+
+  analysing(analysis: AnalysisHandle | null): void {
+    this.analysisValue = analysis;
+  }
+
   releaseCanary(): void {
     this.canaryValue = null;
   }
 
-  canaryRolledBack(revision: Revision): void {
-    this.history.dropCanary(revision);
+  canaryRolledBack(revision: Revision, error?: ErrorPayload): void {
+    this.history.dropCanary(revision, error);
     this.hooks.changed();
   }
 

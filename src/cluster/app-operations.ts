@@ -6,6 +6,7 @@
  */
 import { HotctlError } from '../protocol/index.js';
 import { promoteCanary, rollBackCanary, startCanary } from './canary.js';
+import { runCanaryAnalysis } from './canary-analysis.js';
 import { resumeCanary } from './canary-resume.js';
 import type { OperationRequest } from './op-steps.js';
 import { awaitUpOrDone, plural, range } from './op-steps.js';
@@ -23,6 +24,7 @@ export async function runOperationBody(a: AppRollout, req: OperationRequest): Pr
       refuseDuringCanary(a);
       if (req.resumeCanary) return resumeCanary(a, req.resumeCanary);
       const revision = await a.newRevision(req.spec ?? a.spec);
+      if (req.auto !== undefined) return runCanaryAnalysis(a, revision, req.auto);
       if (req.canary !== undefined) return startCanary(a, revision, req.canary, req.canaryShare ?? null);
       return reloadWith(a, revision, req);
     }

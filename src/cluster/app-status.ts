@@ -2,7 +2,7 @@
  * An app's status as `hotctl status` shows it: derived from the supervisor's facts, written by
  * nothing here. Pure.
  */
-import type { AppSpec, AppStatus, AppStatusInfo, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus } from '../protocol/index.js';
+import type { AppSpec, AppStatus, AppStatusInfo, CanaryAnalysisInfo, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus } from '../protocol/index.js';
 import { isServingWorker } from '../protocol/index.js';
 import type { Operation } from './operation.js';
 import type { CanaryHold } from './rollout.js';
@@ -18,6 +18,8 @@ export interface StatusFacts {
   operation: Operation | null;
   lastOperation: Operation | null;
   canary: CanaryHold | null;
+  /** The analysis judging the canary (`reload --auto`), while it runs. */
+  analysis?: CanaryAnalysisInfo | null;
   restarts: number;
   lastExit: ProcessExitInfo | null;
   nextRunMs: number | null;
@@ -51,6 +53,7 @@ export function appStatusInfo(f: StatusFacts): AppStatusInfo {
     operation: f.operation?.snapshot() ?? null,
     last_operation: f.lastOperation?.snapshot() ?? null,
     canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString(), share: f.canary.share } : null,
+    ...(f.analysis ? { analysis: f.analysis } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * bring workers up and hold them for reload_hold, roll failed candidates back, build the error
  * of a failed worker.
  */
-import type { AppSpec, ReloadStrategy } from '../protocol/index.js';
+import type { AppSpec, CanaryPlan, ReloadStrategy } from '../protocol/index.js';
 import { HotctlError, isComingUpWorker } from '../protocol/index.js';
 import type { OperationProgress, Rollout } from './rollout.js';
 import type { Revision } from './revision.js';
@@ -25,6 +25,8 @@ export interface OperationRequest {
   canary?: number;
   /** With `canary`: the percentage of new connections for the canary revision. */
   canaryShare?: number;
+  /** `reload --auto`: the canary plan to run (the app's `canary` key with the flags over it). */
+  auto?: CanaryPlan;
   /** rollback: the revision to go back to. */
   to?: number;
   force?: boolean;
@@ -58,12 +60,14 @@ export function awaitUpOrDone(r: Rollout, fresh: readonly ManagedWorker[]): Prom
 /**
  * awaiting_ready → stabilizing: resolves null once every worker of `fresh` is ready and has
  * stayed ready `holdMs` (reload_hold), or with the first one that failed. A job that finished
- * meanwhile (exited on purpose) counts as up.
+ * meanwhile (exited on purpose) counts as up. `onReady` runs once every one is ready, before the
+ * hold (a canary takes its share of traffic from then on).
  */
-export async function awaitReadyAndStable(r: Rollout, fresh: readonly ManagedWorker[], holdMs: number): Promise<ManagedWorker | null> {
+export async function awaitReadyAndStable(r: Rollout, fresh: readonly ManagedWorker[], holdMs: number, onReady?: () => void): Promise<ManagedWorker | null> {
   r.op.transition('awaiting_ready', `waiting for ${plural(fresh.length, 'new worker')} to be ready`);
   const notReady = await awaitUpOrDone(r, fresh);
   if (notReady) return notReady;
+  onReady?.();
   const stableAfterMs = holdMs - (r.now() - Math.max(...fresh.map((w) => w.sinceMs)));
   r.op.transition('stabilizing', `${plural(fresh.length, 'new worker')} ready; holding ${Math.max(0, stableAfterMs)} ms (reload_hold)`);
   return r.waitFor<ManagedWorker | null>(() => fresh.find((w) => !isUpOrDone(w)), {

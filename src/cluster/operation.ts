@@ -11,6 +11,7 @@
  *    └──► draining_old (stop)     rolling_back ─► failed
  *    └──► failed (refused before anything moved)
  * ```
+ * (`reload --auto`: the canary's analysis runs in `stabilizing`; its promote goes on to `starting`.)
  *
  * A reload is atomic: it either reaches `succeeded` (every new worker ready and stable, every
  * old one drained) or `failed` after `rolling_back` (the new workers drained, the old ones never
@@ -24,7 +25,7 @@ export const OPERATION_TRANSITIONS: Readonly<Record<OperationState, readonly Ope
   pending: ['starting', 'draining_old', 'failed'],
   starting: ['awaiting_ready', 'rolling_back', 'failed'],
   awaiting_ready: ['stabilizing', 'succeeded', 'rolling_back', 'failed'],
-  stabilizing: ['draining_old', 'succeeded', 'rolling_back'],
+  stabilizing: ['starting', 'draining_old', 'succeeded', 'rolling_back'],
   draining_old: ['succeeded', 'starting'],
   rolling_back: ['failed'],
   succeeded: [],

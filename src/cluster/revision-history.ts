@@ -3,7 +3,7 @@
  * supervisor owns one; it alone settles outcomes (through revision.ts' table) and moves the
  * active revision.
  */
-import type { AppSpec, ErrorPayload } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, ErrorPayload } from '../protocol/index.js';
 import { userInfo } from 'node:os';
 import type { Revision, ScriptFacts } from './revision.js';
 import { revisionInfo, settleOutcome } from './revision.js';
@@ -76,9 +76,14 @@ export class RevisionHistory {
     if (revision.outcome !== 'canary') settleOutcome(revision, 'canary');
   }
 
+  /** A judged step of `revision`'s canary analysis (kept with the revision: `hotctl history`). */
+  judged(revision: Revision, step: CanaryStepRecord): void {
+    revision.canary_steps = [...(revision.canary_steps ?? []), step];
+  }
+
   /** A held canary was retired. */
-  dropCanary(revision: Revision): void {
-    settleOutcome(revision, 'rolled_back');
+  dropCanary(revision: Revision, error?: ErrorPayload): void {
+    settleOutcome(revision, 'rolled_back', error);
   }
 
   /** A new worker of `revision` failed: the rollout of it failed. */

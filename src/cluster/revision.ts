@@ -13,7 +13,7 @@
  *     └──► failed                           (a new worker failed; or the daemon died first)
  * ```
  */
-import type { AppSpec, ErrorPayload, RevisionInfo, RevisionOutcome } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, ErrorPayload, RevisionInfo, RevisionOutcome } from '../protocol/index.js';
 
 /** What is learned from the files on disk when a revision is made (by the daemon's inspector). */
 export interface ScriptFacts {
@@ -38,6 +38,8 @@ export interface Revision extends ScriptFacts {
   user: string;
   cause: string;
   rollback_of: number | null;
+  /** `reload --auto`: each judged step of the revision's canary analysis (verdict and figures), in order. */
+  canary_steps?: CanaryStepRecord[];
 }
 
 /** Allowed moves of a revision's outcome. Anything else is a bug in hotctl and throws. */
@@ -77,6 +79,7 @@ export function revisionInfo(revision: Revision): RevisionInfo {
     git_commit: revision.git_commit,
   };
   if (revision.error) info.error = revision.error;
+  if (revision.canary_steps) info.canary_steps = revision.canary_steps;
   return info;
 }
 

@@ -13,13 +13,14 @@
  * surge). Until the connection router plugs in, node:cluster's round-robin deals connections
  * to every ready worker alike.
  */
-import type { AppSpec, OperationKind, OperationState, ReloadStrategy as StrategyName, WorkerState } from '../protocol/index.js';
+import type { AppSpec, CanaryAnalysisInfo, CanaryStepRecord, OperationKind, OperationState, ReloadStrategy as StrategyName, RequestOutcomes, WorkerState } from '../protocol/index.js';
 import type { HotctlError } from '../protocol/index.js';
 import type { Revision, ScriptFacts } from './revision.js';
 import type { ManagedWorker, WorkerRole } from './worker-state.js';
 
 /** What a rollout may do to its operation: move it, record progress, read where it started. */
 export interface OperationProgress {
+  readonly id: string;
   readonly kind: OperationKind;
   readonly fromRevision: number | null;
   readonly state: OperationState;
@@ -88,6 +89,13 @@ export interface CanaryHold {
   readonly share: number | null;
 }
 
+/** A canary analysis running (`reload --auto`): what status shows, and how promote/rollback end it early. */
+export interface AnalysisHandle {
+  info(nowMs: number): CanaryAnalysisInfo;
+  /** Ends the analysis early: false when it is already ending. */
+  decide(kind: 'promote' | 'rollback' | 'abandon', reason: string): boolean;
+}
+
 /**
  * What an operation body (start, restart, stop, scale, rollback, canary) may do besides a
  * rollout: make revisions, hold a canary, change the worker count. Also implemented by the
@@ -107,10 +115,20 @@ export interface AppRollout extends Rollout {
   /** Reads the facts of a spec's files (rollback: are the pinned files unchanged?). */
   inspect(spec: AppSpec): Promise<ScriptFacts>;
   holdCanary(revision: Revision, workers: readonly ManagedWorker[], share: number | null): void;
+  /** The held canary's share of new connections (an analysis' step; 0 while it is rolled back). */
+  shareCanary(share: number): void;
+  /** A judged step of `revision`'s analysis, recorded with the revision (history). */
+  judged(revision: Revision, step: CanaryStepRecord): void;
+  /** Registers the running analysis (`reload --auto`), or null once it ended. */
+  analysing(analysis: AnalysisHandle | null): void;
+  /** Each revision's request outcomes, cumulative (issue 12 item 1). */
+  outcomes(): ReadonlyMap<number, RequestOutcomes>;
+  /** The highest event-loop delay p99 the runtimes of `workers` reported last (ms), or null. */
+  loopDelayP99Ms(workers: readonly ManagedWorker[]): number | null;
   /** Forgets the canary (promote takes its workers over, or stop retires them). */
   releaseCanary(): void;
   /** The canary of `revision` was retired (after releaseCanary): its outcome is rolled back. */
-  canaryRolledBack(revision: Revision): void;
+  canaryRolledBack(revision: Revision, error?: HotctlError): void;
   /** Scale up: `workers` of the active revision serve, and `instances` is the new count. */
   scaled(instances: number, workers: readonly ManagedWorker[]): void;
   /** stop, delete, restart: the app is to be stopped. */

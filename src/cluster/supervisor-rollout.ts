@@ -3,12 +3,12 @@
  * to the app's pool, the writes (outcomes, roles, the active revision, the operation's target,
  * the wanted state) to the app's {@link AppFacts}, their one writer.
  */
-import type { AppSpec, HotctlError } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, HotctlError, RequestOutcomes } from '../protocol/index.js';
 import type { AppFacts } from './app-facts.js';
 import type { Operation } from './operation.js';
 import { failureError, plural } from './op-steps.js';
 import type { Revision, ScriptFacts } from './revision.js';
-import type { AppRollout, CanaryHold, WorkerCheck } from './rollout.js';
+import type { AnalysisHandle, AppRollout, CanaryHold, WorkerCheck } from './rollout.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { Clock, ManagedWorker, WorkerRole } from './worker-state.js';
 
@@ -18,6 +18,8 @@ export class SupervisorRollout implements AppRollout {
     private readonly pool: WorkerPool,
     private readonly clock: Clock,
     readonly op: Operation,
+    /** The app's request outcomes per revision (the daemon's sums; none in a rig without them). */
+    private readonly outcomesOf: () => ReadonlyMap<number, RequestOutcomes> = () => new Map(),
   ) {}
 
   get app(): string {
@@ -107,12 +109,33 @@ export class SupervisorRollout implements AppRollout {
     this.writes.holdCanary(revision, workers, share);
   }
 
+  shareCanary(share: number): void {
+    this.writes.shareCanary(share);
+  }
+
+  judged(revision: Revision, step: CanaryStepRecord): void {
+    this.writes.judged(revision, step);
+  }
+
+  analysing(analysis: AnalysisHandle | null): void {
+    this.writes.analysing(analysis);
+  }
+
+  outcomes(): ReadonlyMap<number, RequestOutcomes> {
+    return this.outcomesOf();
+  }
+
+  loopDelayP99Ms(workers: readonly ManagedWorker[]): number | null {
+    const delays = workers.map((w) => this.pool.report(w.id)?.eventLoopDelayP99Ms).filter((d): d is number => typeof d === 'number');
+    return delays.length === 0 ? null : Math.max(...delays);
+  }
+
   releaseCanary(): void {
     this.writes.releaseCanary();
   }
 
-  canaryRolledBack(revision: Revision): void {
-    this.writes.canaryRolledBack(revision);
+  canaryRolledBack(revision: Revision, error?: HotctlError): void {
+    this.writes.canaryRolledBack(revision, error?.toJSON());
   }
 
   scaled(instances: number, workers: readonly ManagedWorker[]): void {

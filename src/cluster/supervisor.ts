@@ -6,7 +6,7 @@
  * role, an operation's target revision, and (through its RevisionHistory) outcomes and the
  * active revision.
  */
-import type { AppSpec, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, RequestOutcomes, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
 import { runOperationBody } from './app-operations.js';
 import { AppFacts } from './app-facts.js';
@@ -30,6 +30,8 @@ export interface SupervisorDeps extends WorkerPoolDeps {
   changed(): void;
   /** The last sampled metrics of a worker, if a sampler runs. */
   metricsOf?(app: string, workerId: number): WorkerMetricsSummary | null;
+  /** The app's request outcomes per revision, cumulative (what a canary analysis judges). */
+  outcomesOf?(app: string): ReadonlyMap<number, RequestOutcomes>;
 }
 
 /** What is persisted about an app (state.json). */
@@ -144,6 +146,8 @@ export class Supervisor {
    * unless `wait`, in which case it runs after the ones queued before it.
    */
   async begin(kind: OperationKind, options: OperationRequest & { wait?: boolean } = {}): Promise<Operation> {
+    // promote / rollback during `reload --auto` end its analysis early (a rollback with a reason: hotctl abandons it); the answer is that reload.
+    if ((kind === 'promote' || kind === 'rollback') && this.current && this.facts.analysis?.decide(options.reason ? 'abandon' : kind, options.reason ?? `\`hotctl ${kind}\``)) return this.current;
     while (this.current !== null) {
       if (!options.wait) {
         throw new HotctlError('E_OPERATION_IN_PROGRESS', `${this.current.kind} of "${this.name}" is in progress (${this.current.id}, ${this.current.state}).`, {
@@ -193,6 +197,7 @@ export class Supervisor {
       operation: this.current,
       lastOperation: this.lastOperation,
       canary: this.canary,
+      analysis: this.facts.analysis?.info(this.deps.clock.now()) ?? null,
       restarts: this.restartCount,
       lastExit: this.lastExit,
       nextRunMs: this.schedule?.nextRun ?? null,
@@ -220,7 +225,7 @@ export class Supervisor {
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation), request);
+      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation, () => this.deps.outcomesOf?.(this.name) ?? new Map()), request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {

@@ -2,8 +2,8 @@
  * The published JSON Schema of ecosystem files (schema/ecosystem.schema.json), generated from
  * the app schema so that editors, validation and types never disagree.
  */
-import type { KeyDef } from '../protocol/index.js';
-import { APP_KEYS, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
+import type { CanaryPlanKey, KeyDef } from '../protocol/index.js';
+import { APP_KEYS, CANARY_PLAN_KEYS, PM2_UNSUPPORTED_KEYS } from '../protocol/index.js';
 import { DURATION_PATTERN } from './normalize.js';
 import type { Pm2Key } from './pm2-keys.js';
 import { PM2_KEYS, PM2_TOP_LEVEL_KEYS } from './pm2-keys.js';
@@ -40,7 +40,28 @@ function keySchema(def: KeyDef): Json {
       return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string', minLength: 1 }] };
     case 'boolean-or-strings':
       return { ...base, oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+    case 'canary-plan':
+      return { ...base, ...canaryPlanSchema() };
   }
+}
+
+function canaryPlanSchema(): Json {
+  const duration = (minimum: number) => ({ oneOf: [{ type: 'integer', minimum }, { type: 'string', pattern: DURATION_PATTERN.source }] });
+  const share = { oneOf: [{ type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$' }, { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 100 }] };
+  const fields: Record<CanaryPlanKey, Json> = {
+    steps: { type: 'array', minItems: 1, items: share },
+    step_interval: duration(100),
+    max_error_rate: { type: 'number', minimum: 0, maximum: 1 },
+    max_p99_ratio: { type: 'number', exclusiveMinimum: 0 },
+    min_requests: { type: 'integer', minimum: 0 },
+    max_step_interval: duration(100),
+    max_event_loop_delay_ms: { type: 'number', exclusiveMinimum: 0 },
+  };
+  const properties: Json = {};
+  for (const [key, def] of Object.entries(CANARY_PLAN_KEYS) as [CanaryPlanKey, { default: unknown; description: string }][]) {
+    properties[key] = { description: def.description, ...(def.default === null ? {} : { default: def.default }), ...fields[key] };
+  }
+  return { type: 'object', properties, additionalProperties: false };
 }
 
 function envSchema(): Json {

@@ -14,6 +14,7 @@ import { envStrings, parseDuration, parseMemory, resolveInstances, splitArgs } f
 import { resolveNodeScript, resolveNpmScript, packageManagerOf } from './npm-script.js';
 import { compatApp, documentApps, isNodeInterpreter } from './pm2-compat.js';
 import type { AddProblem, ConfigProblem, ConfigWarning } from './problems.js';
+import { normalizeCanaryPlan } from './canary-plan.js';
 import { checkValue, describe, expectedOf } from './value-check.js';
 
 export type { ConfigProblem, ConfigWarning } from './problems.js';
@@ -170,6 +171,9 @@ function normalizeApp(raw: Record<string, unknown>, o: { script: string; cwd: st
         break;
       case 'integer-list':
         spec[key] = typeof value === 'number' ? [value] : [...(value as number[])];
+        break;
+      case 'canary-plan':
+        spec[key] = normalizeCanaryPlan(value);
         break;
       default:
         spec[key] = value;

@@ -4,7 +4,11 @@
  */
 import type { KeyDef } from '../protocol/index.js';
 import { parseDuration, parseMemory } from './normalize.js';
+import { checkCanaryPlan } from './canary-plan.js';
 import type { AddProblem } from './problems.js';
+import { describe } from './problems.js';
+
+export { describe } from './problems.js';
 
 export function checkValue(def: KeyDef, value: unknown, path: string, app: string, add: AddProblem): void {
   const fail = () => add({ app, path, expected: expectedOf(def), found: describe(value) });
@@ -56,6 +60,8 @@ export function checkValue(def: KeyDef, value: unknown, path: string, app: strin
     case 'boolean-or-strings':
       if (!(typeof value === 'boolean' || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))) fail();
       return;
+    case 'canary-plan':
+      return checkCanaryPlan(value, path, app, add);
   }
 }
 
@@ -87,15 +93,7 @@ export function expectedOf(def: KeyDef): string {
       return 'true, false or a path';
     case 'boolean-or-strings':
       return 'true, false, a string or a list of strings';
+    case 'canary-plan':
+      return 'an object: the canary plan (steps, step_interval, max_error_rate, max_p99_ratio, min_requests, max_step_interval, max_event_loop_delay_ms)';
   }
-}
-
-/** A value as it was found, with its type: `"lots" (string)`, `-5 (number)`, `an object`. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list (${value.length} item${value.length === 1 ? '' : 's'})`;
-  if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  return `${text.length > 60 ? `${text.slice(0, 57)}…` : text} (${typeof value})`;
 }

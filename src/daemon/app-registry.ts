@@ -217,7 +217,18 @@ export class AppRegistry {
   }
 
   /** Stops every app (waiting for operations in progress), for daemon shutdown. */
+  /**
+   * Ends every running canary analysis (`reload --auto`) with its canary rolled back and that
+   * recorded, when the daemon stops or is replaced (`hotctl update`); resolves once they ended.
+   */
+  async abandonAnalyses(reason: string): Promise<void> {
+    const running = this.list().filter((sup) => sup.status().analysis !== undefined && sup.operation !== null);
+    const ops = await Promise.all(running.map((sup) => sup.begin('rollback', { reason }).catch(() => sup.operation)));
+    await Promise.all(ops.map((op) => op?.finished));
+  }
+
   async stopAll(): Promise<void> {
+    await this.abandonAnalyses('the daemon stops');
     const ops = await Promise.all(this.list().map((sup) => sup.begin('stop', { wait: true })));
     await Promise.all(ops.map((op) => op.finished));
   }

@@ -7,8 +7,8 @@
  *   stopping? (E_SHUTTING_DOWN) ─► row.prepare(params) ─► registry.operate(kind, name, request)
  *     ─► row's `began` ─► follow (when asked) ─► { operation: snapshot }
  */
-import type { AppSpec, OperationKind, Params, Result } from '../protocol/index.js';
-import { HotctlError } from '../protocol/index.js';
+import type { AppSpec, CanaryPlan, CanaryPlanOverrides, OperationKind, Params, Result } from '../protocol/index.js';
+import { defaultCanaryPlan, HotctlError, planProblems, withOverrides } from '../protocol/index.js';
 import type { Operation } from '../cluster/operation.js';
 import type { OperationRequest } from '../cluster/op-steps.js';
 
@@ -42,10 +42,11 @@ export interface OperationRow<M extends SingleAppOperation> {
 export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow<M> } = {
   reload: {
     refusedWhileStopping: true,
-    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share }, c) => {
+    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share, auto }, c) => {
       // The files are checked (and one removed by hand opened again) at every reload.
       const deployed = spec ?? c.specOf(name);
       c.checkLogFiles([deployed]);
+      if (auto !== undefined) return { request: { spec, wait, auto: autoPlan(name, deployed, auto, { strategy, batch, canary, canary_share }) } };
       // A share of connections needs the primary's router: cluster-mode apps only (fork-mode processes listen on their own).
       if (canary_share !== undefined && (canary === undefined || deployed.exec_mode.startsWith('fork'))) {
         throw new HotctlError('E_USAGE', canary === undefined ? '"canary_share" goes with "canary".' : `A canary share of connections needs cluster mode; "${name}" runs in ${deployed.exec_mode} mode: use --canary K (workers).`);
@@ -79,6 +80,17 @@ export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow
     },
   },
 };
+
+/** `reload --auto`: the app's plan with the request's fields over it, checked; a share of connections needs the router (cluster mode). */
+function autoPlan(name: string, spec: AppSpec, overrides: CanaryPlanOverrides, others: Record<string, unknown>): CanaryPlan {
+  const given = Object.entries(others).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (given.length > 0) throw new HotctlError('E_USAGE', `"auto" runs the app's canary plan; it does not go with ${given.map((k) => `"${k}"`).join(', ')}.`);
+  if (spec.exec_mode.startsWith('fork')) throw new HotctlError('E_USAGE', `reload --auto gives the canary a share of connections, which needs cluster mode; "${name}" runs in ${spec.exec_mode} mode.`);
+  const plan = withOverrides(spec.canary ?? defaultCanaryPlan(), overrides);
+  const problems = planProblems(plan);
+  if (problems.length > 0) throw new HotctlError('E_USAGE', `The canary plan of "${name}" cannot run: ${problems.join('; ')}.`, { details: { app: name, problems } });
+  return plan;
+}
 
 /** The one handler of every row: the operation begun, followed when asked, its snapshot returned. */
 export async function runOperation<M extends SingleAppOperation>(

@@ -2,11 +2,12 @@
  * Checks the shape of each request's params before a handler sees them: the socket is an
  * input like any other, and a malformed request gets E_PROTOCOL, never a crash.
  */
-import type { AppSpec, Method, Params } from '../protocol/index.js';
-import { HotctlError, isReloadStrategy, LOG_STREAMS, MAX_LOG_LINES, RELOAD_STRATEGIES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
+import type { AppSpec, CanaryPlanKey, Method, Params } from '../protocol/index.js';
+import { canaryField } from '../config/canary-plan.js';
+import { CANARY_PLAN_KEYS, HotctlError, isReloadStrategy, LOG_STREAMS, MAX_LOG_LINES, RELOAD_STRATEGIES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 import { checkSpecs } from './spec-check.js';
 
-type Shape = 'string' | 'boolean' | 'number' | 'count' | 'percent' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream';
+type Shape = 'string' | 'boolean' | 'number' | 'count' | 'percent' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream' | 'plan';
 
 const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
   hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
@@ -21,6 +22,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
     batch: { shape: 'count' },
     canary: { shape: 'count' },
     canary_share: { shape: 'percent' },
+    auto: { shape: 'plan' },
   },
   promote: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   rollback: { name: { shape: 'string', required: true }, to: { shape: 'count' }, force: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
@@ -94,6 +96,8 @@ function matches(shape: Shape, value: unknown): boolean {
       return Array.isArray(value) && value.every((t) => (SUBSCRIPTION_TOPICS as readonly unknown[]).includes(t));
     case 'names':
       return Array.isArray(value) && value.length <= 1000 && value.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 200);
+    case 'plan':
+      return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.entries(value).every(([k, v]) => Object.hasOwn(CANARY_PLAN_KEYS, k) && canaryField(k as CanaryPlanKey, v) !== undefined);
   }
 }
 
@@ -111,6 +115,7 @@ function describe(shape: Shape): string {
     specs: 'a non-empty list of app specs',
     topics: `a list of topics (${SUBSCRIPTION_TOPICS.join(', ')})`,
     names: 'a list of app names',
+    plan: `an object of canary plan fields (${Object.keys(CANARY_PLAN_KEYS).join(', ')}), shares in percent and durations in ms`,
   }[shape];
 }
 

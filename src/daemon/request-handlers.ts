@@ -141,6 +141,8 @@ export function requestHandlers(d: HandlerDeps): Handlers {
     },
     handoff: async (params) => {
       refuseWhileStopping();
+      // A canary analysis does not survive the hand-over: its canary is rolled back first, and that recorded.
+      await registry.abandonAnalyses('hotctl update replaces the daemon');
       d.flushState();
       const result = await handOver(d.handoff, params);
       setImmediate(() => void d.shutdown(`handed over to pid ${result.pid}`));

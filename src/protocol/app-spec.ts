@@ -204,6 +204,11 @@ export const APP_KEYS = {
     description: 'How `hotctl reload` replaces workers: "surge" starts all new workers first; "rolling" replaces `reload_batch` at a time; "stop-first" stops the old workers before the new ones start (a singleton that must never run twice at once; nothing serves in between).',
   },
   reload_batch: { kind: 'integer', min: 1, default: 1, description: 'With the rolling strategy, how many workers are replaced at a time.' },
+  canary: {
+    kind: 'canary-plan',
+    description:
+      'The plan of `hotctl reload <name> --auto` (progressive delivery): an object with `steps` (shares, default ["5%", "25%", "50%"]), `step_interval` (default "30s"), `max_error_rate` (0.01), `max_p99_ratio` (1.5), `min_requests` (100 a step), `max_step_interval` (4 × step_interval) and `max_event_loop_delay_ms` (none). At each step the canary takes that share of new connections and is judged against the stable revision; any check failed rolls it back, all passed promote it.',
+  },
 } as const satisfies Record<string, KeyDef>;
 
 export type AppKey = keyof typeof APP_KEYS;

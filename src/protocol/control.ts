@@ -16,6 +16,7 @@
  *
  * A client that goes away mid-operation changes nothing: the operation completes in the daemon.
  */
+import type { CanaryPlanOverrides } from './canary-plan.js';
 import type { AppSpec } from './app-spec.js';
 import type { ErrorPayload } from './errors.js';
 import type { DaemonEvent, LogEvent, LogStream } from './events.js';
@@ -61,6 +62,12 @@ export interface Methods {
       canary?: number;
       /** With `canary`: the percentage of new connections (0 < p < 100) sent to the canary revision, whatever the worker counts (the connection router's weights). */
       canary_share?: number;
+      /**
+       * `reload --auto`: run the app's canary plan (its `canary` key, defaults for what it does not
+       * set) with these fields over it; the operation ends promoted (succeeded) or rolled back
+       * (failed, E_CANARY_FAILED). Not with canary, canary_share, strategy or batch.
+       */
+      auto?: CanaryPlanOverrides;
     };
     result: { operation: OperationSnapshot };
   };

@@ -99,6 +99,12 @@ export const ERROR_CODES = {
     exit: 'busy',
     http: 409,
   },
+  E_CANARY_FAILED: {
+    message: 'The canary failed a check of its plan and was rolled back; the previous revision serves alone.',
+    hint: 'The message names the metric, its value, the threshold and the step: fix the new version and reload again, or loosen the plan (the app\'s `canary` key, `reload --auto` flags).',
+    exit: 'failed',
+    http: 500,
+  },
   E_RELOAD_FAILED: {
     message: 'The new version did not start; the previous revision keeps serving.',
     hint: "Read the new worker's output above, fix the app, and reload again.",

@@ -8,3 +8,4 @@ export * from './worker-ipc.js';
 export * from './home.js';
 export * from './traffic-ipc.js';
 export * from './outcomes.js';
+export * from './canary-plan.js';

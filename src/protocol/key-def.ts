@@ -3,6 +3,7 @@
  * normalised TypeScript type of each, and a key's definition. Validation (src/config), the JSON
  * Schema and the README's key table read these definitions.
  */
+import type { CanaryPlan } from './canary-plan.js';
 
 /** The kinds of value a key may hold, and the normalised TypeScript type of each. */
 export interface KindTypes {
@@ -30,6 +31,8 @@ export interface KindTypes {
   'boolean-or-string': boolean | string;
   /** `true`/`false`, a string, or a list of strings. */
   'boolean-or-strings': boolean | string | string[];
+  /** A canary plan (canary-plan.ts): an object whose every field has a default. */
+  'canary-plan': CanaryPlan;
 }
 
 export type Kind = keyof KindTypes;

@@ -2,6 +2,7 @@
  * What the daemon reports about itself, its apps, their workers and operations.
  * This is the document `hotctl status --json` prints; field names are snake_case there.
  */
+import type { CanaryAnalysisInfo, CanaryStepRecord } from './canary-plan.js';
 import type { ErrorPayload } from './errors.js';
 import type { AppSpec } from './app-spec.js';
 import type { CodeClass } from './outcomes.js';
@@ -58,6 +59,8 @@ export interface RevisionInfo {
   git_commit: string | null;
   /** Why the revision failed, when it did. */
   error?: ErrorPayload;
+  /** `reload --auto`: each judged step of its canary analysis (verdict and figures), in order. */
+  canary_steps?: CanaryStepRecord[];
 }
 
 /** One step of an operation, for live progress. */
@@ -179,6 +182,8 @@ export interface AppStatusInfo {
   last_operation: OperationSnapshot | null;
   /** The canary in progress, if any. */
   canary: CanaryInfo | null;
+  /** The analysis judging the canary (`reload --auto`), while it runs: its step, share, elapsed time and last figures. */
+  analysis?: CanaryAnalysisInfo;
   /** What the connection router saw of the app; absent when its listens are not routed (fork mode, routing off). */
   traffic?: AppTrafficInfo;
   /**

@@ -13,12 +13,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import type { OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
+import type { CanaryPlanOverrides, OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
 import { isReloadStrategy, RELOAD_STRATEGIES } from '../../protocol/index.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
 import { operateOnTargets } from '../targets.js';
+import { autoOptions, autoParams, type AutoArgs } from './reload-auto.js';
 import { targetOptions } from './shared-options.js';
 
 export interface ReloadArgs extends GlobalArgs {
@@ -34,6 +35,7 @@ export interface ReloadArgs extends GlobalArgs {
   strategy: string | undefined;
   batch: string | undefined;
   stopFirst?: boolean;
+  auto?: boolean;
 }
 
 /** What `reload <name>` adds to its request for the strategy flags. */
@@ -43,6 +45,8 @@ export interface StrategyParams {
   canary?: number;
   /** `--canary 10%`: the canary's share of new connections (one canary worker). */
   canary_share?: number;
+  /** `--auto`: run the app's canary plan with these fields over it. */
+  auto?: CanaryPlanOverrides;
 }
 
 /**
@@ -112,8 +116,17 @@ function describeCanary(op: OperationSnapshot): string | undefined {
   return `: canary of revision ${op.to_revision} serves beside revision ${op.from_revision ?? '-'}`;
 }
 
+/** The summary of `--auto`: promoted (a failure prints its error: the metric, value, threshold and step). */
+function describeAuto(op: OperationSnapshot): string | undefined {
+  return op.state === 'succeeded' && op.to_revision !== null ? `: every step passed, revision ${op.to_revision} promoted` : undefined;
+}
+
 export async function reload(ctx: CommandContext, out: Output, argv: ReloadArgs): Promise<number> {
-  const flags = strategyParams(argv);
+  const auto = await autoParams(argv as unknown as AutoArgs);
+  if (auto.auto && (argv.canary !== undefined || argv.strategy !== undefined || argv.batch !== undefined || argv.stopFirst)) {
+    throw usageError('reload', "--auto runs the app's canary plan and promotes with its reload_strategy; it does not go with --canary, --strategy, --batch or --stop-first.");
+  }
+  const flags: StrategyParams = { ...strategyParams(argv), ...auto };
   // "api.json" may be an app name: it is read as a file when one is there (or it has a path).
   const fileLike = existsSync(resolve(ctx.cwd, argv.target)) || /[\\/]/.test(argv.target);
   if (argv.target !== 'all' && fileLike && (await (await import('../config-bridge.js')).isEcosystemPath(argv.target))) return reloadFile(ctx, out, argv, flags);
@@ -121,7 +134,7 @@ export async function reload(ctx: CommandContext, out: Output, argv: ReloadArgs)
   const code = await operateOnTargets(ctx, out, 'reload', argv.target, {
     wait: argv.wait,
     params: async (client, name) => (argv.updateEnv ? { ...flags, spec: await (await import('../update-env.js')).currentSpecWithCliEnv(client, name, ctx.env) } : flags),
-    ...(flags.canary === undefined ? {} : { describe: describeCanary }),
+    ...(flags.auto !== undefined ? { describe: describeAuto } : flags.canary === undefined ? {} : { describe: describeCanary }),
   });
   if (code === 0 && flags.canary !== undefined && !out.json) {
     const name = argv.target === 'all' ? '<name>' : argv.target;
@@ -135,7 +148,7 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
     'reload <target>',
     'Zero-downtime reload: new workers up and ready, then the old ones drain (or apply an ecosystem file)',
     (cmd) =>
-      targetOptions(cmd, 'reload (or an ecosystem file to apply)')
+      autoOptions(targetOptions(cmd, 'reload (or an ecosystem file to apply)'))
         .option('strategy', { type: 'string', choices: [...RELOAD_STRATEGIES], describe: "This reload's strategy: surge (all new workers first), rolling (--batch at a time) or stop-first (old ones stopped first); default: the app's reload_strategy" })
         .option('stop-first', { type: 'boolean', describe: 'Stop the old workers before the new ones start (--strategy stop-first): for a singleton that must never run twice at once' })
         .option('batch', { type: 'string', describe: 'Rolling batch size: replace N workers at a time (implies --strategy rolling)' })
@@ -151,6 +164,8 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .example('$0 reload consumer --stop-first', 'A singleton (a queue consumer holding a lock): the old process stops before the new one starts')
         .example('$0 reload api --canary 1', 'One new worker beside the old ones; then `hotctl promote api` or `hotctl rollback api`')
         .example('$0 reload api --canary 10%', 'One new worker that gets 10% of new connections, however many old ones serve')
+        .example('$0 reload api --auto', "Progressive delivery: the app's canary plan (5%, 25%, 50% by default), judged step by step, then promoted or rolled back")
+        .example('$0 reload api --auto --steps 10%,50% --step-interval 1m --max-error-rate 0.02', 'The same with this plan')
         .example('$0 reload api --wait', 'Queue behind an operation in progress instead of exiting 4')
         .example('DB_URL=postgres://db2 $0 reload api --update-env', "Redeploy with this shell's DB_URL over the app's env")
         .example('$0 reload ecosystem.json --env production', "Deploy: the file's apps reload with the code on disk, instances changes scale, new apps start")

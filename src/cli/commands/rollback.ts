@@ -31,6 +31,11 @@ export async function rollback(ctx: CommandContext, out: Output, argv: RollbackA
     }
     const params = { name: argv.name, ...(to === undefined ? {} : { to }), ...(argv.force ? { force: true } : {}), ...(argv.wait ? { wait: true } : {}) };
     const final = await operateOne(client, out, 'rollback', params, canary ? { describe: describeCanaryRollback } : {});
+    // During `reload --auto` the answer is that reload, ended by this rollback: what was asked is done.
+    if (final.kind === 'reload' && final.error?.code === 'E_CANARY_FAILED' && (final.error.details as { metric?: string } | undefined)?.metric === 'rollback') {
+      if (!out.json) out.line(`✓ rollback ${argv.name}: the canary analysis ended${describeCanaryRollback(final)}`);
+      return 0;
+    }
     const code = outcome(out, [final], ctx.env);
     if (code === 0 && !canary && !out.json && final.to_revision !== null) {
       const { revisions } = await client.request('history', { name: argv.name }, { timeoutMs: 10_000 });
@@ -52,6 +57,7 @@ export function registerRollback<T extends GlobalArgs>(y: Argv<T>, ctx: CommandC
         .option('force', { type: 'boolean', default: false, describe: "Roll back even though the revision's script changed on disk since (it runs the files as they are now)" })
         .option('wait', { type: 'boolean', default: false, describe: 'Queue behind an operation already running on the app instead of failing (exit 4)' })
         .example('$0 rollback api', 'Retire the canary; or, without one, go back to the previous good revision')
+        .example('$0 rollback api', 'During `reload api --auto`: end the analysis now, the canary rolled back (that reload fails with E_CANARY_FAILED; this command exits 0)')
         .example('$0 rollback api --to 3', "Deploy revision 3's spec and files again (exit 2 if its files changed)")
         .example('$0 rollback api --to 3 --force', "Revision 3's spec, with its files as they are now"),
     (argv) => runAction(ctx, argv.json, (out) => rollback(ctx, out, argv)),

@@ -2,9 +2,10 @@
  * `hotctl status` as a table: one row per app (its status and the operation in progress), then
  * one indented row per worker (pid, state, revision, uptime, restarts). A canary's note gives its
  * share of new connections (`--canary 10%`), the connections routed to each revision, and each
- * revision's request outcomes (requests, error rate, p99) side by side.
+ * revision's request outcomes (requests, error rate, p99) side by side; a running analysis
+ * (`reload --auto`) a row of its own: its step, share and last figures.
  */
-import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
+import type { AppStatusInfo, CanaryAnalysisInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
 import { stateColour, type Colours } from './colour.js';
 import { formatBytes, formatOutcomes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
@@ -47,6 +48,13 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
   return parts.join(' · ');
 }
 
+/** `reload --auto` running: the step, its share, and the last step's figures against the stable revision's. */
+export function analysisNote(a: CanaryAnalysisInfo): string {
+  const head = `step ${a.step}/${a.steps}: ${a.share}% of new connections to r${a.revision} (stable r${a.stable_revision})`;
+  if (!a.last) return head;
+  return `${head} · last step ${a.last.step} ${a.last.verdict}: canary ${formatOutcomes(a.last.figures.canary)} vs stable ${formatOutcomes(a.last.figures.stable)}`;
+}
+
 /** The status table, as lines. */
 export function renderStatus(snapshot: StatusSnapshot, colours: Colours): string[] {
   const lines = [colours.dim(describeDaemon(snapshot.daemon))];
@@ -69,6 +77,7 @@ export function renderStatus(snapshot: StatusSnapshot, colours: Colours): string
       '',
       appNote(app, colours),
     ]);
+    if (app.analysis) rows.push(['  canary analysis', '', { text: app.analysis.phase, paint: colours.cyan }, String(app.analysis.revision), formatSeconds(app.analysis.step_elapsed_ms), '', '', '', analysisNote(app.analysis)]);
     const workers = [...app.workers].sort((a, b) => a.revision - b.revision || a.instance - b.instance || a.id - b.id);
     for (const w of workers) {
       rows.push([

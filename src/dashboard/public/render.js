@@ -65,6 +65,7 @@ function renderApp(state, app) {
       ),
     ),
     renderOperation(app),
+    renderAnalysis(app),
     h(
       'div',
       { class: 'charts' },
@@ -110,6 +111,19 @@ function renderOperation(app) {
     op.to_revision !== null ? h('span', { class: 'op-revs' }, revisionMove(op)) : null,
     h('span', { class: 'muted' }, formatSeconds(elapsed)),
     step ? h('span', { class: 'op-step' }, step.message) : null,
+  );
+}
+
+/** `reload --auto` running: its step and share, and the last step's canary figures against the stable revision's. */
+function renderAnalysis(app) {
+  const a = app.analysis;
+  if (!a) return null;
+  return h(
+    'div',
+    { class: 'analysis', 'data-analysis-step': a.step, 'data-analysis-phase': a.phase },
+    h('strong', {}, 'canary analysis'),
+    ` step ${a.step}/${a.steps} · ${a.share}% of new connections to r${a.revision} · ${formatSeconds(a.step_elapsed_ms)} into the step`,
+    a.last ? h('div', { class: 'muted' }, `last step ${a.last.step} ${a.last.verdict}: canary ${formatOutcomes(a.last.figures.canary)} | stable r${a.stable_revision} ${formatOutcomes(a.last.figures.stable)}`) : null,
   );
 }
 

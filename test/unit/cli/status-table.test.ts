@@ -80,6 +80,31 @@ t.test('status table: a canary is named with its revision and worker count', asy
   t.match(renderStatus(snapshot, createColours(false)).find((l) => l.startsWith('api'))!, /canary: revision 3, 2 workers/);
 });
 
+t.test('status table: a running reload --auto has a row of its own, with its step, share and last figures', async (t) => {
+  const snapshot = statusSnapshot();
+  const app = snapshot.apps[0]!;
+  const figures = (revision: number, requests: number, p99: number) => ({ revision, requests, errors: 0, error_rate: 0, p99_ms: p99 });
+  app.analysis = {
+    operation: 'reload-api-1',
+    revision: 3,
+    stable_revision: 2,
+    phase: 'stepping',
+    step: 2,
+    steps: 3,
+    share: 25,
+    started_at: '2026-11-28T12:00:00.000Z',
+    step_started_at: '2026-11-28T12:00:30.000Z',
+    step_elapsed_ms: 12_000,
+    plan: { steps: [5, 25, 50], step_interval: 30_000, max_error_rate: 0.01, max_p99_ratio: 1.5, min_requests: 100, max_step_interval: 120_000, max_event_loop_delay_ms: null },
+    last: { step: 1, share: 5, verdict: 'pass', figures: { canary: figures(3, 412, 21.3), stable: figures(2, 7804, 20.1), event_loop_delay_p99_ms: null }, notes: [] },
+  };
+  const lines = renderStatus(snapshot, createColours(false));
+  const row = lines.find((l) => l.trim().startsWith('canary analysis'));
+  t.ok(row, 'a canary analysis row');
+  t.match(row, /stepping/);
+  t.match(row, /step 2\/3: 25% of new connections to r3 \(stable r2\) · last step 1 pass: canary 412 req · 0% errors · p99 21\.3ms vs stable 7[,.]?804 req · 0% errors · p99 20\.1ms/);
+});
+
 t.test("status table: a canary's request outcomes beside the active revision's", async (t) => {
   const snapshot = statusSnapshot();
   const active = snapshot.apps[0]!.revision;

@@ -101,3 +101,29 @@ t.test('a canary with a share: the share is a fact of the hold (status), gone on
   const plain = await withCanary();
   t.equal(plain.sup.status().canary?.share, null, '--canary K: no share (by worker count)');
 });
+
+t.test('a canary with a share takes it from the moment its workers are ready, not only once reload_hold has passed', async (t) => {
+  const r = rig(appSpec({ instances: 4, reload_hold: 5000 }));
+  await r.run('start');
+  const op = await r.sup.begin('reload', { canary: 1, canaryShare: 10 });
+  for (let i = 0; i < 100 && op.state !== 'stabilizing'; i++) await r.advance(50);
+  t.equal(op.state, 'stabilizing', 'the canary worker is ready; reload_hold runs');
+  t.equal(r.sup.canary?.share, 10, 'the hold, and with it the share, is there during reload_hold');
+  t.equal(r.sup.canary?.workers.length, 1);
+  await r.advance(5100);
+  t.equal(op.state, 'succeeded');
+  t.equal(r.sup.canary?.share, 10);
+});
+
+t.test('a canary with a share whose worker crashes during reload_hold: the hold is dropped, the revision failed', async (t) => {
+  const r = rig(appSpec({ instances: 2, reload_hold: 5000 }));
+  await r.run('start');
+  const op = await r.sup.begin('reload', { canary: 1, canaryShare: 10 });
+  for (let i = 0; i < 100 && op.state !== 'stabilizing'; i++) await r.advance(50);
+  r.processOf(r.sup.canary!.workers[0]!).exit(1);
+  for (let i = 0; i < 200 && !op.terminal; i++) await r.advance(50);
+  t.equal(op.state, 'failed');
+  t.equal(r.sup.canary, null);
+  t.same(r.sup.revisions.map((rev) => rev.outcome), ['active', 'failed']);
+  t.same(r.sup.pool.workers.map((w) => w.revision), [1, 1]);
+});

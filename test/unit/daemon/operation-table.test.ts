@@ -153,3 +153,27 @@ t.test('a canary share: passed on with its canary; refused alone, and for a fork
   await t.rejects(runOperation('reload', { name: 'api', canary: 1, canary_share: 10 }, fork.c), { code: 'E_USAGE' });
   t.equal(fork.calls.length, 0, 'nothing started');
 });
+
+t.test('reload auto: the app\'s canary plan (or the defaults) with the request\'s fields over it, checked', async (t) => {
+  const plan = { steps: [5, 25, 50], step_interval: 30_000, max_error_rate: 0.01, max_p99_ratio: 1.5, min_requests: 100, max_step_interval: 120_000, max_event_loop_delay_ms: null };
+  const r = rig(spec('api', { canary: plan }));
+  await runOperation('reload', { name: 'api', auto: { max_error_rate: 0.05, step_interval: 1000 } }, r.c);
+  t.same(r.calls[0]!.request.auto, { ...plan, max_error_rate: 0.05, step_interval: 1000, max_step_interval: 4000 });
+  const bare = rig(spec('api'));
+  await runOperation('reload', { name: 'api', auto: {} }, bare.c);
+  t.same(bare.calls[0]!.request.auto?.steps, [5, 25, 50], 'no canary key: the defaults');
+});
+
+t.test('reload auto: refused (E_USAGE, nothing begun) with canary/strategy, for a fork-mode app, or with a plan that cannot run', async (t) => {
+  for (const [deployed, params] of [
+    [spec('api'), { name: 'api', auto: {}, canary: 1 }],
+    [spec('api'), { name: 'api', auto: {}, strategy: 'rolling' as const }],
+    [spec('api', { exec_mode: 'fork' }), { name: 'api', auto: {} }],
+    [spec('api'), { name: 'api', auto: { steps: [50, 25] } }],
+    [spec('api'), { name: 'api', auto: { step_interval: 10_000, max_step_interval: 5000 } }],
+  ] as const) {
+    const r = rig(deployed);
+    await t.rejects(runOperation('reload', params as Params<'reload'>, r.c), { code: 'E_USAGE' }, JSON.stringify(params));
+    t.equal(r.calls.length, 0);
+  }
+});

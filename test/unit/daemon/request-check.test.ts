@@ -21,3 +21,9 @@ t.test('logs takes every declared stream and nothing else', async (t) => {
   for (const stream of LOG_STREAMS) t.same(checkParams('logs', { stream }), { stream }, stream);
   t.throws(() => checkParams('logs', { stream: 'both' }), { code: 'E_PROTOCOL' });
 });
+
+t.test('reload auto: an object of known canary plan fields with valid values, else E_PROTOCOL', async (t) => {
+  t.same(checkParams('reload', { name: 'api', auto: {} }), { name: 'api', auto: {} });
+  t.same(checkParams('reload', { name: 'api', auto: { steps: [5, 50], max_error_rate: 0.02, step_interval: 1000 } }), { name: 'api', auto: { steps: [5, 50], max_error_rate: 0.02, step_interval: 1000 } });
+  for (const auto of [[], 'yes', { max_error_rate: 2 }, { steps: [] }, { unknown: 1 }]) t.throws(() => checkParams('reload', { name: 'api', auto }), { code: 'E_PROTOCOL' }, JSON.stringify(auto));
+});
