@@ -7,7 +7,8 @@
  * their connections are tracked (per connection: a Set insert and a `'close'` listener).
  */
 import diagnostics from 'node:diagnostics_channel';
-import net from 'node:net';
+import type net from 'node:net';
+import { NetServer } from './net-server.js';
 import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
@@ -129,8 +130,8 @@ export class ServerRegistry {
       if (registry.closingConnections && !this.headersSent && isLastOnItsConnection(this)) this.setHeader('connection', 'close');
       return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
     } as typeof writeHead;
-    const listen = net.Server.prototype.listen;
-    net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    const listen = NetServer.prototype.listen;
+    NetServer.prototype.listen = function (this: net.Server, ...args: unknown[]) {
       registry.watch(this);
       return (listen as (...a: unknown[]) => net.Server).apply(this, args);
     } as typeof listen;
