@@ -8,7 +8,7 @@
 // does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
 // at 1 Hz, HTTP listener off) and asked `status` once; a bare node:cluster primary runs beside
 // them. After 20 s of settling: CPU of every thread (schedstat) over the idle spell, then VmRSS,
-// RssAnon and RssFile once.
+// RssAnon and RssFile once, and the mean VmRSS of each primary's workers.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,13 @@ function memory(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const mb = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? NaN) / 1024;
   return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+}
+
+/** The mean VmRSS of a primary's child processes (its workers), MB. */
+function workersRss(pid) {
+  const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const rss = kids.map((kid) => memory(kid).rss).filter((mb) => Number.isFinite(mb));
+  return rss.length ? rss.reduce((a, b) => a + b, 0) / rss.length : NaN;
 }
 
 await runBench(async () => {
@@ -57,17 +64,18 @@ await runBench(async () => {
   const t0 = performance.now();
   await sleep(IDLE_S * 1000);
   const spanS = (performance.now() - t0) / 1000;
-  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid) }));
+  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid) }));
   await bare.stop();
   const bareRss = rows.at(-1).rss;
+  const bareWorkerRss = rows.at(-1).workerRss;
   report(
     [
       ...header(`Idle daemons side by side: ${Object.keys(VARIANTS).join(', ')} (one app of 2 workers each, 1 Hz metrics, HTTP off)`),
       `CPU: schedstat of every thread over the same ${fx(spanS)} s after 20 s of settling; memory: /proc/<pid>/status once after it. Load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
       '',
       ...table(
-        ['primary', 'CPU ms/s (% of a core)', 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'flags, build'],
-        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}` : '']),
+        ['primary', 'CPU ms/s (% of a core)', 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'flags, build'],
+        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}` : '']),
       ),
     ],
     { bench: 'daemons-side-by-side', variants: VARIANTS, rows },

@@ -7,6 +7,7 @@
 //
 //   node bench/traffic-routing.mjs [rounds=9] [seconds per run=3] [connections=32] [workers=2]
 //   BENCH_PIN=0 to leave wrk and the servers unpinned (default: wrk on CPU 0, servers on CPU 1).
+//   BENCH_ROUTED_FLAGS='--flag …': node flags for the routed primary only (e.g. the daemon's V8 flags).
 //
 // Targets: routed / bare >= 0.97 keep-alive, >= 0.95 Connection: close.
 import { spawn } from 'node:child_process';
@@ -24,7 +25,8 @@ function withCpus(cpus, cmd, args) {
 }
 
 async function startRouted(port, cpus) {
-  const [cmd, argv] = withCpus(cpus, process.execPath, [join(BENCH_LIB, 'routed-primary.mjs'), APP, String(WORKERS)]);
+  const flags = (process.env.BENCH_ROUTED_FLAGS ?? '').split(' ').filter(Boolean);
+  const [cmd, argv] = withCpus(cpus, process.execPath, [...flags, join(BENCH_LIB, 'routed-primary.mjs'), APP, String(WORKERS)]);
   const child = spawn(cmd, argv, { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   track(child.pid);
   await new Promise((resolve, reject) => {
@@ -115,7 +117,7 @@ await runBench(async () => {
   await bare.stop();
   report(
     [
-      ...header(`Traffic routing: hotctl's router vs bare node:cluster round-robin (${WORKERS} workers, test/fixtures/apps/http-app.cjs)`),
+      ...header(`Traffic routing: hotctl's router vs bare node:cluster round-robin (${WORKERS} workers, test/fixtures/apps/http-app.cjs)${process.env.BENCH_ROUTED_FLAGS ? `; routed primary with node ${process.env.BENCH_ROUTED_FLAGS}` : ''}`),
       `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds per mode, routed and bare alternating (ABBA), both primaries in their own session (setsid), side by side. ${pinNote()}`,
       '',
       ...table(

@@ -10,7 +10,8 @@ const { Router } = await import(fileURLToPath(new URL('../../dist/src/traffic/ro
 const [script, instancesArg] = process.argv.slice(2);
 const instances = Number(instancesArg || 2);
 const router = new Router({ routes: () => true });
-cluster.setupPrimary({ exec: fileURLToPath(new URL('./routed-worker.mjs', import.meta.url)), silent: true });
+// execArgv: [] as the daemon's forks (the app's node_args): the primary's own node flags (BENCH_ROUTED_FLAGS) stay its own.
+cluster.setupPrimary({ exec: fileURLToPath(new URL('./routed-worker.mjs', import.meta.url)), execArgv: [], silent: true });
 
 const workers = Array.from({ length: instances }, (_, i) => {
   const worker = cluster.fork({ APP_SCRIPT: script, HOTCTL_APP: 'bench', HOTCTL_WORKER_ID: String(i + 1), HOTCTL_REVISION: '1' });

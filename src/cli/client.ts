@@ -7,7 +7,8 @@
  */
 import { UnixWebSocket as WebSocket } from './unix-websocket.js';
 import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
-import { HotctlError, MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '../protocol/index.js';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '../protocol/control.js';
+import { HotctlError } from '../protocol/errors.js';
 import { HOTCTL_VERSION } from '../version.js';
 
 /** Why a connection could not be opened; `code` is the socket error (ENOENT, ECONNREFUSED, …). */

@@ -4,7 +4,7 @@
  */
 import type { CliAppInput } from '../config/cli-spec.js';
 import type { AppSpec } from '../protocol/index.js';
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError } from '../protocol/errors.js';
 import { attachErrorLines, type Output } from './output.js';
 
 export type { CliAppInput };

@@ -3,7 +3,8 @@
  * process), and where it leaves its exit code. Commands return exit codes; only main.ts
  * touches the process.
  */
-import { HotctlError, resolveHome, toHotctlError } from '../protocol/index.js';
+import { HotctlError, toHotctlError } from '../protocol/errors.js';
+import { resolveHome } from '../protocol/home.js';
 import { connectDaemon, type DaemonConnection } from './daemon-launcher.js';
 import { createOutput, printError, type Output, type Writable } from './output.js';
 

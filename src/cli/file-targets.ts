@@ -10,7 +10,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppSpec, AppStatusInfo } from '../protocol/index.js';
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError } from '../protocol/errors.js';
 import type { ControlClient } from './client.js';
 import { usageError } from './flags.js';
 

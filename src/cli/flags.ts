@@ -3,7 +3,7 @@
  * "1e3" into 1000; counts are taken as strings and read here, so that anything but a plain whole
  * number is a usage error (exit 2) that names the flag.
  */
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError } from '../protocol/errors.js';
 
 /** A usage error that points at the command's --help. */
 export function usageError(command: string, message: string): HotctlError {

@@ -8,7 +8,8 @@
  * the daemon.
  */
 import type { DaemonEvent, OperationEvent, OperationSnapshot, WorkerTransitionEvent } from '../protocol/index.js';
-import { HotctlError, isTerminalOperationState } from '../protocol/index.js';
+import { HotctlError } from '../protocol/errors.js';
+import { isTerminalOperationState } from '../protocol/states.js';
 import type { ControlClient } from './client.js';
 import type { Output } from './output.js';
 import { ProgressRenderer, type ProgressOptions } from './render/progress.js';

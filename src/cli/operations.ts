@@ -5,7 +5,7 @@
  * per operation with its final snapshot.
  */
 import type { OperationKind, OperationSnapshot, Params } from '../protocol/index.js';
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError } from '../protocol/errors.js';
 import type { ControlClient } from './client.js';
 import { OperationFollower } from './follow.js';
 import { printError, type Output } from './output.js';

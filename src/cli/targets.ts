@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { AppSpec, AppStatusInfo, OperationKind } from '../protocol/index.js';
-import { HotctlError, toHotctlError } from '../protocol/index.js';
+import { HotctlError, toHotctlError } from '../protocol/errors.js';
 import type { ControlClient } from './client.js';
 import { isEcosystemPath, loadApps } from './config-bridge.js';
 import { runAction, withDaemon, type CommandContext } from './context.js';

@@ -19,7 +19,7 @@
  * `HOTCTL_*` variables configure hotctl itself and are never copied into an app's env.
  */
 import type { AppSpec } from '../protocol/index.js';
-import { HotctlError } from '../protocol/index.js';
+import { HotctlError } from '../protocol/errors.js';
 import type { ControlClient } from './client.js';
 
 /** The CLI's environment as an app env: defined values only, without hotctl's own settings. */

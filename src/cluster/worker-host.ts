@@ -14,8 +14,8 @@ import type { AppSpec } from '../protocol/index.js';
 import { RUNTIME_ENV } from '../protocol/index.js';
 import { guardHandoffs } from './handoff-guard.js';
 
-/** Where the worker runtime's entry is, next to this file once compiled. */
-export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/worker.js', import.meta.url));
+/** Where the worker runtime's entry is, next to this file once compiled (a CommonJS file: runtime/entry.cts). */
+export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/entry.cjs', import.meta.url));
 
 export interface ListeningAddress {
   address: string | null;

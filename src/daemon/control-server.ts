@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { chmodSync, renameSync, unlinkSync } from 'node:fs';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from './ws-module.js';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
 import { checkParams } from './request-check.js';

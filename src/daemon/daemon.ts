@@ -36,7 +36,7 @@ import { DurableState } from './durable-state.js';
 import { EventBus } from './event-bus.js';
 import type { TakeOver } from './handoff/take.js';
 import { giveDeps, takeOver as completeTakeOver, type HandoffParts } from './handoff/wiring.js';
-import { HttpServer } from './http-server.js';
+import type { HttpServer } from './http-server.js';
 import { runOperation } from './operation-table.js';
 import { acquirePidLock } from './pid-lock.js';
 import { operationContext, requestHandlers } from './request-handlers.js';
@@ -235,6 +235,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     if (settings.httpPort === 0 || http !== null) return;
     const adopted = takeOver?.http?.handle ?? null;
     const operations = operationContext(handlerDeps);
+    // Loaded only when it listens: a daemon without it (HOTCTL_HTTP_PORT=0) never loads the
+    // listener, the dashboard's assets or its WebSocket feed.
+    const { HttpServer } = await import('./http-server.js');
     http = new HttpServer({
       host: settings.httpHost,
       port: settings.httpPort,

@@ -6,11 +6,13 @@
  */
 import { resolveHome, toHotctlError } from '../protocol/index.js';
 import { startDaemon } from './daemon.js';
-import { TakeOver } from './handoff/take.js';
+import { HANDOFF_ENV } from './handoff/messages.js';
+import type { TakeOver } from './handoff/take.js';
 
 let handoff: TakeOver | null = null;
 try {
-  handoff = await TakeOver.receive();
+  // The hand-off's code loads only for `hotctl update` (receive() also clears the variable).
+  if (process.env[HANDOFF_ENV] !== undefined) handoff = await (await import('./handoff/take.js')).TakeOver.receive();
   const daemon = await startDaemon({ home: resolveHome(), mode: 'daemon', handoff });
   const code = await daemon.done;
   // Every app has drained by now; exit even if a library left a handle open.

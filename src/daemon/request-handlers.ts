@@ -12,7 +12,7 @@ import type { AppLogFilesRouter } from './app-log-files.js';
 import type { AppRegistry } from './app-registry.js';
 import type { Handlers } from './control-server.js';
 import { loadDump, saveDump } from './dump-file.js';
-import { handOver, type GiveDeps } from './handoff/give.js';
+import type { GiveDeps } from './handoff/give.js';
 import { runOperation, SINGLE_APP_OPERATIONS, type OperationContext, type SingleAppOperation } from './operation-table.js';
 import { STATE_VERSION } from './state-store.js';
 import { compareVersions } from './version-compare.js';
@@ -144,6 +144,8 @@ export function requestHandlers(d: HandlerDeps): Handlers {
       // A canary analysis does not survive the hand-over: its canary is rolled back first, and that recorded.
       await registry.abandonAnalyses('hotctl update replaces the daemon');
       d.flushState();
+      // Loaded for `hotctl update` only.
+      const { handOver } = await import('./handoff/give.js');
       const result = await handOver(d.handoff, params);
       setImmediate(() => void d.shutdown(`handed over to pid ${result.pid}`));
       return result;

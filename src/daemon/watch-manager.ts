@@ -6,7 +6,11 @@
  * operation, the app's error log the new worker's output).
  */
 import type { Supervisor } from '../cluster/supervisor.js';
-import { AppWatcher } from '../watch/app-watcher.js';
+import type { AppWatcher } from '../watch/app-watcher.js';
+
+/** watch/ loads with the first app that watches: a daemon without one never loads it. */
+let watcherClass: typeof AppWatcher | null = null;
+let loading: Promise<unknown> | null = null;
 
 interface Entry {
   key: string;
@@ -18,6 +22,7 @@ interface Entry {
 export class WatchManager {
   private readonly entries = new Map<string, Entry>();
   private syncQueued = false;
+  private closed = false;
 
   constructor(
     private readonly apps: () => Supervisor[],
@@ -35,11 +40,13 @@ export class WatchManager {
   }
 
   close(): void {
+    this.closed = true;
     for (const entry of this.entries.values()) entry.watcher.close();
     this.entries.clear();
   }
 
   private sync(): void {
+    if (this.closed) return;
     const wanted = new Map<string, Supervisor>();
     for (const sup of this.apps()) if (sup.wanted === 'running' && sup.spec.watch !== false) wanted.set(sup.name, sup);
     for (const [name, entry] of this.entries) {
@@ -49,15 +56,24 @@ export class WatchManager {
         this.entries.delete(name);
       }
     }
-    for (const [name, sup] of wanted) if (!this.entries.has(name)) this.watch(sup);
+    const missing = [...wanted].filter(([name]) => !this.entries.has(name));
+    if (missing.length > 0 && !watcherClass) {
+      loading ??= import('../watch/app-watcher.js').then((m) => (watcherClass = m.AppWatcher));
+      loading.then(
+        () => this.changed(),
+        (err: Error) => this.log(`watch could not start: ${err.message}`),
+      );
+      return;
+    }
+    for (const [, sup] of missing) this.watch(sup, watcherClass!);
   }
 
-  private watch(sup: Supervisor): void {
+  private watch(sup: Supervisor, Watcher: typeof AppWatcher): void {
     const spec = sup.spec;
     const entry: Entry = {
       key: keyOf(sup),
       pending: false,
-      watcher: new AppWatcher({
+      watcher: new Watcher({
         root: spec.cwd ?? process.cwd(),
         paths: spec.watch === true ? true : (spec.watch as string[]),
         ignore: spec.ignore_watch,

@@ -6,7 +6,7 @@
  * WS_HEARTBEAT_MS; one that did not answer the previous ping is dropped.
  * The upgrade itself (Host, Origin) is checked by http-server.ts.
  */
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from './ws-module.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DaemonEvent, StatusSnapshot, SubscriptionTopic } from '../protocol/index.js';

@@ -14,7 +14,8 @@
  * for HTTP and raw net servers alike. Raw net connections are never closed by us: they end
  * when the app or the client ends them, or the primary kills the worker after kill_timeout.
  */
-import net from 'node:net';
+import type net from 'node:net';
+import { NetServer } from './net-server.js';
 import { isHttpServer, type ServerRegistry } from './servers.js';
 import type { ShutdownHook } from './global.js';
 
@@ -91,7 +92,7 @@ class Drain {
       // (https://nodejs.org/docs/latest-v20.x/api/http.html#serverclosecallback,
       // https://github.com/nodejs/node/issues/51677). Under round-robin this only takes the
       // worker out of the primary's rotation; the primary keeps listening for the others.
-      net.Server.prototype.close.call(server);
+      NetServer.prototype.close.call(server);
     }
   }
 

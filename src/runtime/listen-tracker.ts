@@ -12,7 +12,8 @@
  *
  * Installed over ServerRegistry's patch of `net.Server.prototype.listen` (src/runtime/servers.ts).
  */
-import net from 'node:net';
+import type net from 'node:net';
+import { NetServer } from './net-server.js';
 
 export interface ListenHooks {
   /** The app's first listen() call. */
@@ -40,8 +41,8 @@ export class ListenTracker {
 
   install(): void {
     const tracker = this;
-    const listen = net.Server.prototype.listen;
-    net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    const listen = NetServer.prototype.listen;
+    NetServer.prototype.listen = function (this: net.Server, ...args: unknown[]) {
       tracker.track(this);
       return (listen as (...a: unknown[]) => net.Server).apply(this, args);
     } as typeof listen;

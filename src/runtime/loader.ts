@@ -22,6 +22,8 @@ interface CjsLoader {
 }
 
 export async function loadApp(script: string): Promise<AppFormat> {
+  // The runtime's own CommonJS entry (entry.cts) is the main module until the app replaces it.
+  const entry = process.mainModule;
   if (extname(script) === '.mjs') {
     await importModule(script);
     return 'module';
@@ -35,7 +37,7 @@ export async function loadApp(script: string): Promise<AppFormat> {
   }
   // A CommonJS main module becomes process.mainModule; Node's ESM path for a main entry
   // leaves it undefined ("ESM won't be accessible via process.mainModule").
-  if (process.mainModule !== undefined) return 'commonjs';
+  if (process.mainModule !== undefined && process.mainModule !== entry) return 'commonjs';
   await importModule(script);
   return 'module';
 }

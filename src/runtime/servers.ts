@@ -8,16 +8,28 @@
  * request outcomes (issue 12) each request is timed too (outcome-counter.ts).
  */
 import diagnostics from 'node:diagnostics_channel';
-import net from 'node:net';
+import type net from 'node:net';
+import { NetServer } from './net-server.js';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import type { RequestOutcomes } from '../protocol/outcomes.js';
 import { OutcomeCounter } from './outcome-counter.js';
 
 type HttpServer = http.Server | https.Server;
 
 export function isHttpServer(server: net.Server): server is HttpServer {
-  return server instanceof http.Server || server instanceof https.Server;
+  return server instanceof http.Server || isHttpsServer(server);
+}
+
+/**
+ * node:https (with tls and crypto, ~0.9 MB of RSS) is loaded only for a TLS server, whose app
+ * has loaded tls already: an http app's worker stays as small as under plain node.
+ */
+function isHttpsServer(server: net.Server): server is https.Server {
+  if (typeof (server as { setSecureContext?: unknown }).setSecureContext !== 'function') return false;
+  const { Server } = createRequire(import.meta.url)('node:https') as typeof https;
+  return server instanceof Server;
 }
 
 /** Node's own link from a connection to the response it is writing now (set for a response's whole life). */
@@ -149,8 +161,8 @@ export class ServerRegistry {
       if (registry.closingConnections && !this.headersSent && isLastOnItsConnection(this)) this.setHeader('connection', 'close');
       return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
     } as typeof writeHead;
-    const listen = net.Server.prototype.listen;
-    net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    const listen = NetServer.prototype.listen;
+    NetServer.prototype.listen = function (this: net.Server, ...args: unknown[]) {
       registry.watch(this);
       return (listen as (...a: unknown[]) => net.Server).apply(this, args);
     } as typeof listen;
@@ -165,7 +177,7 @@ export class ServerRegistry {
       // Prepended so that the count and the `Connection: close` come before the app's handler.
       server.prependListener('request', this.onRequest);
       // The socket Node's HTTP layer serves on: the TLS socket for https, the TCP one for http.
-      server.on(server instanceof https.Server ? 'secureConnection' : 'connection', this.onConnection);
+      server.on(isHttpsServer(server) ? 'secureConnection' : 'connection', this.onConnection);
     }
   }
 

@@ -25,7 +25,8 @@
  * If the IPC channel goes away (the primary died), node:cluster's child exits at once
  * (lib/internal/cluster/child.js, "Unexpected disconnect"): no orphan workers. We keep that.
  */
-import { inspect } from 'node:util';
+import { createRequire } from 'node:module';
+import type util from 'node:util';
 import {
   IPC_MARK,
   PM2_READY_MESSAGE,
@@ -59,6 +60,9 @@ const DEFAULT_KILL_SIGNAL = 'SIGINT';
 /** PM2's `shutdown_with_message` message. */
 const PM2_SHUTDOWN_MESSAGE = 'shutdown';
 
+// node:util through require(): an ES module import of it evaluates every export (parseArgs, MIMEType…),
+// ~0.2 MB in every worker for the one function a dying worker needs (bench/RESULTS.md, section 16).
+const { inspect } = createRequire(import.meta.url)('node:util') as typeof util;
 const script = process.env[RUNTIME_ENV.script];
 const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
 const forkMode = process.env[RUNTIME_ENV.execMode] === 'fork';

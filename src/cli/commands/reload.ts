@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { CanaryPlanOverrides, OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
-import { isReloadStrategy, RELOAD_STRATEGIES } from '../../protocol/index.js';
+import { isReloadStrategy, RELOAD_STRATEGIES } from '../../protocol/states.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';

@@ -13,7 +13,7 @@
  * snapshots repeat it.
  */
 import type { OperationSnapshot, OperationStep, WorkerTransitionEvent } from '../../protocol/index.js';
-import { isServingWorker, isTerminalOperationState } from '../../protocol/index.js';
+import { isServingWorker, isTerminalOperationState } from '../../protocol/states.js';
 import { stateColour, type Colours } from './colour.js';
 import { formatSeconds } from '../../format/index.js';
 

@@ -9,7 +9,7 @@ import type { DurableState } from '../durable-state.js';
 import type { RestoreResult } from '../state-restore.js';
 import type { TrafficWiring } from '../traffic-wiring.js';
 import type { GiveDeps } from './give.js';
-import { completeTakeOver, type TakeOver } from './take.js';
+import type { TakeOver } from './take.js';
 
 export interface HandoffParts {
   log(line: string): void;
@@ -46,8 +46,9 @@ export interface TakeOverPlace {
 }
 
 /** The new daemon, its apps restoring: waits until every app is ready, then takes over (throws the cause otherwise). */
-export function takeOver(from: TakeOver, parts: HandoffParts, at: TakeOverPlace): Promise<void> {
+export async function takeOver(from: TakeOver, parts: HandoffParts, at: TakeOverPlace): Promise<void> {
   const { registry, state } = parts;
+  const { completeTakeOver } = await import('./take.js');
   return completeTakeOver(
     from,
     {
