@@ -5,6 +5,7 @@
 import type { AppSpec, AppStatus, AppStatusInfo, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus } from '../protocol/index.js';
 import { isServingWorker } from '../protocol/index.js';
 import type { Operation } from './operation.js';
+import type { ParkedGeneration } from './parking.js';
 import type { CanaryHold } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 
@@ -18,6 +19,7 @@ export interface StatusFacts {
   operation: Operation | null;
   lastOperation: Operation | null;
   canary: CanaryHold | null;
+  parked?: ParkedGeneration | null;
   restarts: number;
   lastExit: ProcessExitInfo | null;
   nextRunMs: number | null;
@@ -51,6 +53,7 @@ export function appStatusInfo(f: StatusFacts): AppStatusInfo {
     operation: f.operation?.snapshot() ?? null,
     last_operation: f.lastOperation?.snapshot() ?? null,
     canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString(), share: f.canary.share } : null,
+    ...(f.parked ? { parked: { revision: f.parked.revision.number, workers: f.parked.workers.length, since: new Date(f.parked.sinceMs).toISOString(), until: new Date(f.parked.untilMs).toISOString() } } : {}),
   };
 }
 
@@ -62,7 +65,8 @@ export function appStatus(f: Pick<StatusFacts, 'operation' | 'canary' | 'workers
     return 'reloading';
   }
   if (f.canary) return 'canary';
-  const workers = f.workers;
+  // A parked worker (the previous generation, within its rollback window) neither serves nor is missing.
+  const workers = f.workers.filter((w) => w.state !== 'parked');
   if (workers.length === 0) return f.wanted === 'stopped' ? 'stopped' : 'errored';
   const ready = workers.filter((w) => isServingWorker(w.state)).length;
   if (ready === workers.length && ready >= f.spec.instances) return 'online';

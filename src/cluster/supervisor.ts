@@ -17,6 +17,8 @@ import type { OperationRequest } from './op-steps.js';
 import type { InspectScript, Revision } from './revision.js';
 import type { CanaryHold } from './rollout.js';
 import { SupervisorRollout } from './supervisor-rollout.js';
+import { Parking } from './parking.js';
+import { WorkerReactions } from './worker-reactions.js';
 import type { ManagedWorker } from './worker-state.js';
 import type { WorkerPoolDeps } from './worker-pool.js';
 import { WorkerPool } from './worker-pool.js';
@@ -30,6 +32,8 @@ export interface SupervisorDeps extends WorkerPoolDeps {
   changed(): void;
   /** The last sampled metrics of a worker, if a sampler runs. */
   metricsOf?(app: string, workerId: number): WorkerMetricsSummary | null;
+  /** Whether the primary routes the app's listens (a reload can then park the old generation); absent: never. */
+  routed?(app: string): boolean;
 }
 
 /** What is persisted about an app (state.json). */
@@ -65,6 +69,9 @@ export class Supervisor {
   private scheduled = false;
   private schedule: CronSchedule | null = null;
   private readonly replacement: WorkerReplacement;
+  /** The previous generation parked after a reload, within its rollback window; what is done by itself when a worker moves. */
+  private readonly parking: Parking;
+  private readonly reactions: WorkerReactions;
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
   /** Operations waiting their turn (`--wait`), oldest first. */
@@ -88,6 +95,10 @@ export class Supervisor {
     }
     this.pool = new WorkerPool(spec.name, deps, (event, worker) => this.onWorkerEvent(event, worker));
     this.replacement = new WorkerReplacement(this.pool, (workers) => this.facts.serve(workers));
+    this.parking = new Parking(this.pool, deps.clock, () => deps.changed());
+    const rollback = (request: OperationRequest): void => void this.begin('rollback', request).catch(() => {});
+    const replace = (worker: ManagedWorker, reason: string): void => void this.replaceWorker(worker, reason);
+    this.reactions = new WorkerReactions(this.parking, { canary: () => this.canary, activeRevision: () => this.activeRevision, busy: () => this.current !== null, rollback, replace });
     this.syncSchedule();
   }
 
@@ -191,6 +202,7 @@ export class Supervisor {
       operation: this.current,
       lastOperation: this.lastOperation,
       canary: this.canary,
+      parked: this.parking.generation,
       restarts: this.restartCount,
       lastExit: this.lastExit,
       nextRunMs: this.schedule?.nextRun ?? null,
@@ -217,7 +229,9 @@ export class Supervisor {
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation), request);
+      // Any operation but a rollback ends the rollback window: the parked generation drains first.
+      if (operation.kind !== 'rollback') this.parking.drain(`${operation.kind} started`);
+      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation, this.parking, () => this.deps.routed?.(this.name) ?? false), request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {
@@ -250,16 +264,7 @@ export class Supervisor {
       if (outcome === 'done') this.jobEnded = true;
       if (this.current === null) this.settleJobEnded();
     }
-    // A canary worker that crashes while the canary holds rolls the canary back by itself.
-    // (During promote the operation itself sees the crash and rolls back.)
-    if (event.to === 'crashed' && this.canary?.workers.includes(worker) && this.current === null) {
-      // Deferred: not from inside another worker's transition.
-      setImmediate(() => {
-        if (this.canary?.workers.includes(worker)) void this.begin('rollback', { wait: true, reason: `canary worker ${worker.id} crashed (${event.reason})` });
-      });
-    }
-    // A hung worker is replaced: its successor ready first, then it is killed (pool.retire).
-    if (event.to === 'unresponsive' && worker.role === 'serving') setImmediate(() => void this.replaceWorker(worker, event.reason));
+    this.reactions.seen(event, worker);
     this.deps.changed();
   }
 

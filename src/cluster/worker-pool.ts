@@ -94,7 +94,8 @@ export class WorkerPool {
         this.processes.get(worker.id)?.kill('SIGKILL');
         return;
       }
-      case 'ready': {
+      case 'ready':
+      case 'parked': {
         this.lifecycle.transition(worker, 'draining', reason);
         const spec = worker.deployed.spec;
         const proc = this.processes.get(worker.id);
@@ -111,6 +112,16 @@ export class WorkerPool {
       case 'exited':
         return;
     }
+  }
+
+  /**
+   * Parks a ready worker (a reload's previous generation): unrouted, its kept-alive connections
+   * asked to move; or brings a parked one back to `ready` (serving, routed again).
+   */
+  park(worker: ManagedWorker, parked: boolean, reason: string): void {
+    if (worker.state !== (parked ? 'ready' : 'parked')) return;
+    this.lifecycle.transition(worker, parked ? 'parked' : 'ready', reason);
+    this.processes.get(worker.id)?.send({ hotctl: IPC_MARK, type: parked ? 'park' : 'unpark' });
   }
 
   /** Sends `signal` to every live process (hotctl signal); returns the workers it went to. */

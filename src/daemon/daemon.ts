@@ -119,6 +119,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       watches.changed();
     },
     metricsOf: (app, workerId) => metrics.summary(app, workerId),
+    routed: (app) => traffic.routes(app),
     output: (worker, stream, text) => output.write(worker, stream, text),
   });
   const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), bus, startedMs, log });

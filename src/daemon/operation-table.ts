@@ -42,7 +42,7 @@ export interface OperationRow<M extends SingleAppOperation> {
 export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow<M> } = {
   reload: {
     refusedWhileStopping: true,
-    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share }, c) => {
+    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share, rollback_window }, c) => {
       // The files are checked (and one removed by hand opened again) at every reload.
       const deployed = spec ?? c.specOf(name);
       c.checkLogFiles([deployed]);
@@ -50,7 +50,8 @@ export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow
       if (canary_share !== undefined && (canary === undefined || deployed.exec_mode.startsWith('fork'))) {
         throw new HotctlError('E_USAGE', canary === undefined ? '"canary_share" goes with "canary".' : `A canary share of connections needs cluster mode; "${name}" runs in ${deployed.exec_mode} mode: use --canary K (workers).`);
       }
-      return { request: { spec, wait, strategy, batch, canary, ...(canary_share === undefined ? {} : { canaryShare: canary_share }) } };
+      const window = rollback_window === undefined ? {} : { rollbackWindowMs: rollback_window };
+      return { request: { spec, wait, strategy, batch, canary, ...(canary_share === undefined ? {} : { canaryShare: canary_share }), ...window } };
     },
   },
   promote: { refusedWhileStopping: true, prepare: ({ wait }) => ({ request: { wait } }) },

@@ -97,6 +97,17 @@ export interface CanaryInfo {
   share: number | null;
 }
 
+/**
+ * The previous generation parked after a reload, for the rollback window: its workers are alive
+ * and unrouted; `hotctl rollback` before `until` makes them serve again at once (docs/traffic.md).
+ */
+export interface ParkedInfo {
+  revision: number;
+  workers: number;
+  since: string;
+  until: string;
+}
+
 /** What the primary's connection router saw of one revision of an app (docs/traffic.md). */
 export interface TrafficRevisionInfo {
   revision: number;
@@ -160,6 +171,8 @@ export interface AppStatusInfo {
   last_operation: OperationSnapshot | null;
   /** The canary in progress, if any. */
   canary: CanaryInfo | null;
+  /** The parked previous generation, within its rollback window; absent when none is parked. */
+  parked?: ParkedInfo;
   /** What the connection router saw of the app; absent when its listens are not routed (fork mode, routing off). */
   traffic?: AppTrafficInfo;
   /**

@@ -212,6 +212,7 @@ process.on('message', (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
   if (message.type === 'shutdown') shutdown(message.graceMs, { signal: message.signal, message: message.message });
   else if (message.type === 'exit' && state === 'draining') exitAfter({ type: 'bye' }, appExitCode ?? 0);
+  else if ((message.type === 'park' || message.type === 'unpark') && state === 'serving') servers.closeConnectionsAfterResponse(message.type === 'park');
 });
 process.on('SIGINT', () => shutdown(SIGNAL_GRACE_MS, { received: 'SIGINT' }));
 process.on('SIGTERM', () => shutdown(SIGNAL_GRACE_MS, { received: 'SIGTERM' }));

@@ -21,6 +21,7 @@ const TABLE: Record<WorkerState, [boolean, boolean, boolean, boolean, boolean, b
   starting: [true, true, false, false, true, false, false],
   ready: [true, false, true, true, true, false, false],
   unresponsive: [true, false, true, false, true, false, true],
+  parked: [true, false, false, false, false, false, true],
   draining: [true, false, false, false, false, false, true],
   exited: [false, false, false, false, false, false, true],
   crashed: [false, false, false, false, false, true, true],
