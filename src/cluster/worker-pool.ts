@@ -79,10 +79,7 @@ export class WorkerPool {
     return worker;
   }
 
-  /**
-   * Retires a worker gracefully: a live one drains (stops accepting, finishes in-flight requests,
-   * then exits; SIGKILL after kill_timeout), one without a process is simply done.
-   */
+  /** Retires a worker gracefully: a live one drains (stops accepting, finishes in-flight requests, then exits; SIGKILL after kill_timeout), one without a process is simply done. */
   retire(worker: ManagedWorker, reason: string): void {
     switch (worker.state) {
       case 'forking':
@@ -114,10 +111,7 @@ export class WorkerPool {
     }
   }
 
-  /**
-   * Parks a ready worker (a reload's previous generation): unrouted, its kept-alive connections
-   * asked to move; or brings a parked one back to `ready` (serving, routed again).
-   */
+  /** Parks a ready worker (unrouted, its kept-alive clients asked to move: parking.ts), or brings a parked one back (`parked` false). */
   park(worker: ManagedWorker, parked: boolean, reason: string): void {
     if (worker.state !== (parked ? 'ready' : 'parked')) return;
     this.lifecycle.transition(worker, parked ? 'parked' : 'ready', reason);
@@ -142,9 +136,8 @@ export class WorkerPool {
   }
 
   /**
-   * Resolves with the first value `check` returns that is not undefined; `check` runs now and
-   * after every worker transition. With `afterMs`, resolves with `onTimeout()` when that time
-   * passes first.
+   * Resolves with the first value `check` returns that is not undefined; `check` runs now and after
+   * every worker transition. With `afterMs`, resolves with `onTimeout()` when that time passes first.
    */
   waitFor<T>(check: Check<T>, timeout?: { afterMs: number; onTimeout: () => T }): Promise<T> {
     return this.waiters.waitFor(check, timeout);

@@ -52,7 +52,7 @@ export const COMING_UP_WORKER_STATES = ['forking', 'starting'] as const satisfie
 export const UP_WORKER_STATES = ['ready', 'unresponsive'] as const satisfies readonly WorkerState[];
 /** Serves: counted as ready by status, `/readyz` and a reload waiting for new workers. */
 export const SERVING_WORKER_STATES = ['ready'] as const satisfies readonly WorkerState[];
-/** Counts toward the instances wanted: live and not draining (an unresponsive worker is replaced, not dropped). */
+/** Counts toward the instances wanted: live, neither draining nor parked (an unresponsive worker is replaced, not dropped). */
 export const STAYING_WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive'] as const satisfies readonly WorkerState[];
 /** Went away without being asked and is not back: crashed, waiting to restart, or given up on. */
 export const FAILED_WORKER_STATES = ['crashed', 'backoff', 'errored'] as const satisfies readonly WorkerState[];
