@@ -1,7 +1,8 @@
 /**
  * `hotctl status` as a table: one row per app (its status and the operation in progress), then
  * one indented row per worker (pid, state, revision, uptime, restarts). A canary's note gives its
- * share of new connections (`--canary 10%`) and the connections routed to each revision.
+ * share of new connections (`--canary 10%`) and the connections routed to each revision; a
+ * parked generation's note, its revision and the end of its rollback window.
  */
 import type { AppStatusInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
@@ -32,6 +33,11 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
     // What the router handed each revision so far (connections), beside the shares asked.
     const routed = app.traffic?.revisions.filter((r) => r.routed > 0 || r.share !== null) ?? [];
     if (routed.length > 0) parts.push(`routed ${routed.map((r) => `r${r.revision} ${r.routed}`).join(', ')}`);
+  }
+  if (app.parked) {
+    // The previous generation, alive and unrouted until the rollback window ends.
+    const { revision, workers, until } = app.parked;
+    parts.push(colours.dim(`parked: revision ${revision}, ${workers} worker${workers === 1 ? '' : 's'} until ${until.slice(11, 19)} UTC (rollback brings them back)`));
   }
   if (app.operation) {
     const op = app.operation;
