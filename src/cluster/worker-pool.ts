@@ -115,7 +115,7 @@ export class WorkerPool {
   park(worker: ManagedWorker, parked: boolean, reason: string): void {
     if (worker.state !== (parked ? 'ready' : 'parked')) return;
     this.lifecycle.transition(worker, parked ? 'parked' : 'ready', reason);
-    this.processes.get(worker.id)?.send({ hotctl: IPC_MARK, type: parked ? 'park' : 'unpark' });
+    this.processes.get(worker.id)?.send(parked ? { hotctl: IPC_MARK, type: 'park', graceMs: worker.deployed.spec.drain_grace } : { hotctl: IPC_MARK, type: 'unpark' });
   }
 
   /** Sends `signal` to every live process (hotctl signal); returns the workers it went to. */

@@ -110,11 +110,12 @@ export type PrimaryToWorker =
   | { hotctl: typeof IPC_MARK; type: 'exit' }
   /**
    * Parked (a reload's previous generation, for `rollback_window`): the primary gives it no new
-   * connection; its responses say `Connection: close` (as a drain's do) so kept-alive clients
-   * move to the new workers, but its servers stay open, long-lived connections stay, and no
-   * shutdown code runs. `unpark`: serving again (a rollback within the window).
+   * connection; its responses say `Connection: close` and its idle keep-alive connections close
+   * after `graceMs` (as a drain's do) so kept-alive clients move to the new workers, but its
+   * servers stay open, long-lived connections stay, and no shutdown code runs. `unpark`: serving
+   * again (a rollback within the window).
    */
-  | { hotctl: typeof IPC_MARK; type: 'park' }
+  | { hotctl: typeof IPC_MARK; type: 'park'; graceMs?: number }
   | { hotctl: typeof IPC_MARK; type: 'unpark' };
 
 const PRIMARY_MESSAGE_TYPES: readonly unknown[] = ['shutdown', 'exit', 'park', 'unpark'] satisfies PrimaryToWorker['type'][];
