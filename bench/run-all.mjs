@@ -25,6 +25,7 @@ const BENCHES = [
   ['throughput', 'throughput.mjs', ['9', '2'], ['1', '1'], 240],
   ['reload-under-load', 'reload-under-load.mjs', ['20', '2', 'naive,surge'], ['2', '2', 'naive,surge'], 300],
   ['reload-time', 'reload-time.mjs', ['9'], ['1'], 240],
+  ['reload-park', 'reload-park.mjs', ['9', '2'], ['1', '2'], 240],
   ['idle-footprint', 'idle-footprint.mjs', ['10', '5', '21'], ['2', '2', '3'], 180],
   ['reload-memory', 'reload-memory.mjs', ['9', '4'], ['1', '4'], 300],
   ['reload-strategies', 'reload-under-load.mjs', ['2', '4', 'surge,rolling1,rolling2,canary'], ['1', '4', 'surge,rolling1,rolling2,canary'], 300],

@@ -49,6 +49,7 @@ const ALONE = {
   'reload-auto-rolls-back-a-version-three-times-slower': 'load, 2 s canary steps judged on latency',
   'reload-keeps-old-workers-when-new-version-fails': 'listen_timeout 2000 ms, reload_hold 1500 ms',
   'reload-loses-no-request-under-keep-alive-load': 'zero loss under load',
+  'rollback-within-the-window-brings-back-the-same-workers-without-a-failed-request': 'zero loss under load',
   'run-mode-signals-and-orphans': 'bounded waits on signals',
   'startup-unit-runs-reloads-and-stops-the-apps': 'stop within TimeoutStopSec',
 };

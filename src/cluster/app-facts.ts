@@ -101,6 +101,16 @@ export class AppFacts {
     this.hooks.changed();
   }
 
+  /** A rollback within the rollback window: `revision`'s parked `workers` serve it again (see RevisionHistory.restore). */
+  restore(revision: Revision, workers: readonly ManagedWorker[], error?: ErrorPayload): void {
+    this.serve(workers);
+    this.history.restore(revision, error);
+    this.wantedValue = 'running';
+    this.specValue = revision.spec;
+    this.hooks.committed();
+    this.hooks.changed();
+  }
+
   reject(revision: Revision, error: ErrorPayload): void {
     this.history.reject(revision, error);
     this.hooks.changed();

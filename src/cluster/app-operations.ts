@@ -13,6 +13,7 @@ import { awaitUpOrDone, plural, range } from './op-steps.js';
 import type { Revision } from './revision.js';
 import type { AppRollout } from './rollout.js';
 import { checkRevisionFiles, rollbackTarget } from './rollback.js';
+import { rollBackToParked } from './instant-rollback.js';
 import { scale } from './scale.js';
 import { strategyNamed } from './strategies/table.js';
 
@@ -39,6 +40,11 @@ export async function runOperationBody(a: AppRollout, req: OperationRequest): Pr
       return promoteCanary(a);
     case 'rollback': {
       if (a.canary) return rollBackCanary(a, req.reason);
+      const parked = a.parked();
+      if (parked && (req.to === undefined || req.to === parked.revision.number) && rollBackToParked(a, req.reason, req.fault)) return;
+      // Another revision asked for, or a parked worker died: the parked generation drains; a rollback as before.
+      a.drainParked(`rollback to ${req.to === undefined ? 'an earlier revision' : `revision ${req.to}`}`);
+      if (req.fault) throw new HotctlError('E_REVISION_NOT_FOUND', `"${a.app}" has no parked generation any more (its rollback window ended): the automatic rollback is not run.`);
       const target = rollbackTarget(a, req.to);
       await checkRevisionFiles(a, target, req.force === true);
       const revision = await a.newRevision({ ...target.spec, instances: a.spec.instances }, { cause: 'rollback', rollbackOf: target });
@@ -66,7 +72,7 @@ function resumed(a: AppRollout): Revision | undefined {
 /** A reload (or rollback) of `revision` with the strategy asked for, else the revision's own: picked from the table. */
 function reloadWith(a: AppRollout, revision: Revision, req: OperationRequest): Promise<void> {
   const strategy = strategyNamed(req.strategy ?? revision.spec.reload_strategy);
-  return strategy.reload(a, revision, { batch: req.batch ?? revision.spec.reload_batch });
+  return strategy.reload(a, revision, { batch: req.batch ?? revision.spec.reload_batch, ...(req.rollbackWindowMs === undefined ? {} : { rollbackWindowMs: req.rollbackWindowMs }) });
 }
 
 function refuseDuringCanary(a: AppRollout): void {

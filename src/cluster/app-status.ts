@@ -5,6 +5,7 @@
 import type { AppSpec, AppStatus, AppStatusInfo, CanaryAnalysisInfo, ProcessExitInfo, WorkerMetricsSummary, WorkerStatus } from '../protocol/index.js';
 import { isServingWorker } from '../protocol/index.js';
 import type { Operation } from './operation.js';
+import type { ParkedGeneration } from './parking.js';
 import type { CanaryHold } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
 
@@ -20,6 +21,7 @@ export interface StatusFacts {
   canary: CanaryHold | null;
   /** The analysis judging the canary (`reload --auto`), while it runs. */
   analysis?: CanaryAnalysisInfo | null;
+  parked?: ParkedGeneration | null;
   restarts: number;
   lastExit: ProcessExitInfo | null;
   nextRunMs: number | null;
@@ -54,6 +56,7 @@ export function appStatusInfo(f: StatusFacts): AppStatusInfo {
     last_operation: f.lastOperation?.snapshot() ?? null,
     canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString(), share: f.canary.share } : null,
     ...(f.analysis ? { analysis: f.analysis } : {}),
+    ...(f.parked ? { parked: { revision: f.parked.revision.number, workers: f.parked.workers.length, since: new Date(f.parked.sinceMs).toISOString(), until: new Date(f.parked.untilMs).toISOString() } } : {}),
   };
 }
 
@@ -65,7 +68,8 @@ export function appStatus(f: Pick<StatusFacts, 'operation' | 'canary' | 'workers
     return 'reloading';
   }
   if (f.canary) return 'canary';
-  const workers = f.workers;
+  // A parked worker (the previous generation, within its rollback window) neither serves nor is missing.
+  const workers = f.workers.filter((w) => w.state !== 'parked');
   if (workers.length === 0) return f.wanted === 'stopped' ? 'stopped' : 'errored';
   const ready = workers.filter((w) => isServingWorker(w.state)).length;
   if (ready === workers.length && ready >= f.spec.instances) return 'online';

@@ -3,7 +3,7 @@
  * bring workers up and hold them for reload_hold, roll failed candidates back, build the error
  * of a failed worker.
  */
-import type { AppSpec, CanaryPlan, ReloadStrategy } from '../protocol/index.js';
+import type { AppSpec, CanaryPlan, ErrorPayload, ReloadStrategy } from '../protocol/index.js';
 import { HotctlError, isComingUpWorker } from '../protocol/index.js';
 import type { OperationProgress, Rollout } from './rollout.js';
 import type { Revision } from './revision.js';
@@ -38,6 +38,10 @@ export interface OperationRequest {
   resumeCanary?: HeldCanaryRecord;
   /** Why, when hotctl itself started the operation (e.g. a canary worker crashed). */
   reason?: string;
+  /** reload: the rollback window for this reload (ms), over the spec's rollback_window. */
+  rollbackWindowMs?: number;
+  /** rollback started by hotctl because a new worker broke within the rollback window: what the rolled-back revision records. */
+  fault?: ErrorPayload;
 }
 
 /**
@@ -55,6 +59,12 @@ export function awaitUpOrDone(r: Rollout, fresh: readonly ManagedWorker[]): Prom
     if (failed) return failed;
     return fresh.every(isUpOrDone) ? null : undefined;
   });
+}
+
+/** awaiting_ready: resolves null once every worker of `fresh` is up or done (no hold: the old generation is parked), or with the first one that failed. */
+export function awaitReady(r: Rollout, fresh: readonly ManagedWorker[]): Promise<ManagedWorker | null> {
+  r.op.transition('awaiting_ready', `waiting for ${plural(fresh.length, 'new worker')} to be ready`);
+  return awaitUpOrDone(r, fresh);
 }
 
 /**

@@ -70,6 +70,17 @@ export class RevisionHistory {
     this.activeNo = revision.number;
   }
 
+  /**
+   * A rollback within the rollback window: `revision` (superseded, its workers parked) is active
+   * again; the one active now is rolled back, with why when it broke (`error`).
+   */
+  restore(revision: Revision, error?: ErrorPayload): void {
+    const current = this.active();
+    if (current && current !== revision && current.outcome === 'active') settleOutcome(current, 'rolled_back', error);
+    settleOutcome(revision, 'active');
+    this.activeNo = revision.number;
+  }
+
   /** A canary of `revision` serves beside the active one. */
   hold(revision: Revision): void {
     // Held again after a daemon restart or `hotctl update` (canary-resume.ts): already a canary.

@@ -6,7 +6,9 @@
  *
  * ```
  *  pending ──► active ──► superseded        (a later revision became active)
- *     │    ▲      └─────► rolled_back       (a rollback to an earlier revision became active)
+ *     │    ▲  ▲   └─────► rolled_back       (a rollback to an earlier revision became active)
+ *     │    │  └────────── superseded        (its parked workers serve again: a rollback within
+ *     │    │                                 the rollback window, docs/traffic.md "Parking")
  *     │    │
  *     ├──► canary ──► rolled_back           (the canary was rolled back, or the daemon died)
  *     │       └─────► failed                (its promote failed)
@@ -48,7 +50,7 @@ export const OUTCOME_TRANSITIONS: Readonly<Record<RevisionOutcome, readonly Revi
   canary: ['active', 'rolled_back', 'failed'],
   active: ['superseded', 'rolled_back'],
   failed: [],
-  superseded: [],
+  superseded: ['active'],
   rolled_back: [],
 };
 

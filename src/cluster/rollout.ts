@@ -8,13 +8,13 @@
  * writes a fact itself: outcomes, roles, the active revision, the operation's target revision
  * and the wanted state are written by the supervisor behind these calls.
  *
- * Not yet here: `route(shares)` (issue 11, traffic control): a strategy will be able to send a
- * share of new connections to a revision's workers (a canary by traffic share, a gradual
- * surge). Until the connection router plugs in, node:cluster's round-robin deals connections
- * to every ready worker alike.
+ * Parking (issue 11 item 3, parking.ts): a strategy that can park the previous generation
+ * (`parkWindowMs` > 0: the app's listens are routed) commits as soon as every new worker is
+ * ready and parks the old workers instead of holding reload_hold and draining them.
  */
-import type { AppSpec, CanaryAnalysisInfo, CanaryStepRecord, OperationKind, OperationState, ReloadStrategy as StrategyName, RequestOutcomes, WorkerState } from '../protocol/index.js';
+import type { AppSpec, CanaryAnalysisInfo, CanaryStepRecord, ErrorPayload, OperationKind, OperationState, ReloadStrategy as StrategyName, RequestOutcomes, WorkerState } from '../protocol/index.js';
 import type { HotctlError } from '../protocol/index.js';
+import type { ParkedGeneration } from './parking.js';
 import type { Revision, ScriptFacts } from './revision.js';
 import type { ManagedWorker, WorkerRole } from './worker-state.js';
 
@@ -57,6 +57,15 @@ export interface Rollout {
   retire(workers: readonly ManagedWorker[], reason: string, report?: boolean): Promise<string>;
   /** The point of no return: `revision` becomes active and `workers` serve it. */
   commit(revision: Revision, workers: readonly ManagedWorker[]): void;
+  /**
+   * How long the previous generation may stay parked once `revision` is committed (ms): `asked`
+   * (`reload --rollback-window`) or its spec's rollback_window; 0 when the app cannot park (its
+   * listens are not routed: routing off, fork mode, no routed listen — a parked queue consumer
+   * would keep consuming). Then the old generation drains after reload_hold, as before.
+   */
+  parkWindowMs(revision: Revision, asked?: number): number;
+  /** Parks the ready workers of `workers` (the previous generation, running `revision`) for `windowMs`; returns them. */
+  park(revision: Revision, workers: readonly ManagedWorker[], windowMs: number): ManagedWorker[];
   /** The error the operation fails with because `worker` broke (the cause, its stderr tail). */
   failure(worker: ManagedWorker, code: 'E_RELOAD_FAILED' | 'E_START_FAILED'): HotctlError;
   /** `revision` failed with `error` (its workers already retired): its outcome, then the operation fails. */
@@ -69,6 +78,8 @@ export interface Rollout {
 export interface ReloadOptions {
   /** rolling: workers replaced at a time. */
   batch: number;
+  /** `reload --rollback-window`: overrides the spec's rollback_window for this reload (ms). */
+  rollbackWindowMs?: number;
 }
 
 /** One way of replacing an app's workers with a new revision's: one per file in strategies/. */
@@ -133,4 +144,14 @@ export interface AppRollout extends Rollout {
   scaled(instances: number, workers: readonly ManagedWorker[]): void;
   /** stop, delete, restart: the app is to be stopped. */
   stopping(): void;
+  /** The parked previous generation, when every one of its workers is still parked; else null. */
+  parked(): ParkedGeneration | null;
+  /** The parked generation drains now (a rollback to another revision). */
+  drainParked(reason: string): void;
+  /**
+   * A rollback within the window: the parked workers serve again (routed at once) and their
+   * revision is active again; the one active now is rolled back (with `error` when it broke).
+   * Returns the generation brought back, or null when none is parked.
+   */
+  unpark(reason: string, error?: ErrorPayload): ParkedGeneration | null;
 }

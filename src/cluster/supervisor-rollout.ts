@@ -3,8 +3,10 @@
  * to the app's pool, the writes (outcomes, roles, the active revision, the operation's target,
  * the wanted state) to the app's {@link AppFacts}, their one writer.
  */
-import type { AppSpec, CanaryStepRecord, HotctlError, RequestOutcomes } from '../protocol/index.js';
+import type { AppSpec, CanaryStepRecord, ErrorPayload, HotctlError, RequestOutcomes } from '../protocol/index.js';
+import { APP_KEYS } from '../protocol/index.js';
 import type { AppFacts } from './app-facts.js';
+import type { ParkedGeneration, Parking } from './parking.js';
 import type { Operation } from './operation.js';
 import { failureError, plural } from './op-steps.js';
 import type { Revision, ScriptFacts } from './revision.js';
@@ -18,6 +20,9 @@ export class SupervisorRollout implements AppRollout {
     private readonly pool: WorkerPool,
     private readonly clock: Clock,
     readonly op: Operation,
+    private readonly parking: Parking,
+    /** Whether the app's listens are routed by the primary (the daemon's router says; false without one). */
+    private readonly routed: () => boolean,
     /** The app's request outcomes per revision (the daemon's sums; none in a rig without them). */
     private readonly outcomesOf: () => ReadonlyMap<number, RequestOutcomes> = () => new Map(),
   ) {}
@@ -76,6 +81,30 @@ export class SupervisorRollout implements AppRollout {
 
   commit(revision: Revision, workers: readonly ManagedWorker[]): void {
     this.writes.commit(revision, workers);
+  }
+
+  parkWindowMs(revision: Revision, asked?: number): number {
+    const windowMs = asked ?? revision.spec.rollback_window ?? APP_KEYS.rollback_window.default;
+    const forkMode = [revision.spec, this.writes.history.active()?.spec].some((s) => s?.exec_mode.startsWith('fork'));
+    return windowMs > 0 && !forkMode && this.routed() ? windowMs : 0;
+  }
+
+  park(revision: Revision, workers: readonly ManagedWorker[], windowMs: number): ManagedWorker[] {
+    return this.parking.park(revision, workers, windowMs);
+  }
+
+  parked(): ParkedGeneration | null {
+    return this.parking.intact() ? this.parking.generation : null;
+  }
+
+  drainParked(reason: string): void {
+    this.parking.drain(reason);
+  }
+
+  unpark(reason: string, error?: ErrorPayload): ParkedGeneration | null {
+    const generation = this.parking.unpark(reason);
+    if (generation) this.writes.restore(generation.revision, generation.workers, error);
+    return generation;
   }
 
   failure(worker: ManagedWorker, code: 'E_RELOAD_FAILED' | 'E_START_FAILED'): HotctlError {

@@ -6,51 +6,27 @@
  * role, an operation's target revision, and (through its RevisionHistory) outcomes and the
  * active revision.
  */
-import type { AppSpec, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, RequestOutcomes, WorkerMetricsSummary, WorkerTransitionEvent } from '../protocol/index.js';
+import type { AppSpec, AppStatusInfo, DaemonEvent, OperationKind, ProcessExitInfo, WorkerTransitionEvent } from '../protocol/index.js';
+import type { SupervisorDeps, SupervisorRecord } from './supervisor-record.js';
 import { HotctlError, toHotctlError } from '../protocol/index.js';
 import { runOperationBody } from './app-operations.js';
 import { AppFacts } from './app-facts.js';
 import { appStatusInfo } from './app-status.js';
 import { CronSchedule } from './cron-schedule.js';
 import { Operation } from './operation.js';
-import type { HeldCanaryRecord, OperationRequest } from './op-steps.js';
-import type { InspectScript, Revision } from './revision.js';
+import type { OperationRequest } from './op-steps.js';
+import type { Revision } from './revision.js';
 import type { CanaryHold } from './rollout.js';
 import { SupervisorRollout } from './supervisor-rollout.js';
+import { Parking } from './parking.js';
+import { WorkerReactions } from './worker-reactions.js';
 import type { ManagedWorker } from './worker-state.js';
-import type { WorkerPoolDeps } from './worker-pool.js';
 import { WorkerPool } from './worker-pool.js';
 import { WorkerReplacement } from './worker-replacement.js';
 
 export { MAX_REVISIONS } from './revision-history.js';
 
-export interface SupervisorDeps extends WorkerPoolDeps {
-  inspect: InspectScript;
-  /** Called after anything worth persisting changed. */
-  changed(): void;
-  /** The last sampled metrics of a worker, if a sampler runs. */
-  metricsOf?(app: string, workerId: number): WorkerMetricsSummary | null;
-  /** The app's request outcomes per revision, cumulative (what a canary analysis judges). */
-  outcomesOf?(app: string): ReadonlyMap<number, RequestOutcomes>;
-}
-
-/** What is persisted about an app (state.json). */
-export interface SupervisorRecord {
-  name: string;
-  spec: AppSpec;
-  /** Whether the app should be running when the daemon starts again. */
-  running: boolean;
-  active_revision: number;
-  next_revision: number;
-  revisions: Revision[];
-  /** The app's restart count (see AppStatusInfo.restarts). Absent in older state files. */
-  restarts?: number;
-  /** Whether its cron_restart schedule runs (false once stopped by an operator). */
-  scheduled?: boolean;
-  last_exit?: ProcessExitInfo | null;
-  /** The canary held (restored with the app: canary-resume.ts). Absent in older state files. */
-  canary?: HeldCanaryRecord | null;
-}
+export type { SupervisorDeps, SupervisorRecord } from './supervisor-record.js';
 
 /** Operations that replace the app's processes, each counted as one restart (as PM2 does). */
 const COUNTED_AS_RESTART: readonly OperationKind[] = ['restart', 'reload', 'rollback', 'promote'];
@@ -69,6 +45,9 @@ export class Supervisor {
   private scheduled = false;
   private schedule: CronSchedule | null = null;
   private readonly replacement: WorkerReplacement;
+  /** The previous generation parked after a reload, within its rollback window; what is done by itself when a worker moves. */
+  private readonly parking: Parking;
+  private readonly reactions: WorkerReactions;
   private current: Operation | null = null;
   private lastOperation: Operation | null = null;
   /** Operations waiting their turn (`--wait`), oldest first. */
@@ -92,6 +71,10 @@ export class Supervisor {
     }
     this.pool = new WorkerPool(spec.name, deps, (event, worker) => this.onWorkerEvent(event, worker));
     this.replacement = new WorkerReplacement(this.pool, (workers) => this.facts.serve(workers));
+    this.parking = new Parking(this.pool, deps.clock, () => deps.changed());
+    const rollback = (request: OperationRequest): void => void this.begin('rollback', request).catch(() => {});
+    const replace = (worker: ManagedWorker, reason: string): void => void this.replaceWorker(worker, reason);
+    this.reactions = new WorkerReactions(this.parking, { canary: () => this.canary, activeRevision: () => this.activeRevision, busy: () => this.current !== null, rollback, replace });
     this.syncSchedule();
   }
 
@@ -198,6 +181,7 @@ export class Supervisor {
       lastOperation: this.lastOperation,
       canary: this.canary,
       analysis: this.facts.analysis?.info(this.deps.clock.now()) ?? null,
+      parked: this.parking.generation,
       restarts: this.restartCount,
       lastExit: this.lastExit,
       nextRunMs: this.schedule?.nextRun ?? null,
@@ -225,7 +209,9 @@ export class Supervisor {
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation, () => this.deps.outcomesOf?.(this.name) ?? new Map()), request);
+      // Any operation but a rollback ends the rollback window: the parked generation drains first.
+      if (operation.kind !== 'rollback') this.parking.drain(`${operation.kind} started`);
+      await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation, this.parking, () => this.deps.routed?.(this.name) ?? false, () => this.deps.outcomesOf?.(this.name) ?? new Map()), request);
     } catch (err) {
       const error = toHotctlError(err);
       if (!operation.terminal) {
@@ -260,16 +246,7 @@ export class Supervisor {
       if (outcome === 'done') this.jobEnded = true;
       if (this.current === null) this.settleJobEnded();
     }
-    // A canary worker that crashes while the canary holds rolls the canary back by itself.
-    // (During promote the operation itself sees the crash and rolls back.)
-    if (event.to === 'crashed' && this.canary?.workers.includes(worker) && this.current === null) {
-      // Deferred: not from inside another worker's transition.
-      setImmediate(() => {
-        if (this.canary?.workers.includes(worker)) void this.begin('rollback', { wait: true, reason: `canary worker ${worker.id} crashed (${event.reason})` });
-      });
-    }
-    // A hung worker is replaced: its successor ready first, then it is killed (pool.retire).
-    if (event.to === 'unresponsive' && worker.role === 'serving') setImmediate(() => void this.replaceWorker(worker, event.reason));
+    this.reactions.seen(event, worker);
     this.deps.changed();
   }
 

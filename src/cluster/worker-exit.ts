@@ -35,7 +35,7 @@ export function settleExit(lifecycle: WorkerLifecycle, worker: ManagedWorker, no
     return;
   }
   if (worker.failure === null) {
-    worker.failure = { code: 'E_WORKER_EXITED', message: state === 'ready' ? `exited (${how})` : `exited before it was ready (${how})` };
+    worker.failure = { code: 'E_WORKER_EXITED', message: state === 'ready' || state === 'parked' ? `exited (${how})` : `exited before it was ready (${how})` };
   }
   // The system refused the process (E2BIG: env too large): the next fork would fail the same way.
   const spawnFailed = worker.failure.code === 'E_SPAWN_FAILED';
@@ -43,6 +43,10 @@ export function settleExit(lifecycle: WorkerLifecycle, worker: ManagedWorker, no
   lifecycle.transition(worker, 'crashed', how, details);
   if (worker.role === 'candidate') {
     lifecycle.transition(worker, 'exited', 'a new worker is not restarted: the operation fails instead');
+    return;
+  }
+  if (state === 'parked') {
+    lifecycle.transition(worker, 'exited', 'a parked worker is not restarted: the rollback window ends');
     return;
   }
   if (worker.failure.code === 'E_PORT_IN_USE' || spawnFailed) {

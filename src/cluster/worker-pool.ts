@@ -79,10 +79,7 @@ export class WorkerPool {
     return worker;
   }
 
-  /**
-   * Retires a worker gracefully: a live one drains (stops accepting, finishes in-flight requests,
-   * then exits; SIGKILL after kill_timeout), one without a process is simply done.
-   */
+  /** Retires a worker gracefully: a live one drains (stops accepting, finishes in-flight requests, then exits; SIGKILL after kill_timeout), one without a process is simply done. */
   retire(worker: ManagedWorker, reason: string): void {
     switch (worker.state) {
       case 'forking':
@@ -94,7 +91,8 @@ export class WorkerPool {
         this.processes.get(worker.id)?.kill('SIGKILL');
         return;
       }
-      case 'ready': {
+      case 'ready':
+      case 'parked': {
         this.lifecycle.transition(worker, 'draining', reason);
         const spec = worker.deployed.spec;
         const proc = this.processes.get(worker.id);
@@ -111,6 +109,13 @@ export class WorkerPool {
       case 'exited':
         return;
     }
+  }
+
+  /** Parks a ready worker (unrouted, its kept-alive clients asked to move: parking.ts), or brings a parked one back (`parked` false). */
+  park(worker: ManagedWorker, parked: boolean, reason: string): void {
+    if (worker.state !== (parked ? 'ready' : 'parked')) return;
+    this.lifecycle.transition(worker, parked ? 'parked' : 'ready', reason);
+    this.processes.get(worker.id)?.send(parked ? { hotctl: IPC_MARK, type: 'park', graceMs: worker.deployed.spec.drain_grace } : { hotctl: IPC_MARK, type: 'unpark' });
   }
 
   /** Sends `signal` to every live process (hotctl signal); returns the workers it went to. */
@@ -131,9 +136,8 @@ export class WorkerPool {
   }
 
   /**
-   * Resolves with the first value `check` returns that is not undefined; `check` runs now and
-   * after every worker transition. With `afterMs`, resolves with `onTimeout()` when that time
-   * passes first.
+   * Resolves with the first value `check` returns that is not undefined; `check` runs now and after
+   * every worker transition. With `afterMs`, resolves with `onTimeout()` when that time passes first.
    */
   waitFor<T>(check: Check<T>, timeout?: { afterMs: number; onTimeout: () => T }): Promise<T> {
     return this.waiters.waitFor(check, timeout);

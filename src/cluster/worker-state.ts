@@ -5,6 +5,9 @@
  *            ┌────────────── stop / reload rolled back ───────────────┐
  *            │                                                        ▼
  *  forking ──► starting ──► ready ──► draining ──────────────────► exited
+ *                          ▲  │        ▲
+ *     (rollback in window) │  ▼        │ (window over, another operation)
+ *                          parked ─────┘     parked ──► crashed ──► exited (never restarted)
  *     │           │         │   ▲        ▲
  *     │           │         ▼   │        │     unresponsive: no heartbeat for heartbeat_timeout
  *     │           │      unresponsive ───┤     (back to ready when heartbeats resume)
@@ -29,8 +32,9 @@ import type { Revision } from './revision.js';
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
   forking: ['starting', 'crashed', 'draining', 'exited'],
   starting: ['ready', 'crashed', 'draining', 'exited'],
-  ready: ['draining', 'crashed', 'unresponsive', 'exited'],
+  ready: ['draining', 'crashed', 'unresponsive', 'parked', 'exited'],
   unresponsive: ['ready', 'draining', 'crashed', 'exited'],
+  parked: ['ready', 'draining', 'crashed', 'exited'],
   draining: ['exited'],
   crashed: ['backoff', 'errored', 'exited'],
   backoff: ['forking', 'exited'],

@@ -129,6 +129,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     },
     metricsOf: (app, workerId) => metrics.summary(app, workerId),
     outcomesOf: outcomes.outcomesOf,
+    routed: (app) => traffic.routes(app),
     output: (worker, stream, text) => output.write(worker, stream, text),
   });
   const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), outcomesOf: outcomes.outcomesOf, bus, startedMs, log });

@@ -42,16 +42,17 @@ export interface OperationRow<M extends SingleAppOperation> {
 export const OPERATION_TABLE: { readonly [M in SingleAppOperation]: OperationRow<M> } = {
   reload: {
     refusedWhileStopping: true,
-    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share, auto }, c) => {
+    prepare: ({ name, spec, wait, strategy, batch, canary, canary_share, auto, rollback_window }, c) => {
       // The files are checked (and one removed by hand opened again) at every reload.
       const deployed = spec ?? c.specOf(name);
       c.checkLogFiles([deployed]);
-      if (auto !== undefined) return { request: { spec, wait, auto: autoPlan(name, deployed, auto, { strategy, batch, canary, canary_share }) } };
+      const window = rollback_window === undefined ? {} : { rollbackWindowMs: rollback_window };
+      if (auto !== undefined) return { request: { spec, wait, auto: autoPlan(name, deployed, auto, { strategy, batch, canary, canary_share }), ...window } };
       // A share of connections needs the primary's router: cluster-mode apps only (fork-mode processes listen on their own).
       if (canary_share !== undefined && (canary === undefined || deployed.exec_mode.startsWith('fork'))) {
         throw new HotctlError('E_USAGE', canary === undefined ? '"canary_share" goes with "canary".' : `A canary share of connections needs cluster mode; "${name}" runs in ${deployed.exec_mode} mode: use --canary K (workers).`);
       }
-      return { request: { spec, wait, strategy, batch, canary, ...(canary_share === undefined ? {} : { canaryShare: canary_share }) } };
+      return { request: { spec, wait, strategy, batch, canary, ...(canary_share === undefined ? {} : { canaryShare: canary_share }), ...window } };
     },
   },
   promote: { refusedWhileStopping: true, prepare: ({ wait }) => ({ request: { wait } }) },

@@ -7,7 +7,7 @@ import { canaryField } from '../config/canary-plan.js';
 import { CANARY_PLAN_KEYS, HotctlError, isReloadStrategy, LOG_STREAMS, MAX_LOG_LINES, RELOAD_STRATEGIES, SUBSCRIPTION_TOPICS } from '../protocol/index.js';
 import { checkSpecs } from './spec-check.js';
 
-type Shape = 'string' | 'boolean' | 'number' | 'count' | 'percent' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream' | 'plan';
+type Shape = 'string' | 'boolean' | 'number' | 'count' | 'ms' | 'percent' | 'lines' | 'strategy' | 'specs' | 'spec' | 'topics' | 'names' | 'stream' | 'plan';
 
 const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean }> } = {
   hello: { client_version: { shape: 'string', required: true }, protocol: { shape: 'number', required: true } },
@@ -23,6 +23,7 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
     canary: { shape: 'count' },
     canary_share: { shape: 'percent' },
     auto: { shape: 'plan' },
+    rollback_window: { shape: 'ms' },
   },
   promote: { name: { shape: 'string', required: true }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
   rollback: { name: { shape: 'string', required: true }, to: { shape: 'count' }, force: { shape: 'boolean' }, follow: { shape: 'boolean' }, wait: { shape: 'boolean' } },
@@ -80,6 +81,8 @@ function matches(shape: Shape, value: unknown): boolean {
       return typeof value === 'number' && Number.isFinite(value);
     case 'count':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+    case 'ms':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
     case 'percent':
       return typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 100;
     case 'lines':
@@ -107,6 +110,7 @@ function describe(shape: Shape): string {
     boolean: 'true or false',
     number: 'a number',
     count: 'a whole number ≥ 1',
+    ms: 'a whole number of milliseconds ≥ 0',
     percent: 'a percentage above 0 and below 100',
     lines: `a whole number from 0 to ${MAX_LOG_LINES}`,
     strategy: oneOf(RELOAD_STRATEGIES),

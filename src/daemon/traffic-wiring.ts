@@ -3,7 +3,8 @@
  * - workers of cluster-mode apps are forked with HOTCTL_TRAFFIC=1, so their runtime asks the
  *   router for every routable listen (fork-mode processes keep node:cluster's own handling);
  * - a worker is routable exactly while it is `ready` (from the transitions the daemon emits):
- *   starting, draining, unresponsive workers get no connection — readiness gates traffic;
+ *   starting, draining, unresponsive and parked workers get no connection — readiness gates
+ *   traffic, and a parked generation (src/cluster/parking.ts) is out of the rotation;
  * - an app's sockets close when a `stop` or `delete` of it succeeds, or its `start` fails;
  *   through reloads, restarts and crashes they stay open (connections queue while no worker is
  *   ready).
@@ -87,6 +88,15 @@ export class TrafficWiring {
     if ((this.applied.get(app)?.key ?? '') === key) return;
     this.applied.set(app, { key, weights });
     this.router?.setWeights(app, weights);
+  }
+
+  /**
+   * Whether the router owns a listening socket of `app` (a reload may then park the previous
+   * generation: unrouted, it gets no connection). Listens it does not route — `exclusive: true`,
+   * `listen({fd})`, dgram — would still reach a parked worker: docs/traffic.md, "Parking".
+   */
+  routes(app: string): boolean {
+    return this.router !== null && this.router.stats(app).length > 0;
   }
 
   /** What the router saw of `app` (status, /metrics); null when none of its listens is routed. */

@@ -103,7 +103,14 @@ export const APP_KEYS = {
     min: 0,
     default: 1000,
     unit: 'ms',
-    description: 'How long the new workers of a reload must stay ready before the old ones drain (ms); a new worker that dies meanwhile fails the reload, the old ones untouched.',
+    description: 'How long the new workers of a reload must stay ready before the old ones drain (ms); a new worker that dies meanwhile fails the reload, the old ones untouched. Only where the old generation cannot be parked (see `rollback_window`).',
+  },
+  rollback_window: {
+    kind: 'integer',
+    min: 0,
+    default: 30000,
+    unit: 'ms',
+    description: 'After a surge reload of an app whose listens the primary routes, the old workers stay parked (alive, given no new connection) this long (ms): `hotctl rollback` within it makes them serve again at once, and a new worker that crashes or hangs meanwhile does so by itself. Costs one generation of memory for that long. 0: no parking, the old workers drain once the new ones stayed ready `reload_hold`.',
   },
   max_restarts: {
     kind: 'integer',

@@ -68,6 +68,8 @@ export interface Methods {
        * (failed, E_CANARY_FAILED). Not with canary, canary_share, strategy or batch.
        */
       auto?: CanaryPlanOverrides;
+      /** Overrides the app's `rollback_window` for this reload (ms; 0: no parking). */
+      rollback_window?: number;
     };
     result: { operation: OperationSnapshot };
   };
@@ -77,8 +79,9 @@ export interface Methods {
     result: { operation: OperationSnapshot };
   };
   /**
-   * Retires a canary; or, without one, reloads with revision `to`'s spec and files (default: the
-   * last good revision before the active one). Refused with E_REVISION_FILES_CHANGED when the
+   * Retires a canary; or, within the rollback window, makes the parked previous generation serve
+   * again (the same processes, no fork; its revision active again); or reloads with revision
+   * `to`'s spec and files (default: the last good revision before the active one). Refused with E_REVISION_FILES_CHANGED when the
    * files no longer match that revision's sha256, unless `force`.
    */
   rollback: {

@@ -11,13 +11,16 @@
  * - `unresponsive`: was ready, but its runtime sent no heartbeat for `heartbeat_timeout` (its
  *   event loop is blocked): not counted as ready (/readyz), its runtime metrics dropped; it is
  *   replaced once a successor is ready, or back to `ready` when heartbeats resume first.
+ * - `parked`: the previous generation after a reload, for `rollback_window`: alive, given no new
+ *   connection (its kept-alive ones are asked to move with `Connection: close`), not serving, not
+ *   counted as up; back to `ready` on a rollback within the window, else `draining`.
  * - `draining`: told to shut down; finishing in-flight requests.
  * - `exited`: gone, on purpose.
  * - `crashed`: gone without being asked.
  * - `backoff`: waiting before it is forked again.
  * - `errored`: crashed too often in a row; not restarted until the next reload or restart.
  */
-export const WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive', 'draining', 'exited', 'crashed', 'backoff', 'errored'] as const;
+export const WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive', 'parked', 'draining', 'exited', 'crashed', 'backoff', 'errored'] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
 /**
@@ -30,6 +33,7 @@ export type WorkerState = (typeof WORKER_STATES)[number];
  * | `starting`     | yes  | yes       |     |         | yes     |        |
  * | `ready`        | yes  |           | yes | yes     | yes     |        |
  * | `unresponsive` | yes  |           | yes |         | yes     |        |
+ * | `parked`       | yes  |           |     |         |         |        |
  * | `draining`     | yes  |           |     |         |         |        |
  * | `exited`       |      |           |     |         |         |        |
  * | `crashed`      |      |           |     |         |         | yes    |
@@ -37,17 +41,18 @@ export type WorkerState = (typeof WORKER_STATES)[number];
  * | `errored`      |      |           |     |         |         | yes    |
  *
  * A draining worker has a process (live) but is on its way out: it neither serves nor counts
- * toward the instances wanted (staying), and it has not failed (it was asked to stop).
+ * toward the instances wanted (staying), and it has not failed (it was asked to stop). A parked
+ * worker is the same for these questions: alive, kept aside for an instant rollback.
  */
 /** A process runs (it may have been told to stop): the pool tracks its pid and its exit. */
-export const LIVE_WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive', 'draining'] as const satisfies readonly WorkerState[];
+export const LIVE_WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive', 'parked', 'draining'] as const satisfies readonly WorkerState[];
 /** On its way to `ready`: neither ready nor failed yet. */
 export const COMING_UP_WORKER_STATES = ['forking', 'starting'] as const satisfies readonly WorkerState[];
 /** Came up and was not told to stop: serving, or stalled (a blocked event loop) until it recovers or is replaced. */
 export const UP_WORKER_STATES = ['ready', 'unresponsive'] as const satisfies readonly WorkerState[];
 /** Serves: counted as ready by status, `/readyz` and a reload waiting for new workers. */
 export const SERVING_WORKER_STATES = ['ready'] as const satisfies readonly WorkerState[];
-/** Counts toward the instances wanted: live and not draining (an unresponsive worker is replaced, not dropped). */
+/** Counts toward the instances wanted: live, neither draining nor parked (an unresponsive worker is replaced, not dropped). */
 export const STAYING_WORKER_STATES = ['forking', 'starting', 'ready', 'unresponsive'] as const satisfies readonly WorkerState[];
 /** Went away without being asked and is not back: crashed, waiting to restart, or given up on. */
 export const FAILED_WORKER_STATES = ['crashed', 'backoff', 'errored'] as const satisfies readonly WorkerState[];

@@ -101,6 +101,17 @@ export interface CanaryInfo {
   share: number | null;
 }
 
+/**
+ * The previous generation parked after a reload, for the rollback window: its workers are alive
+ * and unrouted; `hotctl rollback` before `until` makes them serve again at once (docs/traffic.md).
+ */
+export interface ParkedInfo {
+  revision: number;
+  workers: number;
+  since: string;
+  until: string;
+}
+
 /** What the primary's connection router saw of one revision of an app (docs/traffic.md). */
 export interface TrafficRevisionInfo {
   revision: number;
@@ -184,6 +195,8 @@ export interface AppStatusInfo {
   canary: CanaryInfo | null;
   /** The analysis judging the canary (`reload --auto`), while it runs: its step, share, elapsed time and last figures. */
   analysis?: CanaryAnalysisInfo;
+  /** The parked previous generation, within its rollback window; absent when none is parked. */
+  parked?: ParkedInfo;
   /** What the connection router saw of the app; absent when its listens are not routed (fork mode, routing off). */
   traffic?: AppTrafficInfo;
   /**

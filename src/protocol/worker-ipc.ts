@@ -116,7 +116,18 @@ export type PrimaryToWorker =
    */
   | { hotctl: typeof IPC_MARK; type: 'shutdown'; graceMs: number; signal?: string; message?: boolean }
   /** The answer to `drained`: exit now. */
-  | { hotctl: typeof IPC_MARK; type: 'exit' };
+  | { hotctl: typeof IPC_MARK; type: 'exit' }
+  /**
+   * Parked (a reload's previous generation, for `rollback_window`): the primary gives it no new
+   * connection; its responses say `Connection: close` and its idle keep-alive connections close
+   * after `graceMs` (as a drain's do) so kept-alive clients move to the new workers, but its
+   * servers stay open, long-lived connections stay, and no shutdown code runs. `unpark`: serving
+   * again (a rollback within the window).
+   */
+  | { hotctl: typeof IPC_MARK; type: 'park'; graceMs?: number }
+  | { hotctl: typeof IPC_MARK; type: 'unpark' };
+
+const PRIMARY_MESSAGE_TYPES: readonly unknown[] = ['shutdown', 'exit', 'park', 'unpark'] satisfies PrimaryToWorker['type'][];
 
 /** PM2's readiness message: an app under wait_ready calls `process.send('ready')`. */
 export const PM2_READY_MESSAGE = 'ready';
@@ -126,5 +137,5 @@ export function isWorkerMessage(msg: unknown): msg is WorkerToPrimary {
 }
 
 export function isPrimaryMessage(msg: unknown): msg is PrimaryToWorker {
-  return typeof msg === 'object' && msg !== null && (msg as { hotctl?: unknown }).hotctl === IPC_MARK && ((msg as { type?: unknown }).type === 'shutdown' || (msg as { type?: unknown }).type === 'exit');
+  return typeof msg === 'object' && msg !== null && (msg as { hotctl?: unknown }).hotctl === IPC_MARK && PRIMARY_MESSAGE_TYPES.includes((msg as { type?: unknown }).type);
 }

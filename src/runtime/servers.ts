@@ -187,12 +187,15 @@ export class ServerRegistry {
    * requests that arrive later on kept-alive connections): a client told so opens its next
    * connection elsewhere (to a new worker) instead of being reset. Not on a response with
    * pipelined requests queued behind it: Node closes the connection after a `Connection: close`
-   * response and would drop the answers to requests whose handlers already ran.
+   * response and would drop the answers to requests whose handlers already ran. A parked worker
+   * does the same without draining (`on` false: it serves again, see PrimaryToWorker `park`).
    */
-  closeConnectionsAfterResponse(): void {
-    if (this.closingConnections) return;
-    this.closingConnections = true;
-    diagnostics.subscribe('http.server.response.finish', keepOpenForQueuedAnswers);
+  closeConnectionsAfterResponse(on = true): void {
+    if (this.closingConnections === on) return;
+    this.closingConnections = on;
+    // Off again only for a parked worker brought back (a rollback within the window); a drain never turns it off.
+    if (on) diagnostics.subscribe('http.server.response.finish', keepOpenForQueuedAnswers);
+    else diagnostics.unsubscribe('http.server.response.finish', keepOpenForQueuedAnswers);
   }
 }
 

@@ -40,6 +40,7 @@ import { setRuntime } from './global.js';
 import { loadApp } from './loader.js';
 import { reportIntervalMs, startReports } from './report.js';
 import { ServerRegistry } from './servers.js';
+import { ParkedState } from './park.js';
 import { ListenTracker } from './listen-tracker.js';
 import { installTraffic } from './traffic.js';
 
@@ -145,6 +146,7 @@ function die(err: unknown): void {
 
 const servers = new ServerRegistry(onListening, { countRequests: process.env[RUNTIME_ENV.requestCounting] !== '0', countOutcomes: process.env[RUNTIME_ENV.requestOutcomes] !== '0' });
 const hooks = new ShutdownHooks();
+const parked = new ParkedState(servers);
 const drainStartHooks = new ShutdownHooks();
 // Reports (and heartbeats) go on while draining: the primary learns how many connections a kill
 // after kill_timeout would cut, and that a draining worker is not hung.
@@ -176,6 +178,7 @@ function notifyApp(notice: AppNotice): void {
 function shutdown(graceMs: number, notice: AppNotice): void {
   if (state === 'draining' || state === 'exiting') return;
   state = 'draining';
+  parked.stop();
   // The exit answer must be awaited even by a fork-mode process whose channel is unref'd.
   process.channel?.ref();
   drain({ servers, hooks, drainStartHooks, notifyApp: () => notifyApp(notice), graceMs }).then(() => {
@@ -218,6 +221,8 @@ process.on('message', (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
   if (message.type === 'shutdown') shutdown(message.graceMs, { signal: message.signal, message: message.message });
   else if (message.type === 'exit' && state === 'draining') exitAfter({ type: 'bye' }, appExitCode ?? 0);
+  else if (message.type === 'park' && state === 'serving') parked.park(message.graceMs ?? 0);
+  else if (message.type === 'unpark' && state === 'serving') parked.unpark();
 });
 process.on('SIGINT', () => shutdown(SIGNAL_GRACE_MS, { received: 'SIGINT' }));
 process.on('SIGTERM', () => shutdown(SIGNAL_GRACE_MS, { received: 'SIGTERM' }));

@@ -131,7 +131,8 @@ export function appSpec(extra: Partial<AppSpec> = {}): AppSpec {
   } as AppSpec;
 }
 
-export function rig(spec: AppSpec = appSpec()): Rig {
+/** `routed`: the primary routes the app's listens (a surge reload may then park the old generation); false by default. */
+export function rig(spec: AppSpec = appSpec(), options: { routed?: boolean } = {}): Rig {
   const clock = new FakeClock();
   const events: DaemonEvent[] = [];
   const processes: FakeProcess[] = [];
@@ -154,6 +155,7 @@ export function rig(spec: AppSpec = appSpec()): Rig {
     reportIntervalMs: 0,
     inspect,
     changed: () => {},
+    routed: () => options.routed ?? false,
   });
   const settle = async () => {
     for (let i = 0; i < 20; i++) await turn();

@@ -5,7 +5,8 @@ import { openEventStream, openWebSocket } from '../helpers/long-lived.js';
 t.test('an app that never closes its WebSockets and event streams: the reload kills the old worker at kill_timeout and says how many connections it cut', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const file = writeEcosystem(home, [{ name: 'live', script: 'ws-sse-app.mjs', instances: 1, env: { PORT: port, NO_HOOK: '1' }, min_uptime: 200, kill_timeout: 2500 }]);
+  // rollback_window 0: the old worker drains at the reload (parked, it would keep its connections until the window ends).
+  const file = writeEcosystem(home, [{ name: 'live', script: 'ws-sse-app.mjs', instances: 1, env: { PORT: port, NO_HOOK: '1' }, min_uptime: 200, kill_timeout: 2500, rollback_window: 0 }]);
   t.equal((await home.run(['start', file])).code, 0);
 
   const sockets = [];

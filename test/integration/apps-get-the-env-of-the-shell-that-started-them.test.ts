@@ -26,7 +26,8 @@ function hotctlSettings(env: Record<string, string>): string[] {
 
 async function workerEnvs(home: Home, app: string): Promise<Array<Record<string, string>>> {
   const status = await home.waitForStatus((s) => s.apps.some((a) => a.name === app && a.status === 'online'));
-  return status.apps.find((a) => a.name === app)!.workers.map((w) => environOf(w.pid!));
+  // The serving workers (a reload parks the previous ones for the rollback window).
+  return status.apps.find((a) => a.name === app)!.workers.filter((w) => w.state !== 'parked').map((w) => environOf(w.pid!));
 }
 
 const skip = process.platform !== 'linux' ? 'reads /proc/<pid>/environ (Linux only)' : false;

@@ -26,7 +26,8 @@ t.test('a canary holds with both revisions serving until promote', async (t) => 
   const done = (await home.status()).apps[0]!;
   t.equal(done.status, 'online');
   t.equal(done.revision, 2);
-  t.same(done.workers.map((w) => w.revision), [2, 2, 2]);
+  t.same(done.workers.filter((w) => w.state !== 'parked').map((w) => w.revision), [2, 2, 2]);
+  t.same(done.workers.filter((w) => w.state === 'parked').map((w) => w.revision), [1, 1, 1], 'the old generation is parked for the rollback window');
   t.equal(done.canary, null);
 });
 

@@ -56,13 +56,15 @@ t.test(
     await page.waitForFunction(
       ([two, one]) => {
         const { document } = globalThis as unknown as PageGlobal;
-        return document.querySelectorAll(`${two}[data-state="ready"]`).length === 2 && document.querySelectorAll(one).length === 0;
+        // Revision 1 stays, parked for the rollback window.
+        return document.querySelectorAll(`${two}[data-state="ready"]`).length === 2 && document.querySelectorAll(`${one}[data-state="parked"]`).length === 2;
       },
       [rows(2), rows(1)] as const,
       { timeout: WAIT_MS },
     );
     t.equal(await page.locator(rows(2)).count(), 2, 'two workers at revision 2');
-    t.equal(await page.locator(rows(1)).count(), 0, 'none left at revision 1');
+    t.equal(await page.locator(`${rows(1)}[data-state="parked"]`).count(), 2, 'revision 1 parked (the rollback window)');
+    t.equal(await page.locator(`${rows(1)} .badge[data-badge="parked"][data-tone="idle"]`).count(), 2, 'parked workers have the tone "idle"');
     t.equal(await page.evaluate(() => (globalThis as unknown as PageGlobal).hotctlMarker), 42, 'the same page, never refreshed');
     t.equal(await page.locator('section.app[data-app="api"]').getAttribute('data-revision'), '2');
     t.equal(await page.locator('body').getAttribute('data-connection'), 'open');

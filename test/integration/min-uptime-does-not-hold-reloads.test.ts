@@ -3,10 +3,11 @@ import type { WorkerTransitionEvent } from '../../src/protocol/index.js';
 import { freePort, Home, writeEcosystem } from '../helpers/harness.js';
 
 /** Issue 15: `min_uptime: "10s"` made every reload hold 10 s before the old workers drained. */
+// rollback_window 0: reload_hold applies where the old generation is not parked.
 t.test('min_uptime "10s" with reload_hold 0: the old worker drains as soon as the new one is ready', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', min_uptime: '10s', reload_hold: 0, env: { PORT: port } }]);
+  const file = writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', min_uptime: '10s', reload_hold: 0, rollback_window: 0, env: { PORT: port } }]);
   t.equal((await home.run(['start', file])).code, 0);
   const events = await home.events();
   t.teardown(() => events.close());

@@ -6,7 +6,8 @@ t.test('50 WebSockets and 50 event streams held across a reload: closed by the a
   const home = new Home(t);
   const port = await freePort();
   // kill_timeout far above what a drain needs: a drain that waited for it would show as a kill.
-  const file = writeEcosystem(home, [{ name: 'live', script: 'ws-sse-app.mjs', instances: 2, env: { PORT: port }, min_uptime: 200, kill_timeout: 20_000 }]);
+  // rollback_window 0: the old workers drain at the reload (parked, long-lived connections would stay until the window ends).
+  const file = writeEcosystem(home, [{ name: 'live', script: 'ws-sse-app.mjs', instances: 2, env: { PORT: port }, min_uptime: 200, kill_timeout: 20_000, rollback_window: 0 }]);
   t.equal((await home.run(['start', file])).code, 0);
 
   const sockets = [];

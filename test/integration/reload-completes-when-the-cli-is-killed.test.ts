@@ -20,6 +20,8 @@ t.test('a CLI killed (SIGKILL) in the middle of a reload: the reload still compl
   t.equal(app.revision, 2);
   t.equal(app.operation, null, 'no operation left in progress');
   t.same(app.workers.map((w) => [w.revision, w.state]), [
+    [1, 'parked'],
+    [1, 'parked'],
     [2, 'ready'],
     [2, 'ready'],
   ]);

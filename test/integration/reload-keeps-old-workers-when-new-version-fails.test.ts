@@ -21,8 +21,9 @@ for (const c of cases) {
     const appDir = join(home.dir, 'app');
     // Under wait_ready, v1 must signal ready itself: wait-ready.cjs does.
     const script = deployFixture(appDir, c.fixture === 'never-ready.cjs' ? 'wait-ready.cjs' : 'http-app.cjs', 'server.cjs');
+    // rollback_window 0: the fail-safe of reload_hold (a crash after ready within the rollback window: a-new-version-that-crashes-…test.ts).
     const file = writeEcosystem(home, [
-      { name: 'api', script, instances: 2, env: { PORT: port }, listen_timeout: 2000, reload_hold: 1500, wait_ready: c.fixture === 'never-ready.cjs' ? true : false },
+      { name: 'api', script, instances: 2, env: { PORT: port }, listen_timeout: 2000, reload_hold: 1500, rollback_window: 0, wait_ready: c.fixture === 'never-ready.cjs' ? true : false },
     ]);
     t.equal((await home.run(['start', file])).code, 0);
     const before = (await home.status()).apps[0]!;

@@ -20,12 +20,15 @@ for (const close of [false, true]) {
     t.ok(load.requests > 1000, 'the load really ran');
     t.equal(load.failed, 0, 'zero failed requests');
 
-    const after = (await home.status()).apps[0]!;
-    t.equal(after.revision, 11);
-    t.same(after.workers.map((w) => w.revision), [11, 11]);
-    t.same(after.workers.map((w) => w.state), ['ready', 'ready']);
+    const app = (await home.status()).apps[0]!;
+    t.equal(app.revision, 11);
+    // The previous generation is parked for the rollback window (each reload drained the one before).
+    t.same(app.workers.filter((w) => w.state === 'parked').map((w) => w.revision), [10, 10], 'only the last old generation is parked');
+    const after = app.workers.filter((w) => w.state !== 'parked');
+    t.same(after.map((w) => w.revision), [11, 11]);
+    t.same(after.map((w) => w.state), ['ready', 'ready']);
     const oldPids = new Set(before.workers.map((w) => w.pid));
-    t.ok(after.workers.every((w) => !oldPids.has(w.pid)), 'every pid replaced');
-    t.same([...(await servingPids(port, 2))].sort(), after.workers.map((w) => w.pid).sort());
+    t.ok(after.every((w) => !oldPids.has(w.pid)), 'every pid replaced');
+    t.same([...(await servingPids(port, 2))].sort(), after.map((w) => w.pid).sort());
   });
 }

@@ -9,10 +9,12 @@ interface History {
   revisions: Array<{ number: number; outcome: string; cause: string; rollback_of: number | null; spec: { env: Record<string, string> }; script: string; app_version: string | null }>;
 }
 
+// rollback_window 0: these are rollbacks after the window (the old revision starts again from its
+// files); within it the parked workers serve again (rollback-within-the-window-…test.ts).
 t.test("rollback --to N restores N's env and script; history records it", async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const app = (message: string) => [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port, MESSAGE: message }, min_uptime: 100, reload_hold: 100 }];
+  const app = (message: string) => [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port, MESSAGE: message }, min_uptime: 100, reload_hold: 100, rollback_window: 0 }];
   t.equal((await home.run(['start', writeEcosystem(home, app('one'))])).code, 0);
   t.equal((await home.run(['reload', writeEcosystem(home, app('two'))])).code, 0);
   t.equal((await get(port)).json.message, 'two');
@@ -33,7 +35,7 @@ t.test('rollback is refused when the files changed (E_REVISION_FILES_CHANGED), a
   const port = await freePort();
   const dir = join(home.dir, 'app');
   const script = deployFixture(dir, 'http-app.cjs', 'server.cjs');
-  const eco = (message: string) => writeEcosystem(home, [{ name: 'api', script, env: { PORT: port, MESSAGE: message }, min_uptime: 100, reload_hold: 100 }]);
+  const eco = (message: string) => writeEcosystem(home, [{ name: 'api', script, env: { PORT: port, MESSAGE: message }, min_uptime: 100, reload_hold: 100, rollback_window: 0 }]);
   t.equal((await home.run(['start', eco('one')])).code, 0);
   t.equal((await home.run(['reload', eco('two')])).code, 0);
   appendFileSync(script, '\n// edited in place after revision 1 was deployed\n');
@@ -62,7 +64,7 @@ t.test('release-directory pattern: rollback runs the truly old code although `cu
     renameSync(tmp, join(base, 'current'));
   };
   flip('1.0.0');
-  const file = writeEcosystem(home, [{ name: 'api', script: join(base, 'current', 'server.cjs'), cwd: join(base, 'current'), instances: 2, env: { PORT: port }, min_uptime: 100, reload_hold: 100 }]);
+  const file = writeEcosystem(home, [{ name: 'api', script: join(base, 'current', 'server.cjs'), cwd: join(base, 'current'), instances: 2, env: { PORT: port }, min_uptime: 100, reload_hold: 100, rollback_window: 0 }]);
   t.equal((await home.run(['start', file])).code, 0);
   t.equal((await get(port)).json.version, '1.0.0');
   flip('2.0.0');

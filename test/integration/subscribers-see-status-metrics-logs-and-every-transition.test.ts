@@ -28,8 +28,8 @@ t.test('a subscriber receives status, metrics, logs and events; one reload shows
   const from = log.events.length;
   t.equal((await home.run(['reload', 'sub'])).code, 0);
   await log.waitFor((e) => e.kind === 'operation' && e.operation.kind === 'reload' && e.operation.state === 'succeeded', 30_000, from);
-  // Old workers end with `exited` a moment after the operation's summary at the latest.
-  for (const id of oldIds) await log.waitFor((e) => e.kind === 'worker' && e.worker_id === id && e.to === 'exited', 10_000, from);
+  // Old workers are parked (the rollback window) by the time of the operation's summary at the latest.
+  for (const id of oldIds) await log.waitFor((e) => e.kind === 'worker' && e.worker_id === id && e.to === 'parked', 10_000, from);
 
   const seen: DaemonEvent[] = log.events.slice(from);
   const transitions = seen.filter((e): e is WorkerTransitionEvent => e.kind === 'worker' && e.app === 'sub');
@@ -38,19 +38,19 @@ t.test('a subscriber receives status, metrics, logs and events; one reload shows
   const newIds = [...byWorker.keys()].filter((id) => !oldIds.includes(id));
   t.equal(newIds.length, 2, 'two new workers');
   for (const id of newIds) t.same(byWorker.get(id), ['new→forking', 'forking→starting', 'starting→ready'], `new worker ${id}: forking, starting, ready`);
-  for (const id of oldIds) t.same(byWorker.get(id), ['ready→draining', 'draining→exited'], `old worker ${id}: draining, exited`);
+  for (const id of oldIds) t.same(byWorker.get(id), ['ready→parked'], `old worker ${id}: parked`);
 
   const index = (pred: (e: WorkerTransitionEvent) => boolean) => transitions.findIndex(pred);
   const lastNewReady = Math.max(...newIds.map((id) => index((e) => e.worker_id === id && e.to === 'ready')));
-  const firstOldDraining = Math.min(...oldIds.map((id) => index((e) => e.worker_id === id && e.to === 'draining')));
-  t.ok(lastNewReady < firstOldDraining, 'surge: every new worker ready before any old one drains');
+  const firstOldParked = Math.min(...oldIds.map((id) => index((e) => e.worker_id === id && e.to === 'parked')));
+  t.ok(lastNewReady < firstOldParked, 'surge: every new worker ready before any old one is parked');
 
   const opStates = seen.filter((e) => e.kind === 'operation' && e.operation.kind === 'reload').map((e) => (e.kind === 'operation' ? e.operation.state : ''));
   t.equal(opStates[opStates.length - 1], 'succeeded', 'the operation ends succeeded');
   t.ok(opStates.length >= 3, `the operation reports progress (${opStates.length} events)`);
   const times = seen.filter((e) => e.kind === 'worker' || e.kind === 'operation').map((e) => Date.parse(e.at));
   t.ok(times.every((v, i) => i === 0 || v >= times[i - 1]!), 'events arrive in time order');
-  const after = await log.waitFor((e) => e.kind === 'status' && e.status.apps[0]!.revision === 2 && e.status.apps[0]!.workers.length === 2, 10_000, from);
+  const after = await log.waitFor((e) => e.kind === 'status' && e.status.apps[0]!.revision === 2 && e.status.apps[0]!.workers.filter((w) => w.state === 'ready').length === 2, 10_000, from);
   t.ok(after, 'a status snapshot after the change shows revision 2 and its 2 workers');
   t.ok(seen.some((e) => e.kind === 'log' && e.revision === 2), 'log lines of the new revision arrive');
 });

@@ -16,6 +16,7 @@ import type { Argv } from 'yargs';
 import type { CanaryPlanOverrides, OperationSnapshot, ReloadStrategy } from '../../protocol/index.js';
 import { isReloadStrategy, RELOAD_STRATEGIES } from '../../protocol/states.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
+import { parseDuration } from '../../config/normalize.js';
 import { parseCount, usageError } from '../flags.js';
 import type { Output } from '../output.js';
 import { operateOnTargets } from '../targets.js';
@@ -36,6 +37,7 @@ export interface ReloadArgs extends GlobalArgs {
   batch: string | undefined;
   stopFirst?: boolean;
   auto?: boolean;
+  rollbackWindow?: string;
 }
 
 /** What `reload <name>` adds to its request for the strategy flags. */
@@ -47,6 +49,8 @@ export interface StrategyParams {
   canary_share?: number;
   /** `--auto`: run the app's canary plan with these fields over it. */
   auto?: CanaryPlanOverrides;
+  /** `--rollback-window 30s`: how long the old generation stays parked after this reload (ms). */
+  rollback_window?: number;
 }
 
 /**
@@ -62,8 +66,23 @@ export function parseCanary(value: string | undefined): Pick<StrategyParams, 'ca
   return { canary: 1, canary_share: share };
 }
 
-/** Reads --canary, --strategy and --batch; a bad value or combination is a usage error. */
-export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch' | 'stopFirst'>): StrategyParams {
+/** Reads --canary, --strategy, --batch and --rollback-window; a bad value or combination is a usage error. */
+export function strategyParams(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch' | 'stopFirst' | 'rollbackWindow'>): StrategyParams {
+  const window = rollbackWindow(argv.rollbackWindow);
+  if (window === undefined) return chosenStrategy(argv);
+  if (argv.canary !== undefined) throw usageError('reload', '--rollback-window is for a reload that replaces the workers; a canary\'s promote parks for the app\'s rollback_window.');
+  return { ...chosenStrategy(argv), rollback_window: window };
+}
+
+/** `--rollback-window 30s` (or ms, "2m"; 0: no parking). */
+function rollbackWindow(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(String(value));
+  if (ms === null || ms < 0) throw usageError('reload', `--rollback-window takes a duration (30s, 1500, 2m; 0: no parking); got "${String(value)}".`);
+  return ms;
+}
+
+function chosenStrategy(argv: Pick<ReloadArgs, 'canary' | 'strategy' | 'batch' | 'stopFirst'>): StrategyParams {
   const canaryFlags = parseCanary(argv.canary);
   const canary = canaryFlags.canary;
   const batch = parseCount(argv.batch, '--batch', 'reload');
@@ -91,7 +110,7 @@ function onlyForFiles(argv: ReloadArgs): void {
 
 async function reloadFile(ctx: CommandContext, out: Output, argv: ReloadArgs, flags: StrategyParams): Promise<number> {
   if (Object.keys(flags).length > 0) {
-    throw usageError('reload', '--canary, --strategy and --batch apply to `hotctl reload <name|all>`; in an ecosystem file, set reload_strategy and reload_batch.');
+    throw usageError('reload', '--canary, --strategy, --batch and --rollback-window apply to `hotctl reload <name|all>`; in an ecosystem file, set reload_strategy, reload_batch and rollback_window.');
   }
   // What only a file needs is loaded here: `reload <name>` starts without it (bench/RESULTS.md, section 12).
   const [{ applyFile }, { loadApps }, { onlyNames, selectOnly }, { specWithCliEnv }] = await Promise.all([
@@ -152,6 +171,7 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .option('strategy', { type: 'string', choices: [...RELOAD_STRATEGIES], describe: "This reload's strategy: surge (all new workers first), rolling (--batch at a time) or stop-first (old ones stopped first); default: the app's reload_strategy" })
         .option('stop-first', { type: 'boolean', describe: 'Stop the old workers before the new ones start (--strategy stop-first): for a singleton that must never run twice at once' })
         .option('batch', { type: 'string', describe: 'Rolling batch size: replace N workers at a time (implies --strategy rolling)' })
+        .option('rollback-window', { type: 'string', describe: "How long the old workers stay parked (alive, unrouted) after this surge reload, for an instant `hotctl rollback` (\"30s\", \"2m\", ms; 0: drain them after reload_hold); default: the app's rollback_window" })
         .option('canary', { type: 'string', describe: 'Start K new workers beside the old ones and hold (status "canary") until `hotctl promote` or `hotctl rollback`; "10%": one new worker that gets 10% of new connections whatever the worker counts' })
         .option('update-env', { type: 'boolean', default: false, describe: "Merge this shell's environment into the app's env. With a file the file's env wins; with a name the shell's wins" })
         .option('env', { type: 'string', describe: 'With an ecosystem file: use its env_<NAME> block' })
@@ -162,6 +182,7 @@ export function registerReload<T extends GlobalArgs>(y: Argv<T>, ctx: CommandCon
         .example('$0 reload api', 'Deploy the new code on disk of the app "api" (its reload_strategy, surge by default)')
         .example('$0 reload api --strategy rolling --batch 2', 'Replace 2 workers at a time (for hosts short of memory)')
         .example('$0 reload consumer --stop-first', 'A singleton (a queue consumer holding a lock): the old process stops before the new one starts')
+        .example('$0 reload api --rollback-window 5m', 'Keep the old workers parked 5 minutes: `hotctl rollback api` within them makes them serve again at once')
         .example('$0 reload api --canary 1', 'One new worker beside the old ones; then `hotctl promote api` or `hotctl rollback api`')
         .example('$0 reload api --canary 10%', 'One new worker that gets 10% of new connections, however many old ones serve')
         .example('$0 reload api --auto', "Progressive delivery: the app's canary plan (5%, 25%, 50% by default), judged step by step, then promoted or rolled back")

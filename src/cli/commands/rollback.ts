@@ -49,14 +49,14 @@ export async function rollback(ctx: CommandContext, out: Output, argv: RollbackA
 export function registerRollback<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {
   return y.command(
     'rollback <name>',
-    'Retire a canary, or go back to an earlier revision (its spec and its files) with zero downtime',
+    'Retire a canary; within the rollback window after a reload, make the parked old workers serve again at once (no fork); or go back to an earlier revision (its spec and its files) with zero downtime',
     (cmd) =>
       cmd
         .positional('name', { type: 'string', demandOption: true, describe: 'The app' })
         .option('to', { type: 'string', describe: 'The revision to go back to (`hotctl history <name>` lists them); default: the last good one before the active' })
         .option('force', { type: 'boolean', default: false, describe: "Roll back even though the revision's script changed on disk since (it runs the files as they are now)" })
         .option('wait', { type: 'boolean', default: false, describe: 'Queue behind an operation already running on the app instead of failing (exit 4)' })
-        .example('$0 rollback api', 'Retire the canary; or, without one, go back to the previous good revision')
+        .example('$0 rollback api', 'Retire the canary; or, within the rollback window, the parked previous workers serve again; or go back to the previous good revision')
         .example('$0 rollback api', 'During `reload api --auto`: end the analysis now, the canary rolled back (that reload fails with E_CANARY_FAILED; this command exits 0)')
         .example('$0 rollback api --to 3', "Deploy revision 3's spec and files again (exit 2 if its files changed)")
         .example('$0 rollback api --to 3 --force', "Revision 3's spec, with its files as they are now"),

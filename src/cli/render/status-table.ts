@@ -3,7 +3,8 @@
  * one indented row per worker (pid, state, revision, uptime, restarts). A canary's note gives its
  * share of new connections (`--canary 10%`), the connections routed to each revision, and each
  * revision's request outcomes (requests, error rate, p99) side by side; a running analysis
- * (`reload --auto`) a row of its own: its step, share and last figures.
+ * (`reload --auto`) a row of its own: its step, share and last figures; a parked generation's
+ * note, its revision and the end of its rollback window.
  */
 import type { AppStatusInfo, CanaryAnalysisInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
 import { isServingWorker } from '../../protocol/index.js';
@@ -37,6 +38,11 @@ function appNote(app: AppStatusInfo, colours: Colours): string {
     // The canary's request outcomes against the active revision's (issue 12).
     const compared = [revision, app.revision].flatMap((n) => app.outcomes?.filter((o) => o.revision === n) ?? []);
     if (compared.length > 0) parts.push(compared.map((o) => `r${o.revision} ${formatOutcomes(o)}`).join(' vs '));
+  }
+  if (app.parked) {
+    // The previous generation, alive and unrouted until the rollback window ends.
+    const { revision, workers, until } = app.parked;
+    parts.push(colours.dim(`parked: revision ${revision}, ${workers} worker${workers === 1 ? '' : 's'} until ${until.slice(11, 19)} UTC (rollback brings them back)`));
   }
   if (app.operation) {
     const op = app.operation;

@@ -42,6 +42,15 @@ t.test('--canary P% is one worker with a share of new connections', async (t) =>
   t.throws(() => strategyParams({ canary: '10%', strategy: 'rolling', batch: undefined }), { code: 'E_USAGE' }, 'not with --strategy');
 });
 
+t.test('--rollback-window takes a duration (0: no parking); not with --canary', async (t) => {
+  const none = { canary: undefined, strategy: undefined, batch: undefined };
+  t.same(strategyParams({ ...none, rollbackWindow: '30s' }), { rollback_window: 30_000 });
+  t.same(strategyParams({ ...none, rollbackWindow: '0' }), { rollback_window: 0 });
+  t.same(strategyParams({ ...none, strategy: 'surge', rollbackWindow: '1500' }), { strategy: 'surge', rollback_window: 1500 });
+  for (const bad of ['-1', 'soon', '1e3', '']) t.throws(() => strategyParams({ ...none, rollbackWindow: bad }), { code: 'E_USAGE' }, `"${bad}" is refused`);
+  t.throws(() => strategyParams({ ...none, canary: '1', rollbackWindow: '30s' }), { code: 'E_USAGE' });
+});
+
 t.test('usage errors exit 2 without a daemon (none is started, none is needed)', async (t) => {
   const home = tempHome();
   t.teardown(() => rmSync(home, { recursive: true, force: true }));

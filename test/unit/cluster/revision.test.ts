@@ -22,11 +22,12 @@ t.test('every pair of outcomes: allowed exactly when the table says so; anything
       }
     }
   }
-  t.equal(allowed, 8);
+  t.equal(allowed, 9, "8 moves, and superseded → active: a parked generation brought back within its rollback window");
 });
 
-t.test('failed, superseded and rolled_back are final', async (t) => {
-  for (const outcome of ['failed', 'superseded', 'rolled_back'] as const) t.same(OUTCOME_TRANSITIONS[outcome], []);
+t.test('failed and rolled_back are final; superseded only comes back as active (its parked workers serve again)', async (t) => {
+  for (const outcome of ['failed', 'rolled_back'] as const) t.same(OUTCOME_TRANSITIONS[outcome], []);
+  t.same(OUTCOME_TRANSITIONS.superseded, ['active']);
 });
 
 t.test('history: a commit makes the revision active and supersedes the one before; a rollback commit rolls it back', async (t) => {

@@ -21,6 +21,7 @@ const TABLE: Record<WorkerState, [boolean, boolean, boolean, boolean, boolean, b
   starting: [true, true, false, false, true, false, false],
   ready: [true, false, true, true, true, false, false],
   unresponsive: [true, false, true, false, true, false, true],
+  parked: [true, false, false, false, false, false, true],
   draining: [true, false, false, false, false, false, true],
   exited: [false, false, false, false, false, false, true],
   crashed: [false, false, false, false, false, true, true],
@@ -44,7 +45,7 @@ t.test('draining: live, but neither serving, staying nor failed', async (t) => {
 
 t.test('the predicates are consistent with each other', async (t) => {
   for (const s of WORKER_STATES) {
-    t.equal(isStayingWorker(s), isLiveWorker(s) && s !== 'draining', `${s}: staying = live and not draining`);
+    t.equal(isStayingWorker(s), isLiveWorker(s) && s !== 'draining' && s !== 'parked', `${s}: staying = live and neither draining nor parked`);
     t.notOk(isFailedWorker(s) && isLiveWorker(s), `${s}: a failed worker has no process`);
     t.notOk(isComingUpWorker(s) && isServingWorker(s), `${s}: coming up and serving exclude each other`);
     t.equal(isStayingWorker(s), isComingUpWorker(s) || isUpWorker(s), `${s}: staying = coming up or up`);
