@@ -19,10 +19,11 @@ const refused = (port: number): Promise<string> =>
     socket.once('close', () => resolve('closed'));
   });
 
+// rollback_window 0: a parked old generation would keep A open (and listening) for its window.
 t.test('reload from port A to port B: A refuses afterwards, B serves; a reload on B under load loses nothing', async (t) => {
   const home = new Home(t);
   const [a, b] = [await freePort(), await freePort()];
-  const app = (port: number) => writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port }, reload_hold: 100 }]);
+  const app = (port: number) => writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', instances: 2, env: { PORT: port }, reload_hold: 100, rollback_window: 0 }]);
   t.equal((await home.run(['start', app(a)])).code, 0);
   t.equal((await get(a)).status, 200, 'A serves');
 

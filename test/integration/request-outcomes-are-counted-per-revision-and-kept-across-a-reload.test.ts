@@ -23,7 +23,7 @@ t.test('request outcomes are counted per revision, in status --json and /metrics
   const httpPort = await freePort();
   const home = new Home(t, { HOTCTL_HTTP_PORT: String(httpPort) });
   const appPort = await freePort();
-  const file = writeEcosystem(home, [{ name: 'api', script: 'fails-on-a-path.cjs', instances: 2, env: { PORT: appPort } }]);
+  const file = writeEcosystem(home, [{ name: 'api', script: 'fails-on-a-path.cjs', instances: 2, env: { PORT: appPort }, rollback_window: 0 }]);
   t.equal((await home.run(['start', file])).code, 0);
 
   const statuses: number[] = [];
@@ -42,7 +42,8 @@ t.test('request outcomes are counted per revision, in status --json and /metrics
   t.equal(sample(metrics, 'hotctl_revision_request_duration_seconds_count', 'app="api",revision="1"'), OK + FAILED);
   t.equal(sample(metrics, 'hotctl_revision_request_duration_seconds_bucket', 'app="api",revision="1",le="+Inf"'), OK + FAILED);
 
-  // A reload: revision 2 starts from 0; revision 1's workers drain and exit, its totals stay.
+  // A reload: revision 2 starts from 0; revision 1's workers drain and exit (rollback_window 0:
+  // not parked), its totals stay, their final counts included.
   t.equal((await home.run(['reload', 'api'])).code, 0);
   const reloaded = await home.waitForStatus((s) => s.apps[0]!.workers.length === 2 && s.apps[0]!.workers.every((w) => w.revision === 2 && w.state === 'ready'), 30_000);
   t.equal(reloaded.apps[0]!.revision, 2);
