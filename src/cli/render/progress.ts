@@ -46,6 +46,8 @@ export class ProgressRenderer {
   /** Per operation: the workers that became ready / started draining while we watched. */
   private readonly readyWorkers = new Map<string, Set<number>>();
   private readonly drainedWorkers = new Map<string, Set<number>>();
+  /** Per operation: parked workers that serve again (a rollback within the rollback window: no fork). */
+  private readonly unparkedWorkers = new Map<string, Set<number>>();
   /** Per operation: the workers killed at kill_timeout, and the connections they cut (null: unknown). */
   private readonly killedWorkers = new Map<string, Map<number, number | null>>();
 
@@ -62,7 +64,8 @@ export class ProgressRenderer {
   /** Prints a worker transition of `op`'s app, and counts it for the summary. */
   worker(event: WorkerTransitionEvent, op: OperationSnapshot): void {
     const newRevision = op.to_revision === null || event.revision === op.to_revision;
-    if (isServingWorker(event.to) && newRevision) this.remember(this.readyWorkers, op.id, event.worker_id);
+    if (isServingWorker(event.to) && event.from === 'parked') this.remember(this.unparkedWorkers, op.id, event.worker_id);
+    else if (isServingWorker(event.to) && newRevision) this.remember(this.readyWorkers, op.id, event.worker_id);
     if (event.to === 'draining' && (op.kind !== 'reload' || !newRevision)) this.remember(this.drainedWorkers, op.id, event.worker_id);
     if (event.to === 'exited' && event.connections_cut !== undefined) {
       const killed = this.killedWorkers.get(op.id) ?? new Map<number, number | null>();
@@ -124,8 +127,13 @@ export class ProgressRenderer {
     }
     const ready = this.readyWorkers.get(op.id)?.size ?? 0;
     const drained = this.drainedWorkers.get(op.id)?.size ?? 0;
+    const unparked = this.unparkedWorkers.get(op.id)?.size ?? 0;
     const counts: string[] = [];
-    if (REPLACING.includes(op.kind) && ready > 0) {
+    if (unparked > 0) {
+      counts.push(`${plural(unparked, 'parked worker')} serve${unparked === 1 ? 's' : ''} again, no fork`);
+      if (ready > 0) counts.push(`${plural(ready, 'new worker')} ready`);
+      if (drained > 0) counts.push(`${drained} draining`);
+    } else if (REPLACING.includes(op.kind) && ready > 0) {
       counts.push(`${plural(ready, 'new worker')} ready`);
       if (drained > 0) counts.push(`${drained} old drained`);
     } else {
