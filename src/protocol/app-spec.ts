@@ -110,7 +110,7 @@ export const APP_KEYS = {
     min: 0,
     default: 30000,
     unit: 'ms',
-    description: 'After a surge reload of an app whose listens the primary routes, the old workers stay parked (alive, given no new connection) this long (ms): `hotctl rollback` within it makes them serve again at once, and a new worker that crashes or hangs meanwhile does so by itself. Costs one generation of memory for that long. 0: no parking, the old workers drain once the new ones stayed ready `reload_hold`.',
+    description: 'After a surge reload of an app whose listens the primary routes, the old workers stay parked (alive, given no new connection) this long (ms): `hotctl rollback` within it makes them serve again at once, and a new worker that crashes or hangs meanwhile does so by itself. Costs one generation of memory for that long; its timers and background jobs keep running meanwhile. 0: no parking, the old workers drain once the new ones stayed ready `reload_hold`.',
   },
   max_restarts: {
     kind: 'integer',

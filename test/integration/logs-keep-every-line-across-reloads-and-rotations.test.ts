@@ -24,7 +24,7 @@ t.test('logs: numbered lines printed fast across 3 reloads and many rotations ar
   const home = new Home(t);
   const port = await freePort();
   const file = writeEcosystem(home, [
-    { name: 'logs', script: join(FIXTURES, 'logger.cjs'), instances: 2, env: { PORT: port, BURST: 20 }, log_max_size: '256K', log_retain: 10_000 },
+    { name: 'logs', script: join(FIXTURES, 'logger.cjs'), instances: 2, env: { PORT: port, BURST: 20 }, log_max_size: '256K', log_retain: 10_000, rollback_window: 0 },
   ]);
   t.equal((await home.run(['start', file])).code, 0);
   for (let i = 0; i < 3; i++) {
