@@ -22,6 +22,8 @@ t.test('reload --auto: a good version goes through every step and is promoted to
   const app = (await home.status()).apps[0]!;
   t.equal(app.revision, 2);
   t.equal(app.canary, null);
-  t.same(app.workers.map((w) => w.revision), [2, 2]);
+  t.same(app.workers.filter((w) => w.state !== 'parked').map((w) => w.revision), [2, 2], 'revision 2 serves on every worker');
+  // The promote is a surge promote: the old workers are parked for the rollback window, unrouted.
+  t.equal(app.parked?.revision, 1, 'revision 1 parked for an instant rollback');
   for (let i = 0; i < 20; i++) t.equal((await get(port)).json.revision, '2');
 });
