@@ -2,6 +2,7 @@ import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { StatusSnapshot } from '../../src/protocol/index.js';
 import { BIN, FIXTURES, freePort, Home, isAlive, waitGone, writeEcosystem, type Teardown } from '../helpers/harness.js';
 import { underLoad } from '../helpers/load.js';
 
@@ -41,15 +42,17 @@ t.test('hotctl run: SIGHUP reloads every app; SIGINT drains and exits 0', async 
   const port = await freePort();
   const { run, workers, exited } = await runInForeground(t, home, port);
   run.kill('SIGHUP');
-  const reloaded = await home.waitForStatus((s) => s.apps[0]?.revision === 2 && s.apps[0].workers.length === 2 && s.apps[0].workers.every((w) => w.state === 'ready' && w.revision === 2));
-  const fresh = reloaded.apps[0]!.workers.map((w) => w.pid!);
+  // The old workers are parked for the rollback window (alive, unrouted); SIGINT drains them too.
+  const serving = (s: StatusSnapshot) => s.apps[0]?.workers.filter((w) => w.state !== 'parked') ?? [];
+  const reloaded = await home.waitForStatus((s) => s.apps[0]?.revision === 2 && serving(s).length === 2 && serving(s).every((w) => w.state === 'ready' && w.revision === 2));
+  const fresh = serving(reloaded).map((w) => w.pid!);
   t.same(fresh.filter((pid) => workers.includes(pid)), [], 'SIGHUP: revision 2 with new pids');
-  t.ok(await waitGone(workers, 10_000), 'the old workers exited');
+  t.same(reloaded.apps[0]!.workers.filter((w) => w.state === 'parked').map((w) => w.pid).sort(), [...workers].sort(), 'the old workers parked');
   t.equal(reloaded.daemon.pid, run.pid, 'the same supervisor');
 
   run.kill('SIGINT');
   t.equal(await bounded(exited, 20_000, 'exit after SIGINT'), 0, 'SIGINT: exit code 0');
-  t.ok(await waitGone(fresh, 5000), 'no worker left');
+  t.ok(await waitGone([...fresh, ...workers], 5000), 'no worker left, the parked ones included');
   t.ok(await portFree(port), 'the port is free');
 });
 

@@ -46,8 +46,10 @@ t.test('the unit `hotctl startup` prints runs the apps, reloads them on ExecRelo
   t.teardown(() => void (isAlive(service.pid!) && service.kill('SIGKILL')));
   const exited = new Promise<number | null>((resolve) => service.on('exit', (code) => resolve(code)));
 
+  // Parked workers (the previous generation, for the rollback window) are alive but do not serve.
+  const serving = (s: Awaited<ReturnType<Home['status']>>) => s.apps[0]?.workers.filter((w) => w.state !== 'parked') ?? [];
   const ready = (revision: number) => (s: Awaited<ReturnType<Home['status']>>) =>
-    s.apps[0]?.revision === revision && s.apps[0].workers.length === 2 && s.apps[0].workers.every((w) => w.state === 'ready' && w.revision === revision);
+    s.apps[0]?.revision === revision && serving(s).length === 2 && serving(s).every((w) => w.state === 'ready' && w.revision === revision);
   const first = await home.waitForRunStatus(ready(1)).catch((err: Error) => {
     throw new Error(`${err.message}\nservice output:\n${output}`);
   });
@@ -61,8 +63,8 @@ t.test('the unit `hotctl startup` prints runs the apps, reloads them on ExecRelo
   const [reload, ...reloadArgs] = unit.get('ExecReload')!.replace('$MAINPID', String(service.pid)).split(' ');
   execFileSync(reload!, reloadArgs);
   const second = await home.waitForRunStatus(ready(2));
-  const fresh = second.apps[0]!.workers.map((w) => w.pid!);
-  t.same(fresh.filter((pid) => workers.includes(pid)), [], 'reloaded: new workers');
+  const fresh = serving(second).map((w) => w.pid!);
+  t.same(fresh.filter((pid) => workers.includes(pid)), [], 'reloaded: new workers (the old ones parked, drained at the stop)');
   t.teardown(() => fresh.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));
 
   // systemctl stop: KillSignal to the main process only (KillMode=mixed); it must be gone well
