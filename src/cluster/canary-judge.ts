@@ -4,7 +4,7 @@
  * Checks, in this order (the first that fails is the verdict): the canary crashed; too few
  * requests (extend the step while it may, else fail as inconclusive); its error rate; its p99
  * over the stable revision's (skipped, with a note, when the stable revision answered nothing);
- * its event-loop delay p99 when the plan bounds it.
+ * its event-loop delay p99 when the plan bounds it. Latencies under P99_FLOOR_MS count as that floor.
  */
 import type { CanaryMetric, CanaryPlan, CanaryStepFigures, CanaryStepRecord, RequestOutcomes, RevisionFigures } from '../protocol/index.js';
 import { durationQuantileS, errorRateOf, requestsOf } from '../protocol/index.js';
@@ -26,6 +26,13 @@ export interface StepWindow {
   /** Whether the step may still be extended for want of requests (its max_step_interval not reached). */
   canExtend: boolean;
 }
+
+/**
+ * Latencies under this floor are not told apart (ms): the histogram's buckets are 1–2.5 ms wide
+ * there, so two sub-millisecond revisions may read 1 ms against 2.5 ms, and a new worker's first
+ * requests (code not yet optimised) take a few ms more. The ratio compares max(p99, floor) of each.
+ */
+export const P99_FLOOR_MS = 5;
 
 export function figuresOf(revision: number, o: RequestOutcomes): RevisionFigures {
   const p99 = durationQuantileS(o, 0.99);
@@ -49,7 +56,10 @@ export function judgeStep(w: StepWindow, plan: CanaryPlan): CanaryStepRecord {
   if (c.error_rate > plan.max_error_rate) return fail('error_rate', c.error_rate, plan.max_error_rate);
   const s = figures.stable;
   if (s.p99_ms === null || s.p99_ms <= 0 || c.p99_ms === null) notes.push(s.p99_ms === null ? 'p99 ratio not judged: the stable revision answered nothing in this step' : 'p99 ratio not judged: the canary answered nothing in this step');
-  else if (c.p99_ms / s.p99_ms > plan.max_p99_ratio) return fail('p99_ratio', c.p99_ms / s.p99_ms, plan.max_p99_ratio);
+  else {
+    const ratio = Math.max(c.p99_ms, P99_FLOOR_MS) / Math.max(s.p99_ms, P99_FLOOR_MS);
+    if (ratio > plan.max_p99_ratio) return fail('p99_ratio', ratio, plan.max_p99_ratio);
+  }
   if (plan.max_event_loop_delay_ms !== null) {
     if (w.eventLoopDelayP99Ms === null) notes.push('event-loop delay not judged: no canary report yet');
     else if (w.eventLoopDelayP99Ms > plan.max_event_loop_delay_ms) return fail('event_loop_delay', w.eventLoopDelayP99Ms, plan.max_event_loop_delay_ms);

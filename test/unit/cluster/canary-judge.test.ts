@@ -58,6 +58,13 @@ t.test('a p99 over the ratio fails the step; at the ratio it passes', async (t) 
   t.equal(judgeStep(window({ canary: outcomes(200, 0, 0.004), stable: outcomes(600, 0, 0.004) }), plan).verdict, 'pass');
 });
 
+t.test('latencies under the floor are not told apart: a sub-millisecond stable against a 2 ms canary passes; 16 ms against 4 ms fails', async (t) => {
+  t.equal(judgeStep(window({ canary: outcomes(200, 0, 0.002), stable: outcomes(600, 0, 0.0005) }), plan).verdict, 'pass', 'buckets 1–2.5 ms wide, and a cold worker, are not a regression');
+  const slower = judgeStep(window({ canary: outcomes(200, 0, 0.016), stable: outcomes(600, 0, 0.004) }), plan);
+  t.equal(slower.metric, 'p99_ratio', 'over the floor, the ratio is judged against the floor at least');
+  t.ok(slower.value! > 2.5, `ratio ${slower.value}`);
+});
+
 t.test('the ratio is skipped, and said so, when the stable revision answered nothing', async (t) => {
   const v = judgeStep(window({ canary: outcomes(200, 0, 0.5), stable: emptyOutcomes() }), plan);
   t.equal(v.verdict, 'pass');
