@@ -13,9 +13,10 @@
  * ```
  * (`reload --auto`: the canary's analysis runs in `stabilizing`; its promote goes on to `starting`.)
  *
- * A reload is atomic: it either reaches `succeeded` (every new worker ready and stable, every
- * old one drained) or `failed` after `rolling_back` (the new workers drained, the old ones never
- * touched). Nothing in between is ever a resting state.
+ * A reload is atomic: it either reaches `succeeded` (every new worker ready — and stable for
+ * reload_hold where the old generation cannot be parked — and every old one drained or parked for
+ * the rollback window, parking.ts) or `failed` after `rolling_back` (the new workers drained, the
+ * old ones never touched). Nothing in between is ever a resting state.
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorPayload, OperationKind, OperationSnapshot, OperationState, OperationStep, WorkerState } from '../protocol/index.js';
