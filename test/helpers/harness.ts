@@ -284,6 +284,20 @@ export interface HttpAnswer {
   json: Record<string, unknown>;
 }
 
+/**
+ * `n` GETs on new connections, one after another (bounded): the answers counted by the revision
+ * they name (fixtures answer with their HOTCTL_REVISION), a non-200 as `status <code>`.
+ */
+export async function answersByRevision(port: number, n: number): Promise<Map<string, number>> {
+  const by = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const answer = await get(port);
+    const revision = answer.status === 200 ? String(answer.json.revision) : `status ${answer.status}`;
+    by.set(revision, (by.get(revision) ?? 0) + 1);
+  }
+  return by;
+}
+
 /** One GET on a fresh connection (agent: false), 127.0.0.1 only. */
 export function get(port: number, path = '/', timeoutMs = 5000): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {

@@ -1,20 +1,10 @@
 import t from 'tap';
-import { freePort, get, Home, isAlive, writeEcosystem } from '../helpers/harness.js';
+import { answersByRevision, freePort, Home, isAlive, writeEcosystem } from '../helpers/harness.js';
 
 // `hotctl update --force` while a canary holds with a share: the new daemon restores the app with
 // its canary hold (the state file keeps it) — the canary revision's worker beside the active
 // ones, the same share of new connections — and `promote` works afterwards. (A daemon that died,
 // kill -9, rolls the canary back instead: history-is-reconciled-after-the-daemon-is-killed.)
-async function answersByRevision(port: number, n: number): Promise<Map<string, number>> {
-  const by = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const answer = await get(port);
-    const revision = answer.status === 200 ? String(answer.json.revision) : `status ${answer.status}`;
-    by.set(revision, (by.get(revision) ?? 0) + 1);
-  }
-  return by;
-}
-
 t.test('reload --canary 25%, then update --force: the canary holds on in the new daemon with its share; promote works', async (t) => {
   const home = new Home(t);
   const port = await freePort();

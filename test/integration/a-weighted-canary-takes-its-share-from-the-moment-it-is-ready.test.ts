@@ -1,5 +1,5 @@
 import t from 'tap';
-import { freePort, get, Home, writeEcosystem } from '../helpers/harness.js';
+import { answersByRevision, freePort, Home, writeEcosystem } from '../helpers/harness.js';
 
 // `--canary 10%` beside 4 workers: during the canary's reload_hold (ready, not yet judged stable)
 // it already takes 10% of new connections, not a worker's share (20%).
@@ -15,11 +15,7 @@ t.test('a 10% canary takes 10% of new connections from the moment it is ready, r
     if (!holding) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   t.ok(holding, 'the canary worker is ready and its reload_hold runs');
-  const byRevision = new Map<string, number>();
-  for (let i = 0; i < 50; i++) {
-    const a = await get(port);
-    byRevision.set(String(a.json.revision), (byRevision.get(String(a.json.revision)) ?? 0) + 1);
-  }
+  const byRevision = await answersByRevision(port, 50);
   t.equal((await home.status()).apps[0]!.operation?.state, 'stabilizing', 'all 50 sent during the hold');
   t.equal(byRevision.get('2') ?? 0, 5, `5 of 50 new connections to the canary, not 10 (${JSON.stringify([...byRevision])})`);
   t.equal((await reload).code, 0);

@@ -1,18 +1,7 @@
 import t from 'tap';
 import parse from 'parse-prometheus-text-format';
 import type { AppStatusInfo } from '../../src/protocol/index.js';
-import { freePort, get, Home, writeEcosystem } from '../helpers/harness.js';
-
-/** New connections (`Connection: close`, agent: false), one after another, bounded: answers counted by revision. */
-async function answersByRevision(port: number, n: number): Promise<Map<string, number>> {
-  const by = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const answer = await get(port);
-    const revision = answer.status === 200 ? String(answer.json.revision) : `status ${answer.status}`;
-    by.set(revision, (by.get(revision) ?? 0) + 1);
-  }
-  return by;
-}
+import { answersByRevision, freePort, get, Home, writeEcosystem } from '../helpers/harness.js';
 
 const routedTotal = (app: AppStatusInfo): number => app.traffic?.revisions.reduce((n, r) => n + r.routed, 0) ?? 0;
 
