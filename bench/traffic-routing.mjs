@@ -8,6 +8,9 @@
 //   node bench/traffic-routing.mjs [rounds=9] [seconds per run=3] [connections=32] [workers=2]
 //   BENCH_PIN=0 to leave wrk and the servers unpinned (default: wrk on CPU 0, servers on CPU 1).
 //   BENCH_ROUTED_FLAGS='--flag …': node flags for the routed primary only (e.g. the daemon's V8 flags).
+//   BENCH_BASELINE=<dir>: a third side, the routed primary of another build (a checkout or a copy with
+//     bench/, dist/ and test/fixtures/: e.g. main's, as the "before"), loaded in the same rounds; the
+//     report adds its ratio to bare and routed / baseline.
 //
 // Targets: routed / bare >= 0.97 keep-alive, >= 0.95 Connection: close.
 import { spawn } from 'node:child_process';
@@ -19,14 +22,15 @@ const SECONDS = argInt(3, 3);
 const CONNECTIONS = argInt(4, 32);
 const WORKERS = argInt(5, 2);
 const APP = join(FIXTURES, 'http-app.cjs');
+const BASELINE = process.env.BENCH_BASELINE || null;
 
 function withCpus(cpus, cmd, args) {
   return cpus === null ? [cmd, args] : ['/usr/bin/taskset', ['-c', cpus, cmd, ...args]];
 }
 
-async function startRouted(port, cpus) {
+async function startRouted(port, cpus, lib = BENCH_LIB) {
   const flags = (process.env.BENCH_ROUTED_FLAGS ?? '').split(' ').filter(Boolean);
-  const [cmd, argv] = withCpus(cpus, process.execPath, [...flags, join(BENCH_LIB, 'routed-primary.mjs'), APP, String(WORKERS)]);
+  const [cmd, argv] = withCpus(cpus, process.execPath, [...flags, join(lib, 'routed-primary.mjs'), APP, String(WORKERS)]);
   const child = spawn(cmd, argv, { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   track(child.pid);
   await new Promise((resolve, reject) => {
@@ -85,23 +89,27 @@ await runBench(async () => {
   const [routedPort, barePort] = [await freePort(), await freePort()];
   const routed = await startRouted(routedPort, serverCpus);
   const bare = await startBare(APP, WORKERS, barePort, { cpus: serverCpus });
-  await Promise.all([waitPort(routedPort), waitPort(barePort)]);
+  const baselinePort = BASELINE ? await freePort() : null;
+  const baseline = BASELINE ? await startRouted(baselinePort, serverCpus, join(BASELINE, 'bench', 'lib')) : null;
+  await Promise.all([waitPort(routedPort), waitPort(barePort), ...(baseline ? [waitPort(baselinePort)] : [])]);
+  const sides = baseline ? ['routed', 'bare', 'baseline'] : ['routed', 'bare'];
+  const portOf = { routed: routedPort, bare: barePort, baseline: baselinePort };
+  const pidsOf = (side) => (side === 'bare' ? [bare.pid, ...bare.workerPids()] : [side === 'routed' ? routed.pid : baseline.pid, ...childrenOf(side === 'routed' ? routed.pid : baseline.pid)]);
   const results = {};
   for (const mode of ['keep-alive', 'close']) {
     const ratios = [];
-    const rps = { routed: [], bare: [] };
+    const rps = { routed: [], bare: [], baseline: [] };
+    const vsBaseline = { ratios: [], cpuRatios: [], baselineRatios: [], baselineCpuRatios: [] };
     let errors = 0;
     // Warm-up of each side (not counted).
-    await runWrk(routedPort, mode === 'close', loadCpus, 1);
-    await runWrk(barePort, mode === 'close', loadCpus, 1);
+    for (const side of sides) await runWrk(portOf[side], mode === 'close', loadCpus, 1);
     const cpuRatios = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? ['routed', 'bare'] : ['bare', 'routed'];
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
       const r = {};
       const cpu = {};
       for (const side of order) {
-        const pids = side === 'routed' ? [routed.pid, ...childrenOf(routed.pid)] : [bare.pid, ...bare.workerPids()];
-        const out = await load(side === 'routed' ? routedPort : barePort, mode === 'close', loadCpus, pids);
+        const out = await load(portOf[side], mode === 'close', loadCpus, pidsOf(side));
         r[side] = out.rps;
         cpu[side] = out.cpuUsPerReq;
         errors += out.errors;
@@ -109,12 +117,21 @@ await runBench(async () => {
       }
       ratios.push(r.routed / r.bare);
       cpuRatios.push(cpu.bare / cpu.routed);
-      console.error(`${mode} round ${round + 1}/${ROUNDS}: routed ${fx(r.routed, 0)} req/s, bare ${fx(r.bare, 0)} req/s, ratio ${fx(r.routed / r.bare, 3)}; CPU/request routed ${fx(cpu.routed, 1)} µs, bare ${fx(cpu.bare, 1)} µs`);
+      if (baseline) {
+        vsBaseline.ratios.push(r.routed / r.baseline);
+        vsBaseline.cpuRatios.push(cpu.baseline / cpu.routed);
+        vsBaseline.baselineRatios.push(r.baseline / r.bare);
+        vsBaseline.baselineCpuRatios.push(cpu.bare / cpu.baseline);
+      }
+      const extra = baseline ? `; baseline ${fx(r.baseline, 0)} req/s (${fx(r.baseline / r.bare, 3)} of bare), CPU/request ${fx(cpu.baseline, 1)} µs` : '';
+      console.error(`${mode} round ${round + 1}/${ROUNDS}: routed ${fx(r.routed, 0)} req/s, bare ${fx(r.bare, 0)} req/s, ratio ${fx(r.routed / r.bare, 3)}; CPU/request routed ${fx(cpu.routed, 1)} µs, bare ${fx(cpu.bare, 1)} µs${extra}`);
     }
     results[mode] = { ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, routed: median(rps.routed), bare: median(rps.bare), errors };
+    if (baseline) results[mode].baseline = { ...vsBaseline, rps: median(rps.baseline), ratio: median(vsBaseline.ratios), cpuRatio: median(vsBaseline.cpuRatios), baselineRatio: median(vsBaseline.baselineRatios), baselineCpuRatio: median(vsBaseline.baselineCpuRatios) };
   }
   await routed.stop();
   await bare.stop();
+  await baseline?.stop();
   report(
     [
       ...header(`Traffic routing: hotctl's router vs bare node:cluster round-robin (${WORKERS} workers, test/fixtures/apps/http-app.cjs)${process.env.BENCH_ROUTED_FLAGS ? `; routed primary with node ${process.env.BENCH_ROUTED_FLAGS}` : ''}`),
@@ -127,7 +144,21 @@ await runBench(async () => {
           return [mode === 'close' ? 'Connection: close' : 'keep-alive', fx(r.ratio, 3), `${fx(Math.min(...r.ratios), 3)}–${fx(Math.max(...r.ratios), 3)}`, fx(r.cpuRatio, 3), fx(r.routed, 0), fx(r.bare, 0), mode === 'close' ? '≥ 0.95' : '≥ 0.97', String(r.errors)];
         }),
       ),
+      ...(baseline
+        ? [
+            '',
+            `Baseline: the routed primary of ${BASELINE}, loaded in the same rounds (order rotating).`,
+            '',
+            ...table(
+              ['mode', 'baseline / bare req/s (median)', 'bare / baseline CPU per request (median)', '**routed / baseline req/s** (median; min–max)', 'baseline / routed CPU per request (median; min–max)'],
+              ['keep-alive', 'close'].map((mode) => {
+                const b = results[mode].baseline;
+                return [mode === 'close' ? 'Connection: close' : 'keep-alive', fx(b.baselineRatio, 3), fx(b.baselineCpuRatio, 3), `**${fx(b.ratio, 3)}** (${fx(Math.min(...b.ratios), 3)}–${fx(Math.max(...b.ratios), 3)})`, `${fx(b.cpuRatio, 3)} (${fx(Math.min(...b.cpuRatios), 3)}–${fx(Math.max(...b.cpuRatios), 3)})`];
+              }),
+            ),
+          ]
+        : []),
     ],
-    { bench: 'traffic-routing', ...results },
+    { bench: 'traffic-routing', ...(BASELINE ? { baselineDir: BASELINE } : {}), ...results },
   );
 });

@@ -5,11 +5,15 @@
  * ```
  * worker ── listen {seq, query} ──────────────► primary   owns the socket: listens, or joins
  * worker ◄─ listen-reply {seq, routed, key…} ── primary   routed: false → node:cluster's own path
- * worker ◄─ conn {key, seq} + raw handle ────── primary   one accepted connection
- * worker ── ack {seq, accepted} ──────────────► primary   accepted: primary closes its copy;
- *                                                         refused: primary routes it again
+ * worker ◄─ conn {key} + raw handle ─────────── primary   one accepted connection; the primary
+ *                                                         closes its copy once the message is written
+ * worker ── decline {key} + raw handle ───────► primary   refused (server closed, maxConnections):
+ *                                                         the primary routes it again
  * worker ── close {key} ──────────────────────► primary   the server closed: no more connections
  * ```
+ * An accepted connection costs one message each way, as under node:cluster's round-robin minus its
+ * per-connection ack: the worker's `NODE_HANDLE_ACK` (lib/internal/child_process.js sends one for
+ * every message that carries a handle) is the only answer to a `conn` it takes.
  * The `cmd` starts with `NODE_`: Node delivers such messages as `'internalMessage'`
  * (lib/internal/child_process.js), never to the app's `process.on('message')`, and
  * node:cluster ignores every `cmd` but its own `NODE_CLUSTER`.
@@ -57,7 +61,8 @@ export interface SockName {
 /** Worker → primary. */
 export type WorkerToRouter =
   | { cmd: typeof TRAFFIC_CMD; act: 'listen'; seq: number; member: TrafficMember; query: ListenQuery }
-  | { cmd: typeof TRAFFIC_CMD; act: 'ack'; seq: number; accepted: boolean }
+  /** A connection the worker did not take; its raw handle travels back with the message. */
+  | { cmd: typeof TRAFFIC_CMD; act: 'decline'; key: string }
   | { cmd: typeof TRAFFIC_CMD; act: 'close'; key: string };
 
 /** Primary → worker. */
@@ -67,7 +72,7 @@ export type RouterToWorker =
   /** Routed: `errno` (a negative libuv code) when the listen failed, else the socket's key. */
   | { cmd: typeof TRAFFIC_CMD; act: 'listen-reply'; seq: number; routed: true; key: string; errno?: number; sockname?: SockName; data: unknown }
   /** A connection; its raw handle travels with the message. */
-  | { cmd: typeof TRAFFIC_CMD; act: 'conn'; key: string; seq: number };
+  | { cmd: typeof TRAFFIC_CMD; act: 'conn'; key: string };
 
 export function isTrafficMessage(msg: unknown): msg is WorkerToRouter | RouterToWorker {
   return typeof msg === 'object' && msg !== null && (msg as { cmd?: unknown }).cmd === TRAFFIC_CMD;

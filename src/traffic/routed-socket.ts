@@ -31,7 +31,7 @@ export interface SocketStats {
   /** host:port, or the unix path. */
   address: string;
   accepted: number;
-  /** Connections handed over (and accepted) per worker id and per revision. */
+  /** Connections handed over per worker id and per revision (those a worker declined and sent back excepted). */
   routedByWorker: Record<string, number>;
   routedByRevision: Record<string, number>;
   queuedNow: number;
@@ -177,10 +177,10 @@ export class RoutedSocket<M extends RouteMember> {
     else this.send(member, this, handle);
   }
 
-  /** A member took a connection. */
-  routed(member: M): void {
-    this.routedByWorker.set(member.workerId, (this.routedByWorker.get(member.workerId) ?? 0) + 1);
-    this.routedByRevision.set(member.revision, (this.routedByRevision.get(member.revision) ?? 0) + 1);
+  /** A connection was handed to a member (+1), or came back from it unserved (-1). */
+  routed(member: M, n: 1 | -1): void {
+    this.routedByWorker.set(member.workerId, (this.routedByWorker.get(member.workerId) ?? 0) + n);
+    this.routedByRevision.set(member.revision, (this.routedByRevision.get(member.revision) ?? 0) + n);
   }
 
   /**

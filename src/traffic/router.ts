@@ -32,16 +32,14 @@ export interface AdoptedSocket {
   handle: RawHandle;
 }
 
-interface Pending {
-  handle: RawHandle;
-  socket: RoutedSocket<Member>;
-}
-
 /** One worker process that asked for a routed listen. */
 class Member implements RouteMember {
   routable = false;
   readonly sockets = new Set<RoutedSocket<Member>>();
-  readonly pending = new Map<number, Pending>();
+  /** Connections given to `send` whose message is not written yet (closed if the worker exits first). */
+  readonly unwritten = new Set<RawHandle>();
+  /** Our handle-carrying messages the worker has not confirmed yet (its `NODE_HANDLE_ACK`); see {@link Router.stopAccepting}. */
+  inflight = 0;
   constructor(
     readonly worker: Worker,
     readonly app: string,
@@ -63,7 +61,6 @@ export class Router {
   /** Apps with no operation in progress: their sockets no worker listens on close (unused-sockets.ts). */
   private readonly settled = new Set<string>();
   private readonly limits: QueueLimits;
-  private seq = 0;
   private closed = false;
   private readonly onFork = (worker: Worker): void => this.attach(worker);
 
@@ -145,7 +142,7 @@ export class Router {
   async stopAccepting(limitMs = 5000): Promise<void> {
     for (const socket of this.sockets.values()) socket.stopAccepting();
     const deadline = Date.now() + limitMs;
-    const pending = () => [...this.members.values()].some((m) => m.pending.size > 0) || [...this.sockets.values()].some((s) => s.queue.size > 0);
+    const pending = () => [...this.members.values()].some((m) => m.unwritten.size > 0 || m.inflight > 0) || [...this.sockets.values()].some((s) => s.queue.size > 0);
     while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
@@ -168,18 +165,23 @@ export class Router {
 
   private attach(worker: Worker): void {
     worker.process.on('internalMessage', (message: unknown, handle: unknown) => {
-      if (isTrafficMessage(message)) this.onMessage(worker, message as WorkerToRouter, handle);
+      if (isTrafficMessage(message)) this.onMessage(worker, message as WorkerToRouter, handle as RawHandle | undefined);
+      else if (isHandleAck(message)) {
+        // lib/internal/child_process.js passes one handle at a time on a channel: this answers our oldest.
+        const member = this.members.get(worker);
+        if (member && member.inflight > 0) member.inflight--;
+      }
     });
     worker.once('exit', () => this.detach(worker));
   }
 
-  private onMessage(worker: Worker, message: WorkerToRouter, _handle: unknown): void {
+  private onMessage(worker: Worker, message: WorkerToRouter, handle: RawHandle | undefined): void {
     switch (message.act) {
       case 'listen':
         this.listen(worker, message.seq, message.member, message.query);
         return;
-      case 'ack':
-        this.ack(worker, message.seq, message.accepted);
+      case 'decline':
+        if (handle) this.declined(worker, message.key, handle);
         return;
       case 'close': {
         const member = this.members.get(worker);
@@ -243,28 +245,39 @@ export class Router {
     return member;
   }
 
+  /**
+   * Sends one connection. Our copy of the handle is closed as soon as the message is written: the
+   * descriptor then travels in the kernel (SCM_RIGHTS), so no answer per connection is needed; a
+   * worker that does not take it sends it back (`decline`). Counted as routed now, uncounted on a decline.
+   */
   private handoff(member: Member, socket: RoutedSocket<Member>, handle: RawHandle): void {
-    const seq = ++this.seq;
-    member.pending.set(seq, { handle, socket });
-    if (!send(member.worker, { cmd: TRAFFIC_CMD, act: 'conn', key: socket.key, seq }, handle)) {
-      member.pending.delete(seq);
-      socket.remove(member);
-      socket.dispatch(handle);
-    }
+    member.unwritten.add(handle);
+    member.inflight++;
+    socket.routed(member, 1);
+    const sent = send(member.worker, { cmd: TRAFFIC_CMD, act: 'conn', key: socket.key }, handle, (err) => {
+      // Not in the set: the worker exited first and detach() closed it.
+      if (!member.unwritten.delete(handle)) return;
+      if (!err) return safeClose(handle);
+      this.unsent(member, socket, handle);
+    });
+    if (!sent && member.unwritten.delete(handle)) this.unsent(member, socket, handle);
   }
 
-  private ack(worker: Worker, seq: number, accepted: boolean): void {
+  /** The channel could not take it: the member is gone for this socket, the connection goes to another. */
+  private unsent(member: Member, socket: RoutedSocket<Member>, handle: RawHandle): void {
+    if (member.inflight > 0) member.inflight--;
+    socket.routed(member, -1);
+    socket.remove(member);
+    socket.dispatch(handle);
+  }
+
+  /** Its server closed (its `close` came first and removed it) or is at maxConnections: route it again. */
+  private declined(worker: Worker, key: string, handle: RawHandle): void {
     const member = this.members.get(worker);
-    const pending = member?.pending.get(seq);
-    if (!member || !pending) return;
-    member.pending.delete(seq);
-    if (accepted) {
-      safeClose(pending.handle);
-      pending.socket.routed(member);
-      return;
-    }
-    // Its server closed (its `close` came first and removed it) or is at maxConnections: route it again.
-    pending.socket.dispatch(pending.handle);
+    const socket = this.sockets.get(key);
+    if (!socket) return safeClose(handle);
+    if (member) socket.routed(member, -1);
+    socket.dispatch(handle);
   }
 
   private detach(worker: Worker): void {
@@ -272,9 +285,10 @@ export class Router {
     if (!member) return;
     this.members.delete(worker);
     for (const socket of member.sockets) socket.remove(member);
-    // Connections it never acknowledged: the client sees the end at once and may retry.
-    for (const { handle } of member.pending.values()) safeClose(handle);
-    member.pending.clear();
+    // Connections whose message it never got: the client sees the end at once and may retry.
+    for (const handle of member.unwritten) safeClose(handle);
+    member.unwritten.clear();
+    member.inflight = 0;
     this.routableMarks.delete(markKey(member.app, member.workerId));
     this.closeUnused(member.app);
   }
@@ -284,12 +298,18 @@ export class Router {
  * False only when the message cannot be sent (channel gone). `process.send` returning false
  * means "backlogged", not "lost": the message is queued and will be written.
  */
-function send(worker: Worker, message: RouterToWorker, handle?: RawHandle): boolean {
+function send(worker: Worker, message: RouterToWorker, handle?: RawHandle, written?: (err: Error | null) => void): boolean {
   if (!worker.isConnected()) return false;
   try {
-    (worker.process.send as (m: unknown, h?: unknown) => boolean)(message, handle);
+    (worker.process.send as (m: unknown, h?: unknown, cb?: (err: Error | null) => void) => boolean)(message, handle, written);
     return true;
   } catch {
     return false;
   }
+}
+
+/** child_process's answer to a message that carried a handle (lib/internal/child_process.js). */
+function isHandleAck(message: unknown): boolean {
+  const cmd = (message as { cmd?: unknown } | null)?.cmd;
+  return cmd === 'NODE_HANDLE_ACK' || cmd === 'NODE_HANDLE_NACK';
 }

@@ -81,16 +81,14 @@ export class TrafficWorkerSide {
       fn?.(message);
       return;
     }
-    if (message.act !== 'conn') return;
+    if (message.act !== 'conn' || handle === undefined) return;
     const entry = this.servers.get(message.key);
-    let accepted = entry !== undefined && handle !== undefined;
-    if (accepted) {
-      const server = entry!.server;
-      if (server.maxConnections != null && (server._connections ?? 0) >= server.maxConnections) accepted = false;
+    if (entry !== undefined) {
+      const server = entry.server;
+      // Taken: no answer (the primary closed its copy once the message was written).
+      if (server.maxConnections == null || (server._connections ?? 0) < server.maxConnections) return entry.handle.onconnection!(0, handle);
     }
-    send({ cmd: TRAFFIC_CMD, act: 'ack', seq: message.seq, accepted });
-    if (accepted) entry!.handle.onconnection!(0, handle!);
-    else handle?.close();
+    decline(message.key, handle);
   }
 
   private query(obj: ServerLike, options: QueryOptions, cb: Callback, fallback: () => void): void {
@@ -179,6 +177,17 @@ function isRoutable(options: QueryOptions): boolean {
   if (options.fd !== undefined && options.fd !== null && options.fd >= 0) return false;
   if (options.addressType === 'udp4' || options.addressType === 'udp6') return false;
   return options.port >= 0 || typeof options.address === 'string';
+}
+
+/** Sends a connection we do not take back to the primary, which routes it again; closes our copy once written. */
+function decline(key: string, handle: RawHandle): void {
+  const message: WorkerToRouter = { cmd: TRAFFIC_CMD, act: 'decline', key };
+  if (!process.connected || !process.send) return handle.close();
+  try {
+    process.send(message, handle as never, () => handle.close());
+  } catch {
+    handle.close();
+  }
 }
 
 function send(message: WorkerToRouter): void {
