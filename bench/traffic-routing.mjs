@@ -54,12 +54,15 @@ async function startRouted(port, cpus, lib = BENCH_LIB) {
   };
 }
 
-/** One wrk run; with `pids`, the server side's CPU time per request (µs) too (/proc schedstat). */
+/** One wrk run; with `pids` (the primary first), the server side's CPU time per request (µs) too (/proc schedstat): all, the primary's, the workers'. */
 async function load(port, close, cpus, pids = [], seconds = SECONDS) {
   const c0 = pids.map(cpuNs);
   const r = await runWrk(port, close, cpus, seconds);
-  const requests = r.requests;
-  r.cpuUsPerReq = pids.reduce((n, p, i) => n + ((cpuNs(p) ?? 0) - (c0[i] ?? 0)), 0) / 1e3 / Math.max(1, requests);
+  const requests = Math.max(1, r.requests);
+  const used = pids.map((p, i) => ((cpuNs(p) ?? 0) - (c0[i] ?? 0)) / 1e3 / requests);
+  r.cpuUsPerReq = used.reduce((a, b) => a + b, 0);
+  r.primaryUsPerReq = used[0] ?? 0;
+  r.workersUsPerReq = r.cpuUsPerReq - r.primaryUsPerReq;
   return r;
 }
 
@@ -104,6 +107,7 @@ await runBench(async () => {
     // Warm-up of each side (not counted).
     for (const side of sides) await runWrk(portOf[side], mode === 'close', loadCpus, 1);
     const cpuRatios = [];
+    const split = { routed: { primary: [], workers: [] }, bare: { primary: [], workers: [] }, baseline: { primary: [], workers: [] } };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
       const r = {};
@@ -112,6 +116,8 @@ await runBench(async () => {
         const out = await load(portOf[side], mode === 'close', loadCpus, pidsOf(side));
         r[side] = out.rps;
         cpu[side] = out.cpuUsPerReq;
+        split[side].primary.push(out.primaryUsPerReq);
+        split[side].workers.push(out.workersUsPerReq);
         errors += out.errors;
         rps[side].push(out.rps);
       }
@@ -126,7 +132,8 @@ await runBench(async () => {
       const extra = baseline ? `; baseline ${fx(r.baseline, 0)} req/s (${fx(r.baseline / r.bare, 3)} of bare), CPU/request ${fx(cpu.baseline, 1)} µs` : '';
       console.error(`${mode} round ${round + 1}/${ROUNDS}: routed ${fx(r.routed, 0)} req/s, bare ${fx(r.bare, 0)} req/s, ratio ${fx(r.routed / r.bare, 3)}; CPU/request routed ${fx(cpu.routed, 1)} µs, bare ${fx(cpu.bare, 1)} µs${extra}`);
     }
-    results[mode] = { ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, routed: median(rps.routed), bare: median(rps.bare), errors };
+    const cpuSplit = Object.fromEntries(sides.map((side) => [side, { primaryUsPerReq: median(split[side].primary), workersUsPerReq: median(split[side].workers) }]));
+    results[mode] = { ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, routed: median(rps.routed), bare: median(rps.bare), errors, cpuSplit };
     if (baseline) results[mode].baseline = { ...vsBaseline, rps: median(rps.baseline), ratio: median(vsBaseline.ratios), cpuRatio: median(vsBaseline.cpuRatios), baselineRatio: median(vsBaseline.baselineRatios), baselineCpuRatio: median(vsBaseline.baselineCpuRatios) };
   }
   await routed.stop();
@@ -143,6 +150,13 @@ await runBench(async () => {
           const r = results[mode];
           return [mode === 'close' ? 'Connection: close' : 'keep-alive', fx(r.ratio, 3), `${fx(Math.min(...r.ratios), 3)}–${fx(Math.max(...r.ratios), 3)}`, fx(r.cpuRatio, 3), fx(r.routed, 0), fx(r.bare, 0), mode === 'close' ? '≥ 0.95' : '≥ 0.97', String(r.errors)];
         }),
+      ),
+      '',
+      'Server-side CPU per request, µs (median of rounds): the primary / its workers.',
+      '',
+      ...table(
+        ['mode', ...sides.map((side) => `${side}: primary / workers`)],
+        ['keep-alive', 'close'].map((mode) => [mode === 'close' ? 'Connection: close' : 'keep-alive', ...sides.map((side) => `${fx(results[mode].cpuSplit[side].primaryUsPerReq, 1)} / ${fx(results[mode].cpuSplit[side].workersUsPerReq, 1)}`)]),
       ),
       ...(baseline
         ? [

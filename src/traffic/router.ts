@@ -11,7 +11,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { constants } from 'node:os';
 import { isTrafficMessage, TRAFFIC_CMD, type ListenQuery, type RouterToWorker, type TrafficMember, type WorkerToRouter } from '../protocol/traffic-ipc.js';
 import { DEFAULT_QUEUE_LIMITS, safeClose, type QueueLimits } from './conn-queue.js';
-import { RoutedSocket, type RawHandle, type RouteMember, type SocketStats } from './routed-socket.js';
+import { isHandleAnswer, Member, send } from './member.js';
+import { RoutedSocket, type RawHandle, type SocketStats } from './routed-socket.js';
 import { unusedSockets } from './unused-sockets.js';
 
 const EADDRINUSE = -constants.errno.EADDRINUSE;
@@ -30,22 +31,6 @@ export interface AdoptedSocket {
   app: string;
   query: ListenQuery;
   handle: RawHandle;
-}
-
-/** One worker process that asked for a routed listen. */
-class Member implements RouteMember {
-  routable = false;
-  readonly sockets = new Set<RoutedSocket<Member>>();
-  /** Connections given to `send` whose message is not written yet (closed if the worker exits first). */
-  readonly unwritten = new Set<RawHandle>();
-  /** Our handle-carrying messages the worker has not confirmed yet (its `NODE_HANDLE_ACK`); see {@link Router.stopAccepting}. */
-  inflight = 0;
-  constructor(
-    readonly worker: Worker,
-    readonly app: string,
-    readonly workerId: number,
-    readonly revision: number,
-  ) {}
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -67,7 +52,7 @@ export class Router {
   constructor(private readonly options: RouterOptions) {
     this.limits = options.queue ?? DEFAULT_QUEUE_LIMITS;
     for (const { key, app, query, handle } of options.adopted ?? []) {
-      const socket = new RoutedSocket<Member>(key, app, query, this.limits, (m, s, h) => this.handoff(m, s, h), handle);
+      const socket = new RoutedSocket<Member>(key, app, query, this.limits, (m, s, h) => m.give(s, h), handle);
       socket.data = query.data;
       this.sockets.set(key, socket);
     }
@@ -142,7 +127,7 @@ export class Router {
   async stopAccepting(limitMs = 5000): Promise<void> {
     for (const socket of this.sockets.values()) socket.stopAccepting();
     const deadline = Date.now() + limitMs;
-    const pending = () => [...this.members.values()].some((m) => m.unwritten.size > 0 || m.inflight > 0) || [...this.sockets.values()].some((s) => s.queue.size > 0);
+    const pending = () => [...this.members.values()].some((m) => m.pending) || [...this.sockets.values()].some((s) => s.queue.size > 0);
     while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
@@ -166,11 +151,7 @@ export class Router {
   private attach(worker: Worker): void {
     worker.process.on('internalMessage', (message: unknown, handle: unknown) => {
       if (isTrafficMessage(message)) this.onMessage(worker, message as WorkerToRouter, handle as RawHandle | undefined);
-      else if (isHandleAck(message)) {
-        // lib/internal/child_process.js passes one handle at a time on a channel: this answers our oldest.
-        const member = this.members.get(worker);
-        if (member && member.inflight > 0) member.inflight--;
-      }
+      else if (isHandleAnswer(message)) this.members.get(worker)?.answered();
     });
     worker.once('exit', () => this.detach(worker));
   }
@@ -214,7 +195,7 @@ export class Router {
       return;
     }
     if (!socket) {
-      socket = new RoutedSocket<Member>(key, who.app, query, this.limits, (m, s, h) => this.handoff(m, s, h));
+      socket = new RoutedSocket<Member>(key, who.app, query, this.limits, (m, s, h) => m.give(s, h));
       socket.data = query.data;
       socket.picker.setWeights(this.weights.get(who.app) ?? null);
       this.sockets.set(key, socket);
@@ -245,32 +226,6 @@ export class Router {
     return member;
   }
 
-  /**
-   * Sends one connection. Our copy of the handle is closed as soon as the message is written: the
-   * descriptor then travels in the kernel (SCM_RIGHTS), so no answer per connection is needed; a
-   * worker that does not take it sends it back (`decline`). Counted as routed now, uncounted on a decline.
-   */
-  private handoff(member: Member, socket: RoutedSocket<Member>, handle: RawHandle): void {
-    member.unwritten.add(handle);
-    member.inflight++;
-    socket.routed(member, 1);
-    const sent = send(member.worker, { cmd: TRAFFIC_CMD, act: 'conn', key: socket.key }, handle, (err) => {
-      // Not in the set: the worker exited first and detach() closed it.
-      if (!member.unwritten.delete(handle)) return;
-      if (!err) return safeClose(handle);
-      this.unsent(member, socket, handle);
-    });
-    if (!sent && member.unwritten.delete(handle)) this.unsent(member, socket, handle);
-  }
-
-  /** The channel could not take it: the member is gone for this socket, the connection goes to another. */
-  private unsent(member: Member, socket: RoutedSocket<Member>, handle: RawHandle): void {
-    if (member.inflight > 0) member.inflight--;
-    socket.routed(member, -1);
-    socket.remove(member);
-    socket.dispatch(handle);
-  }
-
   /** Its server closed (its `close` came first and removed it) or is at maxConnections: route it again. */
   private declined(worker: Worker, key: string, handle: RawHandle): void {
     const member = this.members.get(worker);
@@ -284,32 +239,8 @@ export class Router {
     const member = this.members.get(worker);
     if (!member) return;
     this.members.delete(worker);
-    for (const socket of member.sockets) socket.remove(member);
-    // Connections whose message it never got: the client sees the end at once and may retry.
-    for (const handle of member.unwritten) safeClose(handle);
-    member.unwritten.clear();
-    member.inflight = 0;
+    member.detach();
     this.routableMarks.delete(markKey(member.app, member.workerId));
     this.closeUnused(member.app);
   }
-}
-
-/**
- * False only when the message cannot be sent (channel gone). `process.send` returning false
- * means "backlogged", not "lost": the message is queued and will be written.
- */
-function send(worker: Worker, message: RouterToWorker, handle?: RawHandle, written?: (err: Error | null) => void): boolean {
-  if (!worker.isConnected()) return false;
-  try {
-    (worker.process.send as (m: unknown, h?: unknown, cb?: (err: Error | null) => void) => boolean)(message, handle, written);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** child_process's answer to a message that carried a handle (lib/internal/child_process.js). */
-function isHandleAck(message: unknown): boolean {
-  const cmd = (message as { cmd?: unknown } | null)?.cmd;
-  return cmd === 'NODE_HANDLE_ACK' || cmd === 'NODE_HANDLE_NACK';
 }
