@@ -1,7 +1,8 @@
 /**
  * The daemon's state kept durable: every change written (coalesced, state-store.ts), and a
  * state that cannot be made durable a notice in status until a retry succeeds. The end of an
- * operation is where its result is known durable or not: written at once, and said in its steps.
+ * operation is where its result is known written or not: the file replaced at once (said in its
+ * steps when it cannot be), fsynced right after its answer (see `settle`).
  */
 import type { DaemonEvent, OperationEvent } from '../protocol/index.js';
 import { isTerminalOperationState } from '../protocol/index.js';
