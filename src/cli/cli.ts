@@ -33,7 +33,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     return usageError(io, json, 'Arguments after `--` are passed to the app by `hotctl start <script>` only.');
   }
   const ctx: CommandContext = { ...io, exitCode: EXIT_CODES.ok, passthrough };
-  const fast = fastPath(own);
+  const fast = fastPath(own, io.cwd);
   if (fast) return fast(ctx);
   const registrations = await registrationsFor(own);
   const simple = registrations.length === 1 ? simpleLine(own, registrations[0]!, ctx) : null;

@@ -30,7 +30,8 @@ export interface ConnectOptions {
   home: string;
   /** Start a daemon when none runs. When false and none runs, resolves with null. */
   start: boolean;
-  out: Output;
+  /** Where the "started the daemon" note goes; a function when the output is loaded only if needed (fast-operation.ts). */
+  out: Output | (() => Promise<Output>);
   env?: NodeJS.ProcessEnv;
   /** The daemon's entry script; default dist/src/daemon/main.js next to this file. */
   daemonEntry?: string;
@@ -66,7 +67,10 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
   const hello = greet(client);
   options.alongside?.(client).catch(() => {});
   const info = await hello;
-  if (started && !options.out.json) options.out.note(options.out.colours.dim(`started the hotctl daemon (pid ${info.pid}, HOTCTL_HOME=${info.home})`));
+  if (started) {
+    const out = typeof options.out === 'function' ? await options.out() : options.out;
+    if (!out.json) out.note(out.colours.dim(`started the hotctl daemon (pid ${info.pid}, HOTCTL_HOME=${info.home})`));
+  }
   return { client, info, started };
 }
 

@@ -43,11 +43,14 @@ export class OperationFollower {
   constructor(
     private readonly client: ControlClient,
     private readonly out: Output,
-    options: { showApp?: boolean; describe?: ProgressOptions['describe'] } = {},
+    options: { showApp?: boolean; describe?: ProgressOptions['describe']; earlier?: readonly DaemonEvent[] } = {},
   ) {
     const progress: ProgressOptions = { colours: out.colours, showApp: options.showApp ?? false };
     if (options.describe) progress.describe = options.describe;
     this.renderer = new ProgressRenderer((line) => out.line(line), progress);
+    // Events the connection received before this follower existed (fast-operation.ts sends its
+    // request first, then loads this module): taken in order, as if they had just arrived.
+    for (const event of options.earlier ?? []) this.onEvent(event);
     this.stopEvents = client.onEvent((event) => this.onEvent(event));
     this.stopClose = client.onClose((err) => this.onClose(err));
     this.pollTimer = setInterval(() => this.pollQuiet(), 1000);

@@ -4,7 +4,7 @@
  * With --json, stdout gets every event as a JSON line (`{"event":…,"data":…}`), then one line
  * per operation with its final snapshot.
  */
-import type { OperationKind, OperationSnapshot, Params } from '../protocol/index.js';
+import type { DaemonEvent, OperationKind, OperationSnapshot, Params } from '../protocol/index.js';
 import { HotctlError } from '../protocol/errors.js';
 import type { ControlClient } from './client.js';
 import { OperationFollower } from './follow.js';
@@ -14,6 +14,8 @@ import type { ProgressOptions } from './render/progress.js';
 export interface FollowOptions {
   /** The summary's account of the revisions, when the command knows better (see ProgressOptions). */
   describe?: ProgressOptions['describe'];
+  /** Events received before following began (the request already sent: fast-operation.ts). */
+  earlier?: readonly DaemonEvent[];
 }
 
 /**
@@ -26,7 +28,7 @@ export async function followOperations(
   send: () => Promise<OperationSnapshot[]>,
   options: FollowOptions = {},
 ): Promise<OperationSnapshot[]> {
-  const follower = new OperationFollower(client, out, options.describe ? { describe: options.describe } : {});
+  const follower = new OperationFollower(client, out, { ...(options.describe ? { describe: options.describe } : {}), ...(options.earlier ? { earlier: options.earlier } : {}) });
   try {
     const answers = await send();
     follower.showApp = new Set(answers.map((op) => op.app)).size > 1;

@@ -114,6 +114,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     if (event.kind === 'worker') log(`${event.app}#${event.worker_id} r${event.revision} pid ${event.pid ?? '-'}: ${event.from ?? 'new'} → ${event.to} (${event.reason})`);
     else if (event.kind === 'operation' && event.message !== undefined) log(`${event.app} ${event.operation.kind} ${event.operation.id}: ${event.operation.state}: ${event.message}`);
     bus.publish(event);
+    state.settled(event);
     if (event.kind === 'worker' || event.kind === 'operation') bus.statusChanged();
   };
   const registry: AppRegistry = new AppRegistry({

@@ -19,19 +19,21 @@ export const inspectScript: InspectScript = async (spec) => {
       details: { app: spec.name, script: spec.script },
     });
   }
-  const content = await readFile(script);
-  let cwd: string;
-  try {
-    cwd = await realpath(spec.cwd ?? dirname(spec.script));
-  } catch {
-    throw new HotctlError('E_SCRIPT_NOT_FOUND', `The working directory of "${spec.name}" does not exist: ${spec.cwd}`, { details: { app: spec.name, cwd: spec.cwd } });
-  }
+  // Each is a few file-system round trips, on the path of every reload before its fork: at once.
+  const [content, cwd, appVersion, gitHead] = await Promise.all([
+    readFile(script),
+    realpath(spec.cwd ?? dirname(spec.script)).catch(() => {
+      throw new HotctlError('E_SCRIPT_NOT_FOUND', `The working directory of "${spec.name}" does not exist: ${spec.cwd}`, { details: { app: spec.name, cwd: spec.cwd } });
+    }),
+    packageVersion(dirname(script)),
+    gitCommit(dirname(script)),
+  ]);
   const facts: ScriptFacts = {
     script,
     cwd,
     script_sha256: createHash('sha256').update(content).digest('hex'),
-    app_version: await packageVersion(dirname(script)),
-    git_commit: await gitCommit(dirname(script)),
+    app_version: appVersion,
+    git_commit: gitHead,
   };
   return facts;
 };

@@ -69,14 +69,19 @@ function keepAside(path: string, reason: string): LoadedState {
   return { kind: 'corrupt', keptAs, reason };
 }
 
-/** Writes `state` to `path` atomically, mode 0600. On failure the temp file is removed. */
-export function writeStateAtomic(path: string, state: StateFile): void {
+/**
+ * Writes `state` to `path` atomically, mode 0600. On failure the temp file is removed.
+ * `fsync: false` replaces the file without waiting for the disk: the new state is what any
+ * process reads from then on (a daemon that dies and starts again included), and `syncState`
+ * makes it durable against a power loss (durable-state.ts: after an operation's answer).
+ */
+export function writeStateAtomic(path: string, state: StateFile, { fsync = true } = {}): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     const fd = openSync(tmp, 'w', 0o600);
     try {
       writeSync(fd, `${JSON.stringify(state)}\n`);
-      fsyncSync(fd);
+      if (fsync) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -84,6 +89,16 @@ export function writeStateAtomic(path: string, state: StateFile): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Flushes the state file written with `fsync: false` to the disk. */
+export function syncState(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -129,13 +144,20 @@ export class StateWriter {
     this.timer.unref();
   }
 
-  /** Writes now; true when the state on disk is the latest. */
-  flush(): boolean {
+  /** The state file was replaced without fsync (`flush({ fsync: false })`) and not synced since. */
+  private unsynced = false;
+
+  /**
+   * Writes now; true when the state on disk is the latest. `fsync: false`: replaced in the page
+   * cache only (what a restarted daemon reads), until `sync()`.
+   */
+  flush({ fsync = true } = {}): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.frozen) return true;
     try {
-      writeStateAtomic(this.path, this.snapshot());
+      writeStateAtomic(this.path, this.snapshot(), { fsync });
+      this.unsynced = !fsync;
     } catch (err) {
       const first = this.failure === null || this.failure.message !== (err as Error).message;
       this.failure = err as Error;
@@ -148,6 +170,20 @@ export class StateWriter {
       this.onRecovered();
     }
     return true;
+  }
+
+  /** Makes a `flush({ fsync: false })` durable; a failure is reported and the state written again. */
+  sync(): void {
+    if (!this.unsynced || this.frozen) return;
+    this.unsynced = false;
+    try {
+      syncState(this.path);
+    } catch (err) {
+      const first = this.failure === null || this.failure.message !== (err as Error).message;
+      this.failure = err as Error;
+      if (first) this.onError(err as Error);
+      this.changed();
+    }
   }
 
   /** Stops retrying (daemon shutdown). */

@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import type { OperationSnapshot } from '../../protocol/index.js';
+import type { ControlClient } from '../client.js';
 import { runAction, withDaemon, type CommandContext, type GlobalArgs } from '../context.js';
 import { parseCount, usageError } from '../flags.js';
 import { operateOne, outcome } from '../operations.js';
@@ -16,7 +17,7 @@ export interface RollbackArgs {
   wait: boolean;
 }
 
-function describeCanaryRollback(op: OperationSnapshot): string {
+export function describeCanaryRollback(op: OperationSnapshot): string {
   return `: canary of revision ${op.to_revision ?? '-'} retired; revision ${op.from_revision ?? '-'} serves alone`;
 }
 
@@ -31,19 +32,24 @@ export async function rollback(ctx: CommandContext, out: Output, argv: RollbackA
     }
     const params = { name: argv.name, ...(to === undefined ? {} : { to }), ...(argv.force ? { force: true } : {}), ...(argv.wait ? { wait: true } : {}) };
     const final = await operateOne(client, out, 'rollback', params, canary ? { describe: describeCanaryRollback } : {});
-    // During `reload --auto` the answer is that reload, ended by this rollback: what was asked is done.
-    if (final.kind === 'reload' && final.error?.code === 'E_CANARY_FAILED' && (final.error.details as { metric?: string } | undefined)?.metric === 'rollback') {
-      if (!out.json) out.line(`✓ rollback ${argv.name}: the canary analysis ended${describeCanaryRollback(final)}`);
-      return 0;
-    }
-    const code = outcome(out, [final], ctx.env);
-    if (code === 0 && !canary && !out.json && final.to_revision !== null) {
-      const { revisions } = await client.request('history', { name: argv.name }, { timeoutMs: 10_000 });
-      const made = revisions.find((r) => r.number === final.to_revision);
-      if (made?.rollback_of != null) out.line(out.colours.dim(`revision ${made.number} runs revision ${made.rollback_of}'s spec and files (${made.script}).`));
-    }
-    return code;
+    return rollbackEnded(ctx, out, client, argv.name, canary !== null, final);
   });
+}
+
+/** What the command says and exits with once the rollback operation ended (shared with fast-operation.ts). */
+export async function rollbackEnded(ctx: CommandContext, out: Output, client: ControlClient, name: string, canary: boolean, final: OperationSnapshot): Promise<number> {
+  // During `reload --auto` the answer is that reload, ended by this rollback: what was asked is done.
+  if (final.kind === 'reload' && final.error?.code === 'E_CANARY_FAILED' && (final.error.details as { metric?: string } | undefined)?.metric === 'rollback') {
+    if (!out.json) out.line(`✓ rollback ${name}: the canary analysis ended${describeCanaryRollback(final)}`);
+    return 0;
+  }
+  const code = outcome(out, [final], ctx.env);
+  if (code === 0 && !canary && !out.json && final.to_revision !== null) {
+    const { revisions } = await client.request('history', { name }, { timeoutMs: 10_000 });
+    const made = revisions.find((r) => r.number === final.to_revision);
+    if (made?.rollback_of != null) out.line(out.colours.dim(`revision ${made.number} runs revision ${made.rollback_of}'s spec and files (${made.script}).`));
+  }
+  return code;
 }
 
 export function registerRollback<T extends GlobalArgs>(y: Argv<T>, ctx: CommandContext): Argv<T> {

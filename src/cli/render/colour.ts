@@ -2,7 +2,8 @@
  * Tiny ANSI colouring. Colour only on a TTY, never with NO_COLOR (https://no-color.org: set
  * and not empty), never in --json output.
  */
-import { toneOf, type Tone } from '../../format/index.js';
+// tones.js alone, not the folder's index: a reload's progress needs none of the rest (fast-operation.ts).
+import { toneOf, type Tone } from '../../format/tones.js';
 
 export interface Colours {
   readonly enabled: boolean;

@@ -15,7 +15,7 @@
 import type { OperationSnapshot, OperationStep, WorkerTransitionEvent } from '../../protocol/index.js';
 import { isServingWorker, isTerminalOperationState } from '../../protocol/states.js';
 import { stateColour, type Colours } from './colour.js';
-import { formatSeconds } from '../../format/index.js';
+import { formatSeconds } from '../../format/durations.js';
 
 export interface ProgressOptions {
   colours: Colours;

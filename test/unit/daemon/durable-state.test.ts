@@ -1,5 +1,6 @@
 import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Operation } from '../../../src/cluster/operation.js';
@@ -55,4 +56,39 @@ t.test('events other than an ended operation are left alone', async (t) => {
   state.settle({ kind: 'operation', at: '', app: 'api', operation: running.snapshot() });
   state.settle({ kind: 'log', at: '', app: 'api', worker_id: 1, revision: 1, stream: 'out', text: 'x' });
   t.equal(state.notice, null, 'nothing was written, so nothing failed');
+});
+
+// The answer of an operation does not wait for the disk: the file is replaced before the event
+// goes out (what a daemon started again after a crash reads), its fsync comes after.
+t.test('an ended operation: the state file replaced before its event is published, fsynced after', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hds-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  const fsync = fs.fsyncSync;
+  const synced: number[] = [];
+  fs.fsyncSync = (fd: number) => {
+    synced.push(fd);
+    fsync(fd);
+  };
+  syncBuiltinESMExports();
+  t.teardown(() => {
+    fs.fsyncSync = fsync;
+    syncBuiltinESMExports();
+  });
+  const file = join(dir, 'state.json');
+  const state = new DurableState(file, snapshot, () => {}, () => {});
+  t.teardown(() => state.stop());
+  const event = ended();
+  state.settle(event);
+  t.equal(JSON.parse(readFileSync(file, 'utf8')).version, STATE_VERSION, 'the file is replaced before the event is published');
+  t.equal(synced.length, 0, 'without waiting for the disk');
+  state.settled(event);
+  t.equal(synced.length, 0, 'not in the tick that publishes the event');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(synced.length, 1, 'fsynced on the next turn');
+  state.settled(event);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(synced.length, 1, 'once');
+  state.flush();
+  t.equal(synced.length, 2, 'any other write is fsynced before the file is replaced, as before');
 });
