@@ -10,17 +10,22 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-let code: number;
-try {
-  // process.argv is [node, bin/hotctl, ...args] (yargs' hideBin, which costs a module graph).
-  code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
-} catch (err) {
-  const { toHotctlError } = await import('../protocol/errors.js');
-  const error = toHotctlError(err);
-  process.stderr.write(`error: ${error.message} (${error.code})\n${error.stack ?? ''}\nhint: ${error.hint}\n`);
-  code = error.exitCode;
+// No top-level await: the same file is bundled as CommonJS (scripts/bundle.mjs), which has none.
+async function main(): Promise<void> {
+  let code: number;
+  try {
+    // process.argv is [node, bin/hotctl, ...args] (yargs' hideBin, which costs a module graph).
+    code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  } catch (err) {
+    const { toHotctlError } = await import('../protocol/errors.js');
+    const error = toHotctlError(err);
+    process.stderr.write(`error: ${error.message} (${error.code})\n${error.stack ?? ''}\nhint: ${error.hint}\n`);
+    code = error.exitCode;
+  }
+  process.exitCode = code;
+  // The work is done: a handle someone left open (a library's timer, a socket) must not keep the
+  // CLI alive. Unref'd, so a clean exit is not delayed by it.
+  setTimeout(() => process.exit(code), 2000).unref();
 }
-process.exitCode = code;
-// The work is done: a handle someone left open (a library's timer, a socket) must not keep the
-// CLI alive. Unref'd, so a clean exit is not delayed by it.
-setTimeout(() => process.exit(code), 2000).unref();
+
+void main();
