@@ -9,7 +9,8 @@
 // `hotctl status` against a daemon with one 2-worker app, and `hotctl reload slow --json` of a
 // 300 ms app (test/fixtures/apps/slow-start.cjs) with the probe bench/lib/cli-phases.cjs
 // preloaded: process start → the last write to the daemon before the operation started (the
-// request sent), and the CLI's CPU time in all.
+// request sent), and the CLI's CPU time in all. Every command runs with that probe (its CPU time
+// at exit is the process's, from its own start: less noisy than wall time on a loaded machine).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,22 +48,31 @@ await runBench(async () => {
   const phasesFile = join(dir, 'phases.json');
   const names = Object.keys(VARIANTS);
   const envOf = (name) => hotctlEnv(home, { ...(VARIANTS[name].env ?? {}), BENCH_PHASES_FILE: phasesFile });
-  const rows = Object.fromEntries(names.map((name) => [name, { version: [], status: [], reload: [], toRequest: [], cpu: [], rVersion: [], rStatus: [] }]));
+  const rows = Object.fromEntries(names.map((name) => [name, { version: [], status: [], reload: [], toRequest: [], cpu: [], cpuVersion: [], cpuStatus: [], rVersion: [], rStatus: [] }]));
+  const probed = (name, args) => ['--require', join(BENCH_LIB, 'cli-phases.cjs'), VARIANTS[name].bin, ...args];
+  const cpuOf = () => JSON.parse(readFileSync(phasesFile, 'utf8')).cpu.exit;
   const nodeMs = [];
+  const nodeCpu = [];
   await timed(['-e', ''], envOf(names[0])); // warm the page cache
   for (const name of names) await timed([VARIANTS[name].bin, 'status'], envOf(name));
 
   for (let i = 0; i < ROUNDS; i++) {
-    const node = (await timed(['-e', ''], envOf(names[0]))).ms;
+    rmSync(phasesFile, { force: true });
+    const node = (await timed(['--require', join(BENCH_LIB, 'cli-phases.cjs'), '-e', ''], envOf(names[0]))).ms;
     nodeMs.push(node);
+    nodeCpu.push(cpuOf());
     const order = names.map((_, k) => names[(k + i) % names.length]);
     for (const name of order) {
       const env = envOf(name);
       const row = rows[name];
-      const version = (await timed([VARIANTS[name].bin, '--version'], env)).ms;
-      const status = (await timed([VARIANTS[name].bin, 'status'], env)).ms;
       rmSync(phasesFile, { force: true });
-      const reload = await timed(['--require', join(BENCH_LIB, 'cli-phases.cjs'), VARIANTS[name].bin, 'reload', 'slow', '--json'], env);
+      const version = (await timed(probed(name, ['--version']), env)).ms;
+      row.cpuVersion.push(cpuOf());
+      rmSync(phasesFile, { force: true });
+      const status = (await timed(probed(name, ['status']), env)).ms;
+      row.cpuStatus.push(cpuOf());
+      rmSync(phasesFile, { force: true });
+      const reload = await timed(probed(name, ['reload', 'slow', '--json']), env);
       const phases = JSON.parse(readFileSync(phasesFile, 'utf8'));
       // --json prints one event a line; the operation's carry its start.
       const events = reload.out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
@@ -83,7 +93,7 @@ await runBench(async () => {
   report(
     [
       ...header(`The CLI bundled vs not: ${names.join(', ')}`),
-      `${ROUNDS} rounds, order rotating; \`node -e ""\` ${spread(nodeMs)} ms. Load average at the end: ${load}.`,
+      `${ROUNDS} rounds, order rotating; \`node -e ""\` ${spread(nodeMs)} ms wall, CPU ${spread(nodeCpu)} ms (same probe). Load average at the end: ${load}.`,
       '',
       ...table(
         ['measure, median (min–max)', ...names],
@@ -91,12 +101,14 @@ await runBench(async () => {
           ['`hotctl --version` wall, ms', ...names.map((n) => spread(rows[n].version))],
           ['`hotctl --version` / `node -e ""`, median of per-round ratios', ...names.map((n) => fx(median(rows[n].rVersion), 2))],
           ['`hotctl status` wall, ms', ...names.map((n) => spread(rows[n].status))],
+          ['`hotctl --version`: CPU of the process, ms', ...names.map((n) => spread(rows[n].cpuVersion))],
           ['`hotctl status` / `node -e ""`', ...names.map((n) => fx(median(rows[n].rStatus), 2))],
+          ['`hotctl status`: CPU of the process, ms', ...names.map((n) => spread(rows[n].cpuStatus))],
           ['`reload slow`: process start → request sent, ms', ...names.map((n) => spread(rows[n].toRequest))],
           ['`reload slow`: CPU of the CLI process in all, ms', ...names.map((n) => spread(rows[n].cpu))],
         ],
       ),
     ],
-    { bench: 'cli-bundle', variants: VARIANTS, rows, nodeMs },
+    { bench: 'cli-bundle', variants: VARIANTS, rows, nodeMs, nodeCpu },
   );
 });
