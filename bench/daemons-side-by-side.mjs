@@ -3,8 +3,10 @@
 //
 //   node bench/daemons-side-by-side.mjs [idle seconds=60] '<variants JSON>'
 //
-// variants: {"name": {"root": "<checkout with a built dist/>", "flags": ["--node-flag", …]}, …};
-// default: this checkout as is. Each variant's daemon is started by hand (detached, as the CLI
+// variants: {"name": {"root": "<checkout with a built dist/>", "flags": ["--node-flag", …],
+// "entry": "<daemon entry relative to root>", "env": {…}}, …}; entry defaults to
+// dist/src/daemon/main.js (dist/bundle/daemon.cjs: the bundled daemon, scripts/bundle.mjs; its
+// workers run dist/bundle/worker.cjs unless env has HOTCTL_BUNDLE=0); default: this checkout. Each variant's daemon is started by hand (detached, as the CLI
 // does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
 // at 1 Hz, HTTP listener off) and asked `status` once; a bare node:cluster primary runs beside
 // them. After 20 s of settling: CPU of every thread (schedstat) over the idle spell, then VmRSS,
@@ -32,14 +34,14 @@ function workersRss(pid) {
 
 await runBench(async () => {
   const pids = {};
-  for (const [name, { root, flags = [] }] of Object.entries(VARIANTS)) {
+  for (const [name, { root, flags = [], entry = join('dist', 'src', 'daemon', 'main.js'), env = {} }] of Object.entries(VARIANTS)) {
     const home = newHome();
     const port = await freePort();
     const fd = openSync(join(home, 'daemon.log'), 'a');
-    const child = spawn(process.execPath, [...flags, join(root, 'dist', 'src', 'daemon', 'main.js')], {
+    const child = spawn(process.execPath, [...flags, join(root, entry)], {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { ...process.env, HOTCTL_HOME: home, HOTCTL_HTTP_PORT: '0' },
+      env: { ...process.env, HOTCTL_HOME: home, HOTCTL_HTTP_PORT: '0', ...env },
     });
     track(child.pid);
     child.unref();
@@ -62,9 +64,17 @@ await runBench(async () => {
   console.error(`idle for ${IDLE_S} s…`);
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuNs(pid)]));
   const t0 = performance.now();
-  await sleep(IDLE_S * 1000);
+  // BENCH_EARLY_S: one more memory sample that many seconds into the idle spell (e.g. 10: 30 s
+  // after start-up, before V8 optimises the idle daemon's steady work).
+  const earlyS = Number(process.env.BENCH_EARLY_S ?? NaN);
+  let early = null;
+  if (earlyS > 0 && earlyS < IDLE_S) {
+    await sleep(earlyS * 1000);
+    early = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memory(pid)]));
+  }
+  await sleep(Math.max(0, IDLE_S * 1000 - (performance.now() - t0)));
   const spanS = (performance.now() - t0) / 1000;
-  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid) }));
+  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null }));
   await bare.stop();
   const bareRss = rows.at(-1).rss;
   const bareWorkerRss = rows.at(-1).workerRss;
@@ -74,8 +84,8 @@ await runBench(async () => {
       `CPU: schedstat of every thread over the same ${fx(spanS)} s after 20 s of settling; memory: /proc/<pid>/status once after it. Load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
       '',
       ...table(
-        ['primary', 'CPU ms/s (% of a core)', 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'flags, build'],
-        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}` : '']),
+        ['primary', 'CPU ms/s (% of a core)', ...(early ? [`VmRSS / RssAnon / RssFile MB after ${earlyS + 20} s`, '/ bare'] : []), 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'flags, build'],
+        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, ...(early ? [`${fx(r.early.rss)} / ${fx(r.early.anon)} / ${fx(r.early.file)}`, fx(r.early.rss / rows.at(-1).early.rss, 2)] : []), fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}${VARIANTS[r.name].entry ? `/${VARIANTS[r.name].entry}` : ''}` : '']),
       ),
     ],
     { bench: 'daemons-side-by-side', variants: VARIANTS, rows },

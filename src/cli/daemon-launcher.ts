@@ -4,10 +4,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { DaemonInfo, DaemonMode } from '../protocol/index.js';
 import { EXIT_CODES, HotctlError } from '../protocol/errors.js';
 import { checkStateDir, homePaths, type HomePaths } from '../protocol/home.js';
+import { preferBundle } from '../platform/prefer-bundle.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { ConnectError, ControlClient } from './client.js';
 import type { Output } from './output.js';
@@ -33,7 +33,7 @@ export interface ConnectOptions {
   /** Where the "started the daemon" note goes; a function when the output is loaded only if needed (fast-operation.ts). */
   out: Output | (() => Promise<Output>);
   env?: NodeJS.ProcessEnv;
-  /** The daemon's entry script; default dist/src/daemon/main.js next to this file. */
+  /** The daemon's entry script; default dist/bundle/daemon.cjs, or dist/src/daemon/main.js (defaultDaemonEntry). */
   daemonEntry?: string;
   startTimeoutMs?: number;
   /**
@@ -44,8 +44,9 @@ export interface ConnectOptions {
   alongside?: (client: ControlClient) => Promise<unknown>;
 }
 
-export function defaultDaemonEntry(): string {
-  return fileURLToPath(new URL('../daemon/main.js', import.meta.url));
+/** dist/bundle/daemon.cjs when built (scripts/bundle.mjs), else dist/src/daemon/main.js. */
+export function defaultDaemonEntry(env: NodeJS.ProcessEnv = process.env): string {
+  return preferBundle(new URL('../../bundle/daemon.cjs', import.meta.url), new URL('../daemon/main.js', import.meta.url), env);
 }
 
 /** Connects to the daemon of `home` and says hello; starts it first when asked and needed. */
@@ -109,7 +110,7 @@ async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promi
   let exit: { code: number | null; signal: string | null; error?: Error } | null = null;
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [options.daemonEntry ?? defaultDaemonEntry()], {
+    child = spawn(process.execPath, [options.daemonEntry ?? defaultDaemonEntry(options.env)], {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: options.env ?? process.env,

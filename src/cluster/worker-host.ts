@@ -8,14 +8,17 @@
  * to the workers that share it, so new and old workers serve side by side during a reload.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../protocol/index.js';
 import { RUNTIME_ENV } from '../protocol/index.js';
+import { preferBundle } from '../platform/prefer-bundle.js';
 import { guardHandoffs } from './handoff-guard.js';
 
-/** Where the worker runtime's entry is, next to this file once compiled (a CommonJS file: runtime/entry.cts). */
-export const RUNTIME_ENTRY = fileURLToPath(new URL('../runtime/entry.cjs', import.meta.url));
+/**
+ * The worker runtime's entry: dist/bundle/worker.cjs (scripts/bundle.mjs) when built, else the
+ * CommonJS entry next to this file once compiled (runtime/entry.cts).
+ */
+export const RUNTIME_ENTRY = preferBundle(new URL('../../bundle/worker.cjs', import.meta.url), new URL('../runtime/entry.cjs', import.meta.url));
 
 export interface ListeningAddress {
   address: string | null;

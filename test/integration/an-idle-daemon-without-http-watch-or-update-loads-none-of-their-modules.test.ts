@@ -7,7 +7,10 @@ import { freePort, Home, ROOT, writeEcosystem } from '../helpers/harness.js';
  * Issue 13 (bench/RESULTS.md, section 16): what an idle daemon does not use loads when first
  * used — the HTTP listener (dashboard assets, its WebSocket feed) when it listens, the hand-off
  * for `hotctl update`, watch/ with the first app that watches. Seen from inside the real daemon
- * by a resolve hook preloaded with --import (test/fixtures/record-es-modules-loaded.mjs).
+ * by a probe preloaded with --import (test/fixtures/record-es-modules-loaded.mjs): for the daemon
+ * of dist/src/, a resolve hook; for the bundled daemon (dist/bundle/daemon.cjs, the default when
+ * built), whose every module is in its one file, the call each module's code makes once it has
+ * run: there "not loaded" means "not evaluated" (the source is in the file, parsed lazily).
  */
 t.test('a daemon with the HTTP listener off and no watching app loads neither; the first watching app loads watch/', async (t) => {
   const home = new Home(t);
@@ -25,6 +28,9 @@ t.test('a daemon with the HTTP listener off and no watching app loads neither; t
   const daemon = home.daemonPid()!;
   const recorded = () => readFileSync(join(probeOut, `${daemon}.esm.txt`), 'utf8');
   t.match(recorded(), /^argv .*daemon/m, 'the probe runs inside the daemon');
+  const bundled = /^argv .*\/dist\/bundle\/daemon\.cjs/m.test(recorded());
+  t.comment(bundled ? 'the bundled daemon: modules evaluated' : 'the daemon of dist/src/: modules resolved');
+  if (bundled) t.notMatch(recorded(), /^module .*\/dist\/src\//m, 'the bundled daemon resolves no module of dist/src/');
   t.match(recorded(), /\/dist\/src\/daemon\/control-server\.js$/m, 'and sees its modules');
   for (const module of ['daemon/http-server', 'daemon/ws-feed', 'dashboard/assets', 'daemon/handoff/give', 'daemon/handoff/take', 'watch/app-watcher']) {
     t.notMatch(recorded(), new RegExp(`/dist/src/${module}\\.js$`, 'm'), `${module}.js is not loaded`);

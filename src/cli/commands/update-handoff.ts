@@ -28,7 +28,7 @@ export async function requestHandoff(client: ControlClient, env: NodeJS.ProcessE
   try {
     return await client.request(
       'handoff',
-      { entry: env[TEST_DAEMON_ENTRY_ENV] || defaultDaemonEntry(), exec_path: process.execPath, timeout_ms: timeoutMs },
+      { entry: env[TEST_DAEMON_ENTRY_ENV] || defaultDaemonEntry(env), exec_path: process.execPath, timeout_ms: timeoutMs },
       { timeoutMs: timeoutMs + 15_000 },
     );
   } catch (err) {
