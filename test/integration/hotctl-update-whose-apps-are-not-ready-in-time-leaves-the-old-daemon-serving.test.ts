@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { descendants, freePort, Home, writeEcosystem } from '../helpers/harness.js';
 
@@ -8,8 +8,11 @@ import { descendants, freePort, Home, writeEcosystem } from '../helpers/harness.
 t.test('update whose new workers are not ready in time: E_UPDATE_FAILED, the old daemon serves, the new one is gone', async (t) => {
   const home = new Home(t);
   const port = await freePort();
-  const file = writeEcosystem(home, [{ name: 'slow', script: 'slow-start.cjs', instances: 2, listen_timeout: 60_000, env: { PORT: port, START_DELAY_MS: 8000 } }]);
+  // The first workers listen at once; once the marker exists, new ones (the new daemon's) wait 8 s.
+  const marker = join(home.dir, 'start-slowly');
+  const file = writeEcosystem(home, [{ name: 'slow', script: 'slow-start.cjs', instances: 2, listen_timeout: 60_000, env: { PORT: port, START_DELAY_MS: 8000, START_DELAY_IF: marker } }]);
   t.equal((await home.run(['start', file], { timeoutMs: 120_000 })).code, 0);
+  writeFileSync(marker, '');
   const before = await home.status();
   const oldWorkers = before.apps[0]!.workers.map((w) => w.pid);
   const result = await home.run(['update', '--force', '--timeout', '3'], { timeoutMs: 120_000 });

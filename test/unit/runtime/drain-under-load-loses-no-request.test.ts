@@ -19,7 +19,7 @@ interface AutocannonInstance {
 }
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => AutocannonInstance;
 
-const CYCLES = 5;
+const CYCLES = 3;
 const CONNECTIONS = 32;
 const ANSWERS_PER_CYCLE = 500;
 const GRACE_MS = 300;
