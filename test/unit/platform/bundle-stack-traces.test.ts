@@ -33,7 +33,7 @@ t.test('a stack trace of the bundled CLI names src/*.ts lines, not the bundle', 
   // Only esbuild's own helpers (the lazy initialiser __init, the entry's require) have no source.
   const unmapped = frames.filter((frame) => frame.includes('dist/bundle/cli.cjs') && !/^ {4}at (__init|Object\.<anonymous>) /.test(frame));
   t.same(unmapped, [], `no frame of hotctl's code names the bundle:\n${stack}`);
-  t.match(stack, /at runCli \(\/[^\s()]*\/src\/cli\/cli\.ts:\d+:\d+\)/, 'runCli is named with its src/cli/cli.ts line');
+  t.match(stack, /at main \(\/[^\s()]*\/src\/cli\/main\.ts:\d+:\d+\)/, 'the entry\'s main is named with its src/cli/main.ts line');
   const mapped = frames.map((frame) => /(\/[^\s()]*\/src\/[\w/.-]+\.ts):(\d+):(\d+)/.exec(frame)).filter((m) => m !== null);
   t.ok(mapped.length >= 2, `frames name src/*.ts files:\n${stack}`);
   for (const [, file, line] of mapped) {
@@ -45,6 +45,6 @@ t.test('a stack trace of the bundled CLI names src/*.ts lines, not the bundle', 
 
 t.test('the CLI of dist/src/ (HOTCTL_BUNDLE=0) runs without the bundle', async (t) => {
   const stack = cliStack({ HOTCTL_BUNDLE: '0' });
-  t.match(stack, /at runCli \(/);
+  t.match(stack, /at main \(/);
   t.notMatch(stack, /dist\/bundle/);
 });
