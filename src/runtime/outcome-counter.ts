@@ -1,28 +1,35 @@
 /**
  * What became of the HTTP requests this worker received (issue 12 item 1): per response its
- * status class and its duration (request received → response 'finish'), per connection that
+ * status class and its duration (request received → response finished), per connection that
  * ends with a request unanswered a reset or a timeout; cumulative since the worker started
  * (src/protocol/outcomes.ts), sent with every report.
  *
- * Per request: a timestamp on the response (from the 'request' listener servers.ts prepends
- * anyway); per answer: Node's own 'http.server.response.finish' diagnostics channel, one
- * subscriber for the whole process — no listener and no closure per request. Per connection:
- * nothing more than servers.ts's 'close' listener, which asks {@link OutcomeCounter.closed};
- * a `'timeout'` listener only on the connections of a server with `server.timeout` set.
+ * Per request: a clock read in the `'request'` listener servers.ts prepends anyway, kept on the
+ * connection, not on the response (a property added to every response after its construction
+ * would give Node's own HTTP code two shapes of response to handle). Per answer: a wrapper of
+ * `ServerResponse.prototype.detachSocket`, which Node calls exactly once per finished response
+ * (lib/_http_server.js resOnFinish) — no listener, no closure and no message object per
+ * response (the `http.server.response.finish` diagnostics channel allocates one per response
+ * once it has a subscriber). Responses on one connection finish in the order of their requests,
+ * so the connection keeps the time of its oldest unanswered request, and of the later ones
+ * (pipelined) in a queue made only when a connection pipelines. Per connection: nothing more
+ * than servers.ts's `'close'` listener, which asks {@link OutcomeCounter.closed}; a
+ * `'timeout'` listener only on the connections of a server with `server.timeout` set.
+ * (bench/RESULTS.md section 21: what this costs, and what the first version cost.)
  */
-import diagnostics from 'node:diagnostics_channel';
-import type http from 'node:http';
+import http from 'node:http';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CODE_CLASSES, DURATION_BUCKETS_S, emptyOutcomes, type RequestOutcomes } from '../protocol/outcomes.js';
 
-/** When the request of a response was received (performance.now() ms); -1 once it is counted. */
-const STARTED = Symbol('hotctl.requestStartedMs');
+/** On a connection: when its oldest unanswered request was received (performance.now() ms); -1 or absent: none. */
+const STARTED = Symbol('hotctl.oldestUnansweredMs');
+/** On a connection that pipelines: when each later unanswered request was received, oldest first. */
+const QUEUED = Symbol('hotctl.queuedRequestsMs');
 /** A connection whose server timeout fired. */
 const TIMED_OUT = Symbol('hotctl.timedOut');
 
-type TimedResponse = http.ServerResponse & { [STARTED]?: number };
-type CountedSocket = net.Socket & { [TIMED_OUT]?: boolean };
+type CountedSocket = net.Socket & { [STARTED]?: number; [QUEUED]?: number[]; [TIMED_OUT]?: boolean };
 
 /** The code Node gives the error it destroys a connection with when `requestTimeout` passes. */
 const REQUEST_TIMEOUT_CODE = 'ERR_HTTP_REQUEST_TIMEOUT';
@@ -32,6 +39,9 @@ function markTimedOut(this: CountedSocket): void {
   this[TIMED_OUT] = true;
 }
 
+/** The counter the patched `detachSocket` reports finished responses to (the runtime makes one per process). */
+let finishedTo: OutcomeCounter | null = null;
+
 export class OutcomeCounter {
   // Counted by index (status class: hundreds − 1), and turned into a RequestOutcomes when a report
   // asks: a keyed increment over five property names would be a megamorphic store per response.
@@ -40,20 +50,6 @@ export class OutcomeCounter {
   private durationSumS = 0;
   private resets = 0;
   private timeouts = 0;
-  private subscribed = false;
-  private readonly onFinish = (message: unknown): void => {
-    const res = (message as { response: TimedResponse }).response;
-    const started = res[STARTED];
-    if (started === undefined || started < 0) return;
-    res[STARTED] = -1;
-    const hundreds = (res.statusCode / 100) | 0;
-    this.classes[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4]!++;
-    const seconds = (performance.now() - started) / 1000;
-    this.durationSumS += seconds;
-    let i = 0;
-    while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
-    this.buckets[i]!++;
-  };
 
   /** Cumulative since the worker started (a new object). */
   get outcomes(): RequestOutcomes {
@@ -66,16 +62,41 @@ export class OutcomeCounter {
     return o;
   }
 
-  /** Starts listening for finished responses (once per process). */
+  /** Starts counting finished responses (to the counter of the process that started last). */
   start(): void {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    diagnostics.subscribe('http.server.response.finish', this.onFinish);
+    const patched = finishedTo !== null;
+    finishedTo = this;
+    if (patched) return;
+    const detachSocket = http.ServerResponse.prototype.detachSocket;
+    http.ServerResponse.prototype.detachSocket = function (this: http.ServerResponse, socket: net.Socket): void {
+      finishedTo!.finished(this, socket);
+      detachSocket.call(this, socket);
+    };
   }
 
-  /** A request was received: its response is timed from now. */
-  received(res: http.ServerResponse): void {
-    (res as TimedResponse)[STARTED] = performance.now();
+  /** A request was received on `socket`: its response is timed from now. */
+  received(socket: net.Socket): void {
+    const s = socket as CountedSocket;
+    const now = performance.now();
+    if (s[STARTED]! >= 0) (s[QUEUED] ??= []).push(now);
+    else s[STARTED] = now;
+  }
+
+  /** The response to the oldest unanswered request on `socket` finished (from `detachSocket`). */
+  finished(res: http.ServerResponse, socket: net.Socket): void {
+    const s = socket as CountedSocket;
+    const started = s[STARTED];
+    // Not timed: a request our 'request' listener did not see (a 'checkContinue' handler's), or one counted as a reset already.
+    if (!(started! >= 0)) return;
+    const queued = s[QUEUED];
+    s[STARTED] = queued !== undefined && queued.length > 0 ? queued.shift()! : -1;
+    const hundreds = (res.statusCode / 100) | 0;
+    this.classes[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4]!++;
+    const seconds = (performance.now() - started!) / 1000;
+    this.durationSumS += seconds;
+    let i = 0;
+    while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
+    this.buckets[i]!++;
   }
 
   /** A new connection of `server`: watched for its server timeout when it has one. */
@@ -84,15 +105,17 @@ export class OutcomeCounter {
   }
 
   /**
-   * A connection closed; `newest` is the response to the newest request it received. Unanswered:
-   * a timeout when a server timeout ended it (server.timeout, requestTimeout), else a reset (the
-   * peer closed or reset it, or it errored, before the answer was written).
+   * A connection closed. With a request unanswered: a timeout when a server timeout ended it
+   * (server.timeout, requestTimeout), else a reset (the peer closed or reset it, or it errored,
+   * before the answer was written); one per connection, however many requests it had queued.
    */
-  closed(socket: net.Socket, newest: http.ServerResponse | undefined): void {
-    const res = newest as TimedResponse | undefined;
-    if (res === undefined || !(res[STARTED]! >= 0)) return;
-    res[STARTED] = -1;
-    if ((socket as CountedSocket)[TIMED_OUT] === true || (socket.errored as NodeJS.ErrnoException | null)?.code === REQUEST_TIMEOUT_CODE) this.timeouts++;
+  closed(socket: net.Socket): void {
+    const s = socket as CountedSocket;
+    if (!(s[STARTED]! >= 0)) return;
+    s[STARTED] = -1;
+    const queued = s[QUEUED];
+    if (queued !== undefined) queued.length = 0;
+    if (s[TIMED_OUT] === true || (socket.errored as NodeJS.ErrnoException | null)?.code === REQUEST_TIMEOUT_CODE) this.timeouts++;
     else this.resets++;
   }
 }

@@ -5,7 +5,7 @@
  * https, tls and raw net servers all go through it, whatever framework created them. For
  * HTTP servers one `'request'` listener is prepended (per request: a counter and a flag) and
  * their connections are tracked (per connection: a Set insert and a `'close'` listener); with
- * request outcomes (issue 12) each request is timed too (outcome-counter.ts).
+ * request outcomes (issue 12) each request is timed too, on its connection (outcome-counter.ts).
  */
 import diagnostics from 'node:diagnostics_channel';
 import type net from 'node:net';
@@ -76,7 +76,7 @@ export class ServerRegistry {
     const onSocketClose = counter
       ? function (this: HttpSocket): void {
           sockets.delete(this);
-          counter.closed(this, this[NEWEST]);
+          counter.closed(this);
         }
       : function (this: HttpSocket): void {
           sockets.delete(this);
@@ -88,7 +88,7 @@ export class ServerRegistry {
       ? (req, res) => {
           registry.started++;
           (req.socket as HttpSocket)[NEWEST] = res;
-          counter.received(res);
+          counter.received(req.socket);
         }
       : countRequests
       ? (req, res) => {
