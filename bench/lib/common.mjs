@@ -280,10 +280,10 @@ export function hotctlEnv(home, extra = {}) {
  * Runs `node bin/hotctl <args>` against `home`; resolves { code, stdout, stderr, ms } (wall
  * time from spawn to exit). Rejects on a non-zero exit unless allowFail. Bounded by timeoutMs.
  */
-export function hotctl(home, args, { env = {}, timeoutMs = 60_000, allowFail = false, cpus = null } = {}) {
+export function hotctl(home, args, { env = {}, timeoutMs = 60_000, allowFail = false, cpus = null, bin = HOTCTL } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const [cmd, argv] = pinned(cpus, process.execPath, [HOTCTL, ...args]);
+    const [cmd, argv] = pinned(cpus, process.execPath, [bin, ...args]);
     const child = spawn(cmd, argv, { env: hotctlEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
     track(child.pid);
     let stdout = '';
@@ -310,21 +310,21 @@ export function hotctl(home, args, { env = {}, timeoutMs = 60_000, allowFail = f
  * Writes an ecosystem file into `home` and starts it with the real CLI. The first command starts
  * the daemon, so `cpus` (taskset) pins the daemon and, inherited, every worker it forks.
  */
-export async function startApps(home, apps, { env = {}, file = 'eco.json', cpus = null } = {}) {
+export async function startApps(home, apps, { env = {}, file = 'eco.json', cpus = null, bin = HOTCTL } = {}) {
   const path = join(home, file);
   writeFileSync(path, JSON.stringify({ apps }, null, 2));
-  await hotctl(home, ['start', path], { env, timeoutMs: 120_000, cpus });
+  await hotctl(home, ['start', path], { env, timeoutMs: 120_000, cpus, bin });
   return path;
 }
 
-export async function status(home) {
-  const r = await hotctl(home, ['status', '--json']);
+export async function status(home, { bin = HOTCTL } = {}) {
+  const r = await hotctl(home, ['status', '--json'], { bin });
   return JSON.parse(r.stdout);
 }
 
 /** Pids of the app's workers in the given states (default: all with a pid). */
-export async function workerPids(home, app, states = null) {
-  const s = await status(home);
+export async function workerPids(home, app, states = null, { bin = HOTCTL } = {}) {
+  const s = await status(home, { bin });
   const a = s.apps.find((x) => x.name === app);
   if (!a) throw new Error(`no app ${app}`);
   return a.workers.filter((w) => w.pid !== null && (states === null || states.includes(w.state))).map((w) => w.pid);
