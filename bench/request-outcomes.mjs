@@ -16,11 +16,13 @@
 // BENCH_SAME=1: "counting" counts outcomes too (the A/B pair becomes a second A/A pair).
 // BENCH_BASE=<dir>: a second daemon from another built checkout (e.g. main) runs the pair
 // outcomes / counting of that code too (before / after a change, in the same run).
+// BENCH_RESPAWN_EVERY=n (default 4; 0: never): every app restarted every n rounds, so that each
+// side's figure pools several processes (two processes of the same code differ for their life).
 // BENCH_VARIANTS='name:KEY=value,KEY=value;name2:...': more apps in the same daemon, each with
 // that env (e.g. a scratch switch in the runtime), each paired with a "counting" of its own.
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { argInt, CPUS, FIXTURES, fx, median, haveWrk, header, newHome, pinNote, report, runBench, startApps, status, table, waitPort, freePort, workerPids } from './lib/common.mjs';
+import { argInt, CPUS, FIXTURES, fx, hotctl, median, haveWrk, header, newHome, pinNote, report, runBench, startApps, status, table, waitPort, freePort, workerPids } from './lib/common.mjs';
 import { medianInterval, pairedRounds, ratioSpread } from './lib/paired-cpu.mjs';
 
 const ROUNDS = argInt(2, 31);
@@ -31,6 +33,8 @@ const CONNECTIONS = argInt(4, 32);
 const WORKERS = argInt(5, 1);
 const APP = join(FIXTURES, 'http-app.cjs');
 const BASE = process.env.BENCH_BASE || null;
+// Every app's workers replaced every that many rounds (0: never): see pairedRounds.
+const RESPAWN = Number(process.env.BENCH_RESPAWN_EVERY ?? 4);
 // Node flags of every app's workers (none by default). Two workers of the same code can differ in
 // CPU per request for a whole run (the A/A pair, bench/RESULTS.md 21); e.g.
 // BENCH_NODE_ARGS='--min-semi-space-size=16 --max-semi-space-size=16' fixes the young generation
@@ -65,7 +69,7 @@ await runBench(async () => {
   for (const a of apps) ports[a.name] = await freePort();
   const home = newHome();
   await startApps(home, apps.map(({ name, env }) => ({ name, script: APP, instances: WORKERS, node_args: NODE_ARGS, env: { PORT: String(ports[name]), ...env } })), { cpus: serverCpus });
-  const side = async (name, h = home, bin) => ({ name, port: ports[name], pids: await workerPids(h, name, null, bin ? { bin } : {}) });
+  const side = async (name, h = home, bin) => ({ name, port: ports[name], home: h, bin, pids: await workerPids(h, name, null, bin ? { bin } : {}) });
   let baseHome = null;
   const baseBin = BASE && join(BASE, 'bin', 'hotctl');
   if (BASE) {
@@ -84,7 +88,14 @@ await runBench(async () => {
   ];
   for (const v of VARIANTS) pairs.push({ name: `${v.name} / counting`, a: await side(v.name), b: await side(`counting-${v.name}`) });
   if (BASE) pairs.push({ name: 'BENCH_BASE: outcomes / counting', a: await side('base-outcomes', baseHome, baseBin), b: await side('base-counting', baseHome, baseBin) });
-  const results = await pairedRounds(pairs, { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus });
+  // Every RESPAWN rounds, every app restarted: new worker processes, the pairs unchanged.
+  const respawn = async () => {
+    await hotctl(home, ['restart', 'all']);
+    if (baseHome) await hotctl(baseHome, ['restart', 'all'], { bin: baseBin });
+    await Promise.all(Object.values(ports).map((p) => waitPort(p)));
+    for (const x of pairs.flatMap((p) => [p.a, p.b])) x.pids = await workerPids(x.home, x.name, null, x.bin ? { bin: x.bin } : {});
+  };
+  const results = await pairedRounds(pairs, { rounds: ROUNDS, durationS: SECONDS, connections: CONNECTIONS, cpus: loadCpus, respawnEvery: RESPAWN, respawn });
 
   // The switch works: after a report, "outcomes" has per-revision outcomes and "counting" none.
   await new Promise((r) => setTimeout(r, 2500));
@@ -100,7 +111,7 @@ await runBench(async () => {
   report(
     [
       ...header(`16. Issue 12: request outcomes vs today's counting (${WORKERS} workers per app, test/fixtures/apps/http-app.cjs, one daemon${BASE ? ' + one of BENCH_BASE' : ''})`),
-      `${ROUNDS} rounds; in each, every pair loaded at once for ${SECONDS} s (one wrk -t2 -c${2 * CONNECTIONS}: a thread and ${CONNECTIONS} keep-alive connections per side), the pairs' order rotating; which side gets wrk's first thread swapped every other round; 3 rounds of warm-up first. Workers' CPU per request from /proc schedstat. ${pinNote()}${BASE ? ` BENCH_BASE: ${BASE}.` : ''} Load average (1/5/15 min) at the start ${load0.join(' / ')}, at the end ${load1.join(' / ')}.`,
+      `${ROUNDS} rounds; in each, every pair loaded at once for ${SECONDS} s (one wrk -t2 -c${2 * CONNECTIONS}: a thread and ${CONNECTIONS} keep-alive connections per side), the pairs' order rotating; which side gets wrk's first thread swapped every other round; 3 rounds of warm-up first${RESPAWN > 0 ? `; every app restarted (new worker processes) every ${RESPAWN} rounds, then a round of warm-up` : ''}. Workers' CPU per request from /proc schedstat. ${pinNote()}${BASE ? ` BENCH_BASE: ${BASE}.` : ''} Load average (1/5/15 min) at the start ${load0.join(' / ')}, at the end ${load1.join(' / ')}.`,
       '',
       ...table(
         ['pair (a / b)', 'CPU per request a / b, median of per-round ratios (min–max)', '95 % interval of the median', 'rounds with a > b', 'medians, rounds with a on thread 1 / on thread 2', 'a / b µs per request (median)'],

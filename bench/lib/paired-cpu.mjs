@@ -48,12 +48,20 @@ export function wrkPair(ports, { connections = 32, durationS = 2, cpus = null, t
  * Runs `rounds` rounds; in each, every pair (in an order that rotates round by round) is loaded
  * at once for `durationS` seconds by one wrk, one thread and `connections` connections per side. A pair is { name, a, b }; a side is
  * { name, port, pids } (the processes whose CPU time is charged to it). Resolves with, per pair,
- * the per-round ratios of CPU per request a / b, their median, and the sides' figures.
+ * the per-round ratios of CPU per request a / b, their median, and the sides' figures. With
+ * `respawnEvery`, `respawn()` replaces every side's processes every that many rounds: two
+ * processes of the same code can differ in CPU per request for their whole life (a bias no
+ * swapping cancels), so a run's figure pools many processes per side.
  */
-export async function pairedRounds(pairs, { rounds, durationS, connections = 32, cpus = null, warmupRounds = 3 }) {
+export async function pairedRounds(pairs, { rounds, durationS, connections = 32, cpus = null, warmupRounds = 3, respawnEvery = 0, respawn = null }) {
   const out = pairs.map((p) => ({ name: p.name, a: p.a.name, b: p.b.name, ratios: [], aCpu: [], bCpu: [], aRps: [], bRps: [], errors: 0 }));
   // The first rounds are a warm-up, not counted: every side's JIT settles first.
   for (let i = -warmupRounds; i < rounds; i++) {
+    if (respawn && respawnEvery > 0 && i > 0 && i % respawnEvery === 0) {
+      // New processes for every side (`respawn` updates the sides' pids), then one round of warm-up.
+      await respawn();
+      for (const { a, b } of pairs) await wrkPair([a.port, b.port], { connections, durationS, cpus });
+    }
     for (let k = 0; k < pairs.length; k++) {
       const j = (i + warmupRounds + k) % pairs.length;
       const { a, b } = pairs[j];
