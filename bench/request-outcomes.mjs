@@ -16,7 +16,7 @@
 // BENCH_SAME=1: "counting" counts outcomes too (the A/B pair becomes a second A/A pair).
 // BENCH_BASE=<dir>: a second daemon from another built checkout (e.g. main) runs the pair
 // outcomes / counting of that code too (before / after a change, in the same run).
-// BENCH_RESPAWN_EVERY=n (default 4; 0: never): every app restarted every n rounds, so that each
+// BENCH_RESPAWN_EVERY=n (default 0: never): every app restarted every n rounds, so that each
 // side's figure pools several processes (two processes of the same code differ for their life).
 // BENCH_VARIANTS='name:KEY=value,KEY=value;name2:...': more apps in the same daemon, each with
 // that env (e.g. a scratch switch in the runtime), each paired with a "counting" of its own.
@@ -34,7 +34,7 @@ const WORKERS = argInt(5, 1);
 const APP = join(FIXTURES, 'http-app.cjs');
 const BASE = process.env.BENCH_BASE || null;
 // Every app's workers replaced every that many rounds (0: never): see pairedRounds.
-const RESPAWN = Number(process.env.BENCH_RESPAWN_EVERY ?? 4);
+const RESPAWN = Number(process.env.BENCH_RESPAWN_EVERY ?? 0);
 // Node flags of every app's workers (none by default). Two workers of the same code can differ in
 // CPU per request for a whole run (the A/A pair, bench/RESULTS.md 21); e.g.
 // BENCH_NODE_ARGS='--min-semi-space-size=16 --max-semi-space-size=16' fixes the young generation
