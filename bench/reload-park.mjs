@@ -70,13 +70,13 @@ await runBench(async () => {
     const steps = [
       ...sides.map((side) => async () => {
         const into = side.name === 'this' ? samples : samples.baseline;
-        const before = (await workerPids(side.home, 'api', ['ready'], side.bin)).sort().join(',');
+        const before = (await workerPids(side.home, 'api', ['ready'], { bin: side.bin })).sort().join(',');
         const r = await timed(side.home, ['reload', 'api'], side.bin);
         into.reload.push(r.wall);
         into.reloadOp.push(r.op);
         await sleep(200);
         into.rollback.push((await timed(side.home, ['rollback', 'api'], side.bin)).wall);
-        into.samePids.push((await workerPids(side.home, 'api', ['ready'], side.bin)).sort().join(',') === before);
+        into.samePids.push((await workerPids(side.home, 'api', ['ready'], { bin: side.bin })).sort().join(',') === before);
       }),
       async () => {
         const b = await bare.request({ type: 'reload', mode: 'surge' });

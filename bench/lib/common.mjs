@@ -317,14 +317,14 @@ export async function startApps(home, apps, { env = {}, file = 'eco.json', cpus 
   return path;
 }
 
-export async function status(home, bin = HOTCTL) {
+export async function status(home, { bin = HOTCTL } = {}) {
   const r = await hotctl(home, ['status', '--json'], { bin });
   return JSON.parse(r.stdout);
 }
 
 /** Pids of the app's workers in the given states (default: all with a pid). */
-export async function workerPids(home, app, states = null, bin = HOTCTL) {
-  const s = await status(home, bin);
+export async function workerPids(home, app, states = null, { bin = HOTCTL } = {}) {
+  const s = await status(home, { bin });
   const a = s.apps.find((x) => x.name === app);
   if (!a) throw new Error(`no app ${app}`);
   return a.workers.filter((w) => w.pid !== null && (states === null || states.includes(w.state))).map((w) => w.pid);

@@ -127,6 +127,60 @@ t.test('an answered request on a connection closed afterwards is no reset', asyn
   t.equal(o.resets - before.resets, 0);
 });
 
+t.test('pipelined requests on one connection: each is timed from its own arrival', async (t) => {
+  // The start times are kept on the connection (the oldest unanswered one, then a queue): the
+  // second request, sent 300 ms after the first, must not be timed from the first one's arrival.
+  let fastArrived!: () => void;
+  const arrived = new Promise<void>((resolve) => (fastArrived = resolve));
+  const server = http.createServer((req, res) => {
+    if (req.url === '/slow') void arrived.then(() => setTimeout(() => res.end('slow'), 20));
+    else {
+      res.end('fast'); // queued by Node behind /slow's answer
+      fastArrived();
+    }
+  });
+  const port = await listen(t, server);
+  const before = snapshot();
+  const client = net.connect(port, '127.0.0.1', () => client.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'));
+  client.on('error', () => {});
+  t.teardown(() => client.destroy());
+  let received = '';
+  const bothAnswered = new Promise<void>((resolve) => client.on('data', (d) => (received += d) && received.includes('fast') && resolve()));
+  await once(server, 'request');
+  setTimeout(() => client.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n'), 300);
+  await bothAnswered;
+  t.ok(received.indexOf('slow') < received.indexOf('fast'), 'answered in order');
+  const o = snapshot();
+  t.equal(o.responses['2xx'] - before.responses['2xx'], 2);
+  const over = (s: typeof o) => s.duration_buckets.slice(DURATION_BUCKETS_S.indexOf(0.5)).reduce((a, b) => a + b, 0);
+  t.equal(over(o) - over(before), 1, 'one response over 0.25 s (the first), not both');
+  t.equal(o.resets + o.timeouts - before.resets - before.timeouts, 0);
+});
+
+t.test('a connection reset with pipelined requests unanswered counts one reset, and answers none', async (t) => {
+  let seen = 0;
+  let bothSeen!: () => void;
+  const both = new Promise<void>((resolve) => (bothSeen = resolve));
+  const server = http.createServer((req, res) => {
+    // The first is never answered; the second answers at once, queued behind it.
+    if (req.url === '/second') res.end('queued');
+    if (++seen === 2) bothSeen();
+  });
+  const port = await listen(t, server);
+  const before = snapshot();
+  const closed = closedOnServer(server);
+  const client = net.connect(port, '127.0.0.1', () => client.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n'));
+  client.on('error', () => {});
+  await both;
+  client.resetAndDestroy();
+  await closed;
+  const o = snapshot();
+  t.equal(o.resets - before.resets, 1);
+  t.equal(requestsOf(o) - requestsOf(before), 1, 'the connection counts once, as a reset');
+  t.equal(await get(port, '/second'), 200, 'the next connection is timed afresh');
+  t.equal(snapshot().responses['2xx'] - o.responses['2xx'], 1);
+});
+
 t.test('HOTCTL_REQUEST_OUTCOMES=0 or HOTCTL_REQUEST_COUNTING=0: no outcomes', async (t) => {
   t.equal(new ServerRegistry(() => {}, { countOutcomes: false }).outcomes, null);
   t.equal(new ServerRegistry(() => {}, { countRequests: false }).outcomes, null);
