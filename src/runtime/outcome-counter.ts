@@ -4,19 +4,11 @@
  * ends with a request unanswered a reset or a timeout; cumulative since the worker started
  * (src/protocol/outcomes.ts), sent with every report.
  *
- * Per request: a mark on the response (from the 'request' listener servers.ts prepends
+ * Per request: a timestamp on the response (from the 'request' listener servers.ts prepends
  * anyway); per answer: Node's own 'http.server.response.finish' diagnostics channel, one
  * subscriber for the whole process — no listener and no closure per request. Per connection:
  * nothing more than servers.ts's 'close' listener, which asks {@link OutcomeCounter.closed};
  * a `'timeout'` listener only on the connections of a server with `server.timeout` set.
- *
- * Status classes, resets and timeouts are counted for every request. Durations are timed for
- * every request while a worker receives up to {@link TIMED_PER_SECOND} a second; above that, for
- * one request in `every` (a power of two, at most {@link MAX_EVERY}), picked at random intervals
- * averaging `every`, and each timed one counts `every` times in the histogram and the sum. The two
- * clock reads were most of what timing cost per request (bench/RESULTS.md section 25); a busy
- * worker still times ~1,000 requests a second, which a p99 over a canary step needs, and the
- * histogram's count stays an unbiased estimate of the responses.
  */
 import diagnostics from 'node:diagnostics_channel';
 import type http from 'node:http';
@@ -24,17 +16,8 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CODE_CLASSES, DURATION_BUCKETS_S, emptyOutcomes, type RequestOutcomes } from '../protocol/outcomes.js';
 
-/**
- * When the request of a response was received (performance.now() ms), or {@link UNTIMED} for a
- * request received but not timed, or {@link COUNTED} once its outcome is counted.
- */
+/** When the request of a response was received (performance.now() ms); -1 once it is counted. */
 const STARTED = Symbol('hotctl.requestStartedMs');
-const UNTIMED = -2;
-const COUNTED = -1;
-/** Up to this many requests a second, each one is timed; above it, one in `every` (see above). */
-export const TIMED_PER_SECOND = 1024;
-/** The sparsest timing: one request in 64. */
-export const MAX_EVERY = 64;
 /** A connection whose server timeout fired. */
 const TIMED_OUT = Symbol('hotctl.timedOut');
 
@@ -58,28 +41,18 @@ export class OutcomeCounter {
   private resets = 0;
   private timeouts = 0;
   private subscribed = false;
-  /** One request in `every` is timed (1: each one); chosen by {@link repace}. */
-  private every = 1;
-  /** Requests to receive until the next timed one (1: the next one). */
-  private countdown = 1;
-  /** Requests received since {@link windowStartMs}. */
-  private windowRequests = 0;
-  private windowStartMs = performance.now();
-  /** xorshift32 state, for the random gaps between timed requests. */
-  private random = 0x9e3779b9;
   private readonly onFinish = (message: unknown): void => {
     const res = (message as { response: TimedResponse }).response;
     const started = res[STARTED];
-    if (started === undefined || started === COUNTED) return;
-    res[STARTED] = COUNTED;
+    if (started === undefined || started < 0) return;
+    res[STARTED] = -1;
     const hundreds = (res.statusCode / 100) | 0;
     this.classes[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4]!++;
-    if (started === UNTIMED) return;
     const seconds = (performance.now() - started) / 1000;
-    this.durationSumS += seconds * this.every;
+    this.durationSumS += seconds;
     let i = 0;
     while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
-    this.buckets[i]! += this.every;
+    this.buckets[i]!++;
   };
 
   /** Cumulative since the worker started (a new object). */
@@ -100,41 +73,9 @@ export class OutcomeCounter {
     diagnostics.subscribe('http.server.response.finish', this.onFinish);
   }
 
-  /** A request was received: its response is counted, and timed from now if its turn has come. */
+  /** A request was received: its response is timed from now. */
   received(res: http.ServerResponse): void {
-    this.windowRequests++;
-    if (--this.countdown > 0) {
-      (res as TimedResponse)[STARTED] = UNTIMED;
-      return;
-    }
     (res as TimedResponse)[STARTED] = performance.now();
-    this.countdown = this.every === 1 ? 1 : 1 + (this.nextRandom() % (2 * this.every - 1));
-  }
-
-  /**
-   * Chooses how many requests to time from now on, from the rate received since the last call;
-   * the worker's 1 Hz report calls it (report.ts). Without reports every request is timed.
-   */
-  repace(): void {
-    const now = performance.now();
-    if (now - this.windowStartMs <= 0) return;
-    const perSecond = (this.windowRequests * 1000) / (now - this.windowStartMs);
-    let every = 1;
-    while (every < MAX_EVERY && perSecond / every > TIMED_PER_SECOND) every *= 2;
-    this.every = every;
-    if (this.countdown > 2 * every) this.countdown = 1;
-    this.windowRequests = 0;
-    this.windowStartMs = now;
-  }
-
-  /** A uniform-enough 32-bit unsigned integer (xorshift32); the gaps only need to not be periodic. */
-  private nextRandom(): number {
-    let x = this.random;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.random = x;
-    return x >>> 0;
   }
 
   /** A new connection of `server`: watched for its server timeout when it has one. */
@@ -149,9 +90,8 @@ export class OutcomeCounter {
    */
   closed(socket: net.Socket, newest: http.ServerResponse | undefined): void {
     const res = newest as TimedResponse | undefined;
-    const started = res?.[STARTED];
-    if (res === undefined || started === undefined || started === COUNTED) return;
-    res[STARTED] = COUNTED;
+    if (res === undefined || !(res[STARTED]! >= 0)) return;
+    res[STARTED] = -1;
     if ((socket as CountedSocket)[TIMED_OUT] === true || (socket.errored as NodeJS.ErrnoException | null)?.code === REQUEST_TIMEOUT_CODE) this.timeouts++;
     else this.resets++;
   }

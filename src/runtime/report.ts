@@ -31,7 +31,6 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
   const timer = setInterval(() => {
     const heap = process.memoryUsage();
     const outcomes = servers.outcomes;
-    servers.repaceOutcomeTiming();
     send({
       heapUsedBytes: heap.heapUsed,
       heapTotalBytes: heap.heapTotal,

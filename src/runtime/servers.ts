@@ -124,11 +124,6 @@ export class ServerRegistry {
     return this.counter?.outcomes ?? null;
   }
 
-  /** How many requests to time from now on, from the rate since the last call (outcome-counter.ts). */
-  repaceOutcomeTiming(): void {
-    this.counter?.repace();
-  }
-
   /** The responses being written now: one per connection with a response attached (HTTP/1.1 without pipelining). */
   get requestsInFlight(): number {
     let n = 0;
