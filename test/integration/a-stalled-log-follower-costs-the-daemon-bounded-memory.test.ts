@@ -63,7 +63,9 @@ t.test('a `logs -f` stopped with SIGSTOP while an app floods: the daemon buffers
   t.comment(`flood ${flooded} bytes; daemon RSS ${rssBefore} → +${rssGrowth} bytes; buffered ${plane?.buffered_bytes} bytes; dropped ${plane?.dropped_log_lines} lines`);
   t.ok(plane!.buffered_bytes <= 1024 * 1024, `at most 1 MiB waits for the stopped follower (${plane!.buffered_bytes} bytes)`);
   t.ok(plane!.dropped_log_lines > 0, `lines were dropped for it (${plane!.dropped_log_lines})`);
-  t.ok(rssGrowth < flooded / 4, `the daemon grew by ${rssGrowth} bytes, far less than the ${flooded} bytes it did not send`);
+  // Buffering what it does not send would grow the daemon by at least the flood (more as strings);
+  // V8's heap sizing alone moved it by up to 12 MB in CI, after the warm-up.
+  t.ok(rssGrowth < flooded / 2, `the daemon grew by ${rssGrowth} bytes, less than half the ${flooded} bytes it did not send`);
 
   t.equal((await home.run(['stop', 'api'])).code, 0, 'the flood ends');
   follower.kill('SIGCONT');
