@@ -11,33 +11,12 @@
 // preloaded: process start → the last write to the daemon before the operation started (the
 // request sent), and the CLI's CPU time in all. Every command runs with that probe (its CPU time
 // at exit is the process's, from its own start: less noisy than wall time on a loaded machine).
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { argInt, BENCH_LIB, FIXTURES, freePort, fx, header, HOTCTL, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, tempDir, track, untrack, waitPort } from './lib/common.mjs';
+import { argInt, timedNode as timed, BENCH_LIB, FIXTURES, freePort, fx, header, HOTCTL, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, tempDir, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 11);
 const VARIANTS = process.argv[3] ? JSON.parse(process.argv[3]) : { bundled: { bin: HOTCTL }, 'dist/src': { bin: HOTCTL, env: { HOTCTL_BUNDLE: '0' } } };
-
-function timed(args, env) {
-  return new Promise((resolve, reject) => {
-    const p0 = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    track(child.pid);
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - p0;
-      clearTimeout(timer);
-      untrack(child.pid);
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
-      else resolve({ ms, out });
-    });
-  });
-}
 
 await runBench(async () => {
   const home = newHome();

@@ -9,33 +9,12 @@
 // Then `hotctl reload <app> --json` of a 300 ms app (test/fixtures/apps/slow-start.cjs, 2
 // workers, min_uptime 0): the CLI's cost is its wall time minus the operation's own duration
 // (duration_ms of the final operation, measured by the daemon).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { argInt, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, track, untrack, waitPort } from './lib/common.mjs';
+import { argInt, timedNode as timed, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 15);
 const BIG = argInt(3, 64);
 const RELOADS = argInt(4, 9);
-
-function timed(args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    track(child.pid);
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      untrack(child.pid);
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
-      else resolve({ ms, out });
-    });
-  });
-}
 
 const ratioRow = (name, a, b) => {
   const r = a.map((v, i) => v / b[i]);

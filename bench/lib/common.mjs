@@ -600,3 +600,24 @@ export function comparisonRows(c, { pair, rps: [rpsA, rpsB], target, cpu, concur
     ],
   ];
 }
+
+/** Runs `node <args>` with `env` (60 s bound); resolves with its wall time, spawn to exit, and its output. */
+export function timedNode(args, env) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child.pid);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      untrack(child.pid);
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
+      else resolve({ ms, out });
+    });
+  });
+}
