@@ -12,34 +12,11 @@
 //   … operation end → process exit → exit seen here.
 // BENCH_BASELINE=<checkout with a built dist/> also runs that checkout's bin/hotctl in every round
 // (same daemon: this checkout's), for a before/after within one run.
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { argInt, BENCH_LIB, FIXTURES, freePort, fx, header, HOTCTL, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, tempDir, track, untrack, waitPort } from './lib/common.mjs';
+import { argInt, timedNode as timed, BENCH_LIB, FIXTURES, freePort, fx, header, HOTCTL, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, tempDir, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 9);
-
-function timed(args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const p0 = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    track(child.pid);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - p0;
-      clearTimeout(timer);
-      untrack(child.pid);
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}${err}`));
-      else resolve({ t0, ms, out });
-    });
-  });
-}
 
 await runBench(async () => {
   const home = newHome();

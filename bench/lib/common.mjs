@@ -601,23 +601,28 @@ export function comparisonRows(c, { pair, rps: [rpsA, rpsB], target, cpu, concur
   ];
 }
 
-/** Runs `node <args>` with `env` (60 s bound); resolves with its wall time, spawn to exit, and its output. */
+/**
+ * Runs `node <args>` with `env` (60 s bound); resolves with when it was spawned (`t0`, Date.now()),
+ * its wall time spawn → exit (`ms`), its stdout (`out`) and stderr (`err`); rejects on a non-zero exit.
+ */
 export function timedNode(args, env) {
   return new Promise((resolve, reject) => {
-    const t0 = performance.now();
+    const t0 = Date.now();
+    const p0 = performance.now();
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child.pid);
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
-      const ms = performance.now() - t0;
+      const ms = performance.now() - p0;
       clearTimeout(timer);
       untrack(child.pid);
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
-      else resolve({ ms, out });
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${out}${err}`));
+      else resolve({ t0, ms, out, err });
     });
   });
 }
