@@ -5,12 +5,15 @@
 // Round by round (the order rotates each round), each command spawned from here and timed from
 // spawn to exit: `node -e ""`, `hotctl --version`, `hotctl status` and `hotctl status --json`
 // against a daemon with one 2-worker app, and `hotctl status` against a daemon with one app of
-// N workers. Ratios are taken within each round, then the median of those.
+// N workers. Ratios are taken within each round, then the median of those. hotctl runs as a shell
+// runs it: bin/hotctl itself, whose sh lines start Node without NODE_EXTRA_CA_CERTS (bin/hotctl
+// says why); when the variable is set, `node -e ""` is timed both with it (as a user's `node`
+// starts) and without it (as hotctl's own Node starts), and both ratios are given.
 // Then `hotctl reload <app> --json` of a 300 ms app (test/fixtures/apps/slow-start.cjs, 2
 // workers, min_uptime 0): the CLI's cost is its wall time minus the operation's own duration
 // (duration_ms of the final operation, measured by the daemon).
 import { join } from 'node:path';
-import { argInt, timedNode as timed, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, waitPort } from './lib/common.mjs';
+import { argInt, timedNode as timed, timedRun, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 15);
 const BIG = argInt(3, 64);
@@ -38,12 +41,14 @@ await runBench(async () => {
 
   const envSmall = hotctlEnv(small);
   const envBig = hotctlEnv(big);
+  const { NODE_EXTRA_CA_CERTS: caFile, ...envNoCa } = envSmall;
   const kinds = {
     node: () => timed(['-e', ''], envSmall),
-    version: () => timed([HOTCTL, '--version'], envSmall),
-    status: () => timed([HOTCTL, 'status'], envSmall),
-    statusJson: () => timed([HOTCTL, 'status', '--json'], envSmall),
-    statusBig: () => timed([HOTCTL, 'status'], envBig),
+    ...(caFile === undefined ? {} : { nodeNoCa: () => timed(['-e', ''], envNoCa) }),
+    version: () => timedRun(HOTCTL, ['--version'], envSmall),
+    status: () => timedRun(HOTCTL, ['status'], envSmall),
+    statusJson: () => timedRun(HOTCTL, ['status', '--json'], envSmall),
+    statusBig: () => timedRun(HOTCTL, ['status'], envBig),
   };
   const order = Object.keys(kinds);
   for (const k of order) await kinds[k](); // warm the page cache
@@ -69,7 +74,8 @@ await runBench(async () => {
       ...table(
         ['measure', 'value'],
         [
-          ['`node -e ""` wall, median (min–max)', `${spread(times.node)} ms`],
+          [`\`node -e ""\` wall, median (min–max); NODE_EXTRA_CA_CERTS ${caFile === undefined ? 'not set' : 'set, as in this shell'}`, `${spread(times.node)} ms`],
+          ...(caFile === undefined ? [] : [['`node -e ""` wall without NODE_EXTRA_CA_CERTS (as bin/hotctl starts Node)', `${spread(times.nodeNoCa)} ms`]]),
           ['`hotctl --version` wall', `${spread(times.version)} ms`],
           ['`hotctl status` wall (1 app, 2 workers)', `${spread(times.status)} ms`],
           ['`hotctl status --json` wall (1 app, 2 workers)', `${spread(times.statusJson)} ms`],
@@ -77,6 +83,12 @@ await runBench(async () => {
           ratioRow('**`hotctl status` / `node -e ""`** (target ≤ 1.5), median of per-round ratios', times.status, times.node),
           ratioRow('`hotctl status --json` / `node -e ""`', times.statusJson, times.node),
           ratioRow('**`hotctl --version` / `node -e ""`** (target ≤ 1.3)', times.version, times.node),
+          ...(caFile === undefined
+            ? []
+            : [
+                ratioRow('`hotctl status` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.status, times.nodeNoCa),
+                ratioRow('`hotctl --version` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.version, times.nodeNoCa),
+              ]),
           ratioRow(`**\`hotctl status\` ${BIG} workers / 2 workers** (target ≤ 1.2)`, times.statusBig, times.status),
           [`\`hotctl reload slow --json\` (300 ms app, 2 workers, min_uptime 0), ${RELOADS} reloads: wall`, `${spread(reloads.map((r) => r.wall))} ms`],
           ['… the daemon\'s operation (duration_ms)', `${spread(reloads.map((r) => r.op))} ms`],

@@ -59,8 +59,8 @@ await runBench(async () => {
 
   const env = hotctlEnv(home);
   const kinds = {
-    status: () => timed(process.execPath, [HOTCTL, 'status'], env),
-    version: () => timed(process.execPath, [HOTCTL, '--version'], env),
+    status: () => timed(HOTCTL, ['status'], env),
+    version: () => timed(HOTCTL, ['--version'], env),
     node: () => timed(process.execPath, ['-e', ''], env),
   };
   for (const k of Object.keys(kinds)) await kinds[k](); // warm the page cache

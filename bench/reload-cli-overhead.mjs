@@ -10,11 +10,14 @@
 // timestamps a preloaded probe (bench/lib/cli-phases.cjs) takes in the CLI process:
 //   spawn → process start → first JS → socket connect → (daemon) operation start …
 //   … operation end → process exit → exit seen here.
+// The CLI runs as a shell runs it: bin/hotctl itself (its sh lines start Node without
+// NODE_EXTRA_CA_CERTS; bin/hotctl says why), the probe preloaded through NODE_OPTIONS. When the
+// variable is set, `node -e ""` is also timed without it: the floor of the CLI's own Node.
 // BENCH_BASELINE=<checkout with a built dist/> also runs that checkout's bin/hotctl in every round
 // (same daemon: this checkout's), for a before/after within one run.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { argInt, timedNode as timed, BENCH_LIB, FIXTURES, freePort, fx, header, HOTCTL, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, tempDir, waitPort } from './lib/common.mjs';
+import { argInt, timedNode as timed, timedRun, BENCH_LIB, FIXTURES, freePort, fx, header, HOTCTL, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, tempDir, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 9);
 
@@ -26,18 +29,21 @@ await runBench(async () => {
   const dir = tempDir('hb-phases-');
   const phasesFile = join(dir, 'phases.json');
   const env = hotctlEnv(home, { BENCH_PHASES_FILE: phasesFile });
-  const argsOf = (bin) => ['--require', join(BENCH_LIB, 'cli-phases.cjs'), bin, 'reload', 'slow', '--json'];
-  const sides = [['this', argsOf(HOTCTL)], ...(process.env.BENCH_BASELINE ? [['baseline', argsOf(join(process.env.BENCH_BASELINE, 'bin', 'hotctl'))]] : [])];
+  const probed = { ...env, NODE_OPTIONS: `--require ${join(BENCH_LIB, 'cli-phases.cjs')}` };
+  const reload = (bin) => () => timedRun(bin, ['reload', 'slow', '--json'], probed);
+  const sides = [['this', reload(HOTCTL)], ...(process.env.BENCH_BASELINE ? [['baseline', reload(join(process.env.BENCH_BASELINE, 'bin', 'hotctl'))]] : [])];
+  const { NODE_EXTRA_CA_CERTS: caFile, ...envNoCa } = env;
   await timed(['-e', ''], env); // warm the page cache
-  for (const [, args] of sides) await timed(args, env);
+  for (const [, run] of sides) await run();
 
   const bySide = Object.fromEntries(sides.map(([name]) => [name, []]));
   for (let i = 0; i < ROUNDS; i++) {
     const node = await timed(['-e', ''], env);
-    for (const [name, args] of i % 2 === 0 ? sides : [...sides].reverse()) {
+    const nodeNoCa = caFile === undefined ? node : await timed(['-e', ''], envNoCa);
+    for (const [name, run] of i % 2 === 0 ? sides : [...sides].reverse()) {
       const rows = bySide[name];
       rmSync(phasesFile, { force: true });
-      const r = await timed(args, env);
+      const r = await run();
       const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
       const final = lines.at(-1);
       if (final.state !== 'succeeded') throw new Error(`reload: ${final.state}`);
@@ -49,6 +55,7 @@ await runBench(async () => {
       const exitSeen = r.t0 + r.ms;
       const row = {
         node: node.ms,
+        nodeNoCa: nodeNoCa.ms,
         wall: r.ms,
         op: final.duration_ms,
         eventSpan,
@@ -86,7 +93,8 @@ await runBench(async () => {
       ...table(
         ['measure', 'median (min–max) ms'],
         [
-          ['`node -e ""` wall (the floor: Node\'s own start-up and exit)', spread(col('node'))],
+          [`\`node -e ""\` wall (Node\'s own start-up and exit; NODE_EXTRA_CA_CERTS ${caFile === undefined ? 'not set' : 'set, as in this shell'})`, spread(col('node'))],
+          ...(caFile === undefined ? [] : [['`node -e ""` wall without NODE_EXTRA_CA_CERTS (the floor of bin/hotctl\'s own Node)', spread(col('nodeNoCa'))]]),
           ['`hotctl reload slow --json` wall', spread(col('wall'))],
           ['the daemon\'s operation: `duration_ms` (= its operation events\' span in every round: ' + (rows.every((r) => Math.abs(r.eventSpan - r.op) <= 1) ? 'yes' : 'NO') + ')', spread(col('op'))],
           ['**the CLI\'s cost: wall − operation** (target ≤ 100)', `**${spread(col('cli'))}**`],
@@ -99,6 +107,7 @@ await runBench(async () => {
           ['CLI process CPU time (user + system): until the first JS line / from there to connected / in all', `${spread(col('cpuBoot'))} / ${spread(col('cpuLoad'))} / ${spread(col('cpuAll'))}`],
           ['CLI cost − `node -e ""` wall, median of per-round differences', fx(median(rows.map((r) => r.cli - r.node)), 1)],
           ['CLI cost / `node -e ""` wall, median of per-round ratios', fx(median(rows.map((r) => r.cli / r.node)), 2)],
+          ...(caFile === undefined ? [] : [['CLI cost − `node -e ""` without NODE_EXTRA_CA_CERTS, median of per-round differences', fx(median(rows.map((r) => r.cli - r.nodeNoCa)), 1)]]),
           ...baseRows,
         ],
       ),

@@ -31,11 +31,15 @@ async function timed(home, args, bin = HOTCTL) {
   return { wall: r.ms, op: op.duration_ms, steps: op.steps };
 }
 
-/** `node -e ""`, spawn to exit: Node's own start-up, what any CLI pays before its first line. */
-function nodeFloor() {
+/**
+ * `node -e ""`, spawn to exit: Node's own start-up, what any CLI pays before its first line; with
+ * `noCa`, without NODE_EXTRA_CA_CERTS, as bin/hotctl starts Node (bin/hotctl says why).
+ */
+function nodeFloor(noCa = false) {
+  const { NODE_EXTRA_CA_CERTS: _ca, ...envNoCa } = process.env;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore', env: noCa ? envNoCa : process.env });
     child.on('error', reject);
     child.on('close', () => resolve(performance.now() - t0));
   });
@@ -65,7 +69,8 @@ await runBench(async () => {
   await bare.request({ type: 'reload', mode: 'surge' });
 
   const per = () => ({ reload: [], reloadOp: [], rollback: [], samePids: [] });
-  const samples = { ...per(), bareTotal: [], bareListening: [], node: [], baseline: BASELINE ? per() : null };
+  const caSet = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+  const samples = { ...per(), bareTotal: [], bareListening: [], node: [], nodeNoCa: [], baseline: BASELINE ? per() : null };
   for (let i = 0; i < ROUNDS; i++) {
     const steps = [
       ...sides.map((side) => async () => {
@@ -84,6 +89,7 @@ await runBench(async () => {
         samples.bareTotal.push(b.totalMs);
         samples.bareListening.push(b.forkToListeningMs);
         samples.node.push(await nodeFloor());
+        if (caSet) samples.nodeNoCa.push(await nodeFloor(true));
       },
     ];
     // Each step first in turn, so that none always follows the same other.
@@ -117,8 +123,14 @@ await runBench(async () => {
     ...(BASELINE ? ratioRows(`baseline (${process.env.BENCH_BASELINE})`, samples.baseline) : []),
     ['bare node:cluster naive surge reload (fork, all listening, old exited)', spread(samples.bareTotal, 0)],
     ['bare node:cluster: fork → all new workers listening', spread(samples.bareListening, 0)],
-    ['`node -e ""` wall (spawn → exit), same rounds', spread(samples.node, 0)],
+    [`\`node -e ""\` wall (spawn → exit), same rounds; NODE_EXTRA_CA_CERTS ${caSet ? 'set, as in this shell (the workers of both sides have it)' : 'not set'}`, spread(samples.node, 0)],
     ['the floor of a CLI reload: `node -e ""` + bare reload, per round; floor / bare', `${spread(floor, 0)}; ${fx(median(floor) / median(samples.bareTotal), 2)}`],
+    ...(caSet
+      ? [
+          ['`node -e ""` without NODE_EXTRA_CA_CERTS (as bin/hotctl starts Node), same rounds', spread(samples.nodeNoCa, 0)],
+          ['… the floor with it: + bare reload, per round; floor / bare', (() => { const f = samples.nodeNoCa.map((n, i) => n + samples.bareTotal[i]); return `${spread(f, 0)}; ${fx(median(f) / median(samples.bareTotal), 2)}`; })()],
+        ]
+      : []),
   ];
   report(
     [

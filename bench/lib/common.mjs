@@ -277,13 +277,13 @@ export function hotctlEnv(home, extra = {}) {
 }
 
 /**
- * Runs `node bin/hotctl <args>` against `home`; resolves { code, stdout, stderr, ms } (wall
+ * Runs `bin/hotctl <args>` (the file itself, as a shell runs the command) against `home`; resolves { code, stdout, stderr, ms } (wall
  * time from spawn to exit). Rejects on a non-zero exit unless allowFail. Bounded by timeoutMs.
  */
 export function hotctl(home, args, { env = {}, timeoutMs = 60_000, allowFail = false, cpus = null, bin = HOTCTL } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const [cmd, argv] = pinned(cpus, process.execPath, [bin, ...args]);
+    const [cmd, argv] = pinned(cpus, bin, args);
     const child = spawn(cmd, argv, { env: hotctlEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
     track(child.pid);
     let stdout = '';
@@ -606,10 +606,18 @@ export function comparisonRows(c, { pair, rps: [rpsA, rpsB], target, cpu, concur
  * its wall time spawn → exit (`ms`), its stdout (`out`) and stderr (`err`); rejects on a non-zero exit.
  */
 export function timedNode(args, env) {
+  return timedRun(process.execPath, args, env);
+}
+
+/**
+ * The same for `command <args>`: `bin/hotctl` itself, as a shell runs it (its sh lines start Node
+ * without NODE_EXTRA_CA_CERTS, bin/hotctl says why), not `node bin/hotctl`.
+ */
+export function timedRun(command, args, env) {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const p0 = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child.pid);
     let out = '';
     let err = '';

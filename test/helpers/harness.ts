@@ -68,7 +68,8 @@ export class Home {
 
   /** Starts the CLI and returns the process (the caller may kill it). */
   spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // bin/hotctl itself, as a shell runs it (its sh lines, then Node on the same file).
+    const child = spawn(BIN, args, { env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     return child;
