@@ -102,6 +102,10 @@ await Promise.all(
       sourcemap: 'linked',
       sourcesContent: false,
       legalComments: 'none',
+      // No comments nor indentation (names stay: stack traces are mapped to src/ anyway), and
+      // non-ASCII characters of strings as escapes: less to read, and a one-byte string for V8.
+      minifyWhitespace: true,
+      charset: 'ascii',
       logLevel: 'warning',
       plugins: [perModule(codeCache)],
       banner: {
