@@ -68,15 +68,13 @@ export function compileBundle(bundle: string): { script: vm.Script; cached: bool
 }
 
 /**
- * Runs `bundle` as a module of `parent` (what `require(bundle)` does), compiled by compileBundle;
- * with Node's own source maps on, by `require()` itself, so that Node maps its stack traces.
+ * Runs `bundle` as a module of `parent` and returns its exports (what `require(bundle)` does),
+ * compiled by compileBundle; with Node's own source maps on, by `require()` itself, so that Node
+ * maps its stack traces.
  */
-export function requireBundle(bundle: string, parent: NodeJS.Module | undefined): void {
+export function requireBundle(bundle: string, parent: NodeJS.Module | undefined): unknown {
   // Node maps stacks itself (--enable-source-maps) only for what its loader compiled.
-  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true) {
-    require(bundle);
-    return;
-  }
+  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true) return require(bundle) as unknown;
   const { script } = compileBundle(bundle);
   const dirname = path.dirname(bundle);
   const child = new nodeModule(bundle, parent) as NodeJS.Module & { paths: string[]; filename: string; loaded: boolean };
@@ -85,6 +83,7 @@ export function requireBundle(bundle: string, parent: NodeJS.Module | undefined)
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string, load: typeof dynamicImport) => void;
   wrapper.call(child.exports, child.exports, nodeModule.createRequire(bundle), child, bundle, dirname, dynamicImport);
   child.loaded = true;
+  return child.exports;
 }
 
 /** Build time (scripts/bundle.mjs), right after esbuild wrote `bundle`: appends its key line, the sha1 of its content. */

@@ -31,9 +31,10 @@ t.test('a stack trace of the bundled CLI names src/*.ts lines, not the bundle', 
   const stack = cliStack();
   const frames = stack.split('\n').filter((line) => line.startsWith('    at '));
   // Only esbuild's own helpers (the lazy initialiser __init, the entry's require) have no source.
-  const unmapped = frames.filter((frame) => frame.includes('dist/bundle/cli.cjs') && !/^ {4}at (__init|Object\.<anonymous>) /.test(frame));
+  const unmapped = frames.filter((frame) => /dist\/bundle\/cli(-fast)?\.cjs/.test(frame) && !/^ {4}at (__init|Object\.<anonymous>) /.test(frame));
   t.same(unmapped, [], `no frame of hotctl's code names the bundle:\n${stack}`);
-  t.match(stack, /at main \(\/[^\s()]*\/src\/cli\/main\.ts:\d+:\d+\)/, 'the entry\'s main is named with its src/cli/main.ts line');
+  // `--version` is a fast line: the fast lines' bundle runs it (src/cli/fast-main.ts).
+  t.match(stack, /at runMain \(\/[^\s()]*\/src\/cli\/run-main\.ts:\d+:\d+\)/, 'runMain is named with its src/cli/run-main.ts line');
   const mapped = frames.map((frame) => /(\/[^\s()]*\/src\/[\w/.-]+\.ts):(\d+):(\d+)/.exec(frame)).filter((m) => m !== null);
   t.ok(mapped.length >= 2, `frames name src/*.ts files:\n${stack}`);
   for (const [, file, line] of mapped) {
@@ -45,6 +46,6 @@ t.test('a stack trace of the bundled CLI names src/*.ts lines, not the bundle', 
 
 t.test('the CLI of dist/src/ (HOTCTL_BUNDLE=0) runs without the bundle', async (t) => {
   const stack = cliStack({ HOTCTL_BUNDLE: '0' });
-  t.match(stack, /at main \(/);
+  t.match(stack, /at runMain \(/);
   t.notMatch(stack, /dist\/bundle/);
 });
