@@ -11,6 +11,7 @@ import type { ManagedWorker } from '../cluster/worker-state.js';
 import { formatLogLine, LogWriter } from '../logs/log-writer.js';
 import { AppLogFilesRouter } from './app-log-files.js';
 import type { EventBus } from './event-bus.js';
+import { isoTime } from '../platform/iso-time.js';
 
 export interface AppOutputOptions {
   logsDir: string;
@@ -62,7 +63,7 @@ export class AppOutput {
       this.logs.write(line, this.files.targetsFor(spec, worker.instance, stream));
     }
     if (this.o.bus.wants('logs')) {
-      this.o.bus.publish({ kind: 'log', at: new Date(line.atMs).toISOString(), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
+      this.o.bus.publish({ kind: 'log', at: isoTime(line.atMs), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
     }
     if (this.o.mode === 'run') (stream === 'out' ? process.stdout : process.stderr).write(formatLogLine(line, sup?.spec.log_date_format));
   }

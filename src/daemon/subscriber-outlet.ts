@@ -17,6 +17,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { DaemonEvent, LogEvent } from '../protocol/index.js';
+import { isoNow } from '../platform/iso-time.js';
 
 /** Above this many bytes waiting in a subscriber's socket, events are held instead of written. */
 export const OUTLET_HIGH_WATER_BYTES = 256 * 1024;
@@ -97,7 +98,7 @@ export class SubscriberOutlet {
     this.dropped.delete(app);
     return {
       kind: 'log',
-      at: new Date().toISOString(),
+      at: isoNow(),
       app,
       worker_id: -1,
       revision: 0,
