@@ -27,6 +27,7 @@ import { forkClusterWorker } from '../cluster/worker-host.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { AppOutput } from './app-output.js';
 import { AppRegistry, PortRegistry } from './app-registry.js';
+import { governCompiler } from './compiler-governor.js';
 import { ControlPlane } from './control-plane.js';
 import { ControlServer } from './control-server.js';
 import { daemonSettings } from './daemon-env.js';
@@ -134,7 +135,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     routed: (app) => traffic.routes(app),
     output: (worker, stream, text) => output.write(worker, stream, text),
   });
-  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), outcomesOf: outcomes.outcomesOf, bus, startedMs, log });
+  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), outcomesOf: outcomes.outcomesOf, bus, startedMs, log, onTick: governCompiler(settings.metricsIntervalMs, log) });
   metrics.start();
   const controlPlane = new ControlPlane(log);
   const watches = new WatchManager(() => registry.list(), log);

@@ -4,6 +4,8 @@
  * `hotctl update` (HOTCTL_HANDOFF=1, with an IPC channel), it first receives that daemon's
  * listening sockets (handoff/take.ts).
  */
+// First: holds V8's optimizing compiler off before the other modules are evaluated.
+import './hold-compiler.js';
 import { resolveHome, toHotctlError } from '../protocol/index.js';
 import { startDaemon } from './daemon.js';
 import { HANDOFF_ENV } from './handoff/messages.js';
