@@ -1,14 +1,18 @@
 /**
  * The daemon's own CPU, read at each tick of the 1 Hz sampler: sustained work releases V8's
  * optimizing compiler, held off while the daemon idles (platform/optimizing-compiler.ts). A
- * reload or a `status` costs the daemon a few tens of ms once and releases nothing; a flood of
- * log lines, a busy dashboard or routing load does. Without the sampler's tick there is nothing
+ * reload, a `status` or a garbage collection costs the daemon a few tens of ms once and releases
+ * nothing; work that lasts (a flood of log lines, a busy dashboard, routing load) does. Without the sampler's tick there is nothing
  * to watch the load with: then it is released at once.
  */
 import { onOptimizingCompilerRelease, optimizingCompilerHeld, releaseOptimizingCompiler } from '../platform/optimizing-compiler.js';
 
-/** One tick at this much CPU (ms per second: 5 % of a core) releases it… */
-export const BUSY_MS_PER_S = 50;
+/**
+ * One tick at this much CPU (ms per second: 20 % of a core) releases it… (process CPU, every
+ * thread: V8's memory reducer alone, a few full collections ~8 s after start-up, made a
+ * 56 ms second on this machine while the daemon idled.)
+ */
+export const BUSY_MS_PER_S = 200;
 /** …and so do {@link WARM_TICKS} ticks in a row at this much (2 %). */
 export const WARM_MS_PER_S = 20;
 export const WARM_TICKS = 3;
