@@ -26,7 +26,7 @@ export interface AppOutputOptions {
 export class AppOutput {
   readonly logs: LogWriter;
   readonly files: AppLogFilesRouter;
-  /** log file → notice, while it cannot be written. */
+  /** log file -> notice, while it cannot be written. */
   private readonly failing = new Map<string, string>();
   /** The spec each app's lines were last written with: a worker's last line may arrive after its app was deleted. */
   private readonly lastSpec = new Map<string, AppSpec>();

@@ -67,7 +67,7 @@ export class DurableState {
   /**
    * An operation that ended, before its event is published: the state file replaced now, and a
    * warning added to its steps when it could not be. The fsync waits for `settled`, after the
-   * event went out (the answer does not wait for the disk: ~3–20 ms here, bench/RESULTS.md
+   * event went out (the answer does not wait for the disk: ~3-20 ms here, bench/RESULTS.md
    * section 22). A daemon that dies between the two (kill -9, a crash) reads the new state
    * when it starts again: the file was replaced (the page cache is the file system's, not the
    * process's). Only a power loss or kernel crash within those milliseconds can find the disk

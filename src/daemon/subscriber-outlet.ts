@@ -29,7 +29,7 @@ export const CLOSE_TOO_SLOW = 4008;
 export class SubscriberOutlet {
   private readonly queue: DaemonEvent[] = [];
   private readonly latest = new Map<'status' | 'metrics', DaemonEvent>();
-  /** app → log lines dropped since the last notice. */
+  /** app -> log lines dropped since the last notice. */
   private readonly dropped = new Map<string, number>();
   /** Every log line ever dropped for this subscriber. */
   droppedTotal = 0;

@@ -186,7 +186,7 @@ export class RoutedSocket<M extends RouteMember> {
 
   /**
    * Hand-off: stops accepting (the next daemon accepts on its copy) but keeps routing what was
-   * accepted already — a connection a draining worker declines still goes to another member.
+   * accepted already -- a connection a draining worker declines still goes to another member.
    */
   stopAccepting(): void {
     this.givenAway = true;
