@@ -7,17 +7,15 @@
  * of its subscribers, and keeps the events of the topics it subscribed to, and those of an
  * operation it started with `follow: true` (with its app's worker events), until that operation ends.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, renameSync, unlinkSync } from 'node:fs';
-import { acceptControlWebSocket, type ControlWebSocket } from './control-websocket.js';
+import { serveControlSocket, type ControlWebSocket } from './control-websocket.js';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
 import { checkParams } from './request-check.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
 import type { BusSubscriber, EventBus } from './event-bus.js';
-import type { Socket } from 'node:net';
 
 export interface ConnectionContext {
   /** Sends this operation's events (and its app's worker events) here until it ends. */
@@ -40,8 +38,8 @@ interface Connection extends ConnectionContext, BusSubscriber {
 }
 
 export class ControlServer {
-  private readonly http: Server;
-  /** Closing: upgrades are refused. */
+  private readonly server: Server;
+  /** Closing: new connections are refused. */
   private closing = false;
   private readonly connections = new Set<Connection>();
   /** Log lines dropped for connections that have closed since. */
@@ -54,14 +52,10 @@ export class ControlServer {
     private readonly bus: EventBus,
     cap?: ConnectionCap,
   ) {
-    this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('hotctl control socket: speak WebSocket\n');
-    });
-    if (cap) this.http.on('connection', (socket: Socket) => cap.admit(socket));
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    this.server = createServer((socket: Socket) => {
       if (this.closing) return void socket.destroy();
-      const ws = acceptControlWebSocket(req, socket, head, MAX_MESSAGE_BYTES);
-      if (ws) this.accept(ws);
+      cap?.admit(socket);
+      serveControlSocket(socket, MAX_MESSAGE_BYTES, (ws) => this.accept(ws));
     });
   }
 
@@ -75,9 +69,9 @@ export class ControlServer {
     const previous = process.umask(0o177);
     try {
       await new Promise<void>((resolve, reject) => {
-        this.http.once('error', reject);
-        this.http.listen(this.socketPath, () => {
-          this.http.off('error', reject);
+        this.server.once('error', reject);
+        this.server.listen(this.socketPath, () => {
+          this.server.off('error', reject);
           resolve();
         });
       });
@@ -112,7 +106,7 @@ export class ControlServer {
     for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
     // Closing a unix listener unlinks its path (libuv): after a hand-off that path is the new
     // daemon's, so the listener stays open (unreachable: no path leads to it) until the exit.
-    if (this.socketPath !== '') await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    if (this.socketPath !== '') await new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const conn of this.connections) conn.socket.terminate();
     try {
       if (this.socketPath !== '') unlinkSync(this.socketPath);

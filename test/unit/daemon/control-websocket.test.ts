@@ -1,31 +1,26 @@
 import t from 'tap';
-import { createServer, type IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
-import { acceptControlWebSocket, type ControlWebSocket } from '../../../src/daemon/control-websocket.js';
+import { serveControlSocket, type ControlWebSocket } from '../../../src/daemon/control-websocket.js';
 
-/** A server on a unix socket whose upgrades become ControlWebSockets; `got` gets their messages. */
+/** A server on a unix socket whose connections become ControlWebSockets; `got` gets their messages. */
 async function server(t: { teardown(fn: () => void): void }, maxPayload = 1 << 20) {
   const dir = mkdtempSync(join(tmpdir(), 'hc-cws-'));
   const path = join(dir, 's.sock');
   const sockets: ControlWebSocket[] = [];
   const got: Array<{ text: string; binary: boolean }> = [];
   const waiters: Array<() => void> = [];
-  const http = createServer((_req, res) => res.writeHead(426).end());
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const ws = acceptControlWebSocket(req, socket, head, maxPayload);
-    if (!ws) return;
+  const http = createServer((socket: Socket) => serveControlSocket(socket, maxPayload, (ws) => {
     sockets.push(ws);
     ws.on('message', (data: Buffer, binary: boolean) => {
       got.push({ text: data.toString('utf8'), binary });
       waiters.splice(0).forEach((w) => w());
     });
     ws.on('error', () => {});
-  });
+  }));
   await new Promise<void>((resolve) => http.listen(path, resolve));
   t.teardown(() => {
     for (const s of sockets) s.terminate();
@@ -119,8 +114,11 @@ function raw(path: string, request: string, after: Buffer = Buffer.alloc(0)): Pr
   });
 }
 
-t.test('a bad handshake gets 400; an unmasked client frame closes with 1002', async (t) => {
+t.test('a plain request gets 426, not HTTP or a bad handshake 400, a huge head 431; an unmasked client frame closes with 1002', async (t) => {
   const s = await server(t);
+  t.match((await raw(s.path, 'GET /status HTTP/1.1\r\nHost: x\r\n\r\n')).toString('latin1'), /^HTTP\/1\.1 426 [^]*speak WebSocket\n$/);
+  t.match((await raw(s.path, '{"id":1,"method":"status"}\r\n\r\n')).toString('latin1'), /^HTTP\/1\.1 400 /);
+  t.match((await raw(s.path, `GET / HTTP/1.1\r\nX: ${'a'.repeat(20_000)}`)).toString('latin1'), /^HTTP\/1\.1 431 /);
   const bad = await raw(s.path, 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n');
   t.match(bad.toString('latin1'), /^HTTP\/1\.1 400 /);
   const good = 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
