@@ -43,7 +43,7 @@ export interface UpgradeRequest {
 export function serveControlSocket(socket: Socket, maxPayload: number, onOpen: (ws: ControlWebSocket) => void): void {
   const chunks: Buffer[] = [];
   let bytes = 0;
-  const timer = setTimeout(() => socket.destroy(), HEAD_TIMEOUT_MS);
+  const timer = setTimeout(() => socket.destroy(), HEAD_TIMEOUT_MS).unref();
   const answer = (status: string, text: string): void => {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   };
@@ -80,6 +80,7 @@ export function serveControlSocket(socket: Socket, maxPayload: number, onOpen: (
   };
   socket.on('data', onData);
   socket.on('error', () => socket.destroy());
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /** Completes the upgrade of a request read off `socket`, or answers 400 and returns null. */
