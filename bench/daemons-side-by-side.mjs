@@ -10,10 +10,13 @@
 // does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
 // at 1 Hz, HTTP listener off) and asked `status` once; a bare node:cluster primary runs beside
 // them. After 20 s of settling: CPU of every thread (schedstat) over the idle spell, then VmRSS,
-// RssAnon and RssFile once, and the mean VmRSS of each primary's workers.
+// RssAnon and RssFile once, the mean VmRSS of each primary's workers, and each primary's resident
+// memory by kind of mapping (node binary text / rodata, [heap], malloc arenas, thread stacks, V8
+// and other anonymous: bench/lib/smaps.mjs) with its thread count.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { byKind, KINDS, threads } from './lib/smaps.mjs';
 import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
 
 const IDLE_S = Number(process.argv[2] ?? 60);
@@ -74,7 +77,7 @@ await runBench(async () => {
   }
   await sleep(Math.max(0, IDLE_S * 1000 - (performance.now() - t0)));
   const spanS = (performance.now() - t0) / 1000;
-  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null }));
+  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null, kinds: byKind(pid), threads: threads(pid).length }));
   await bare.stop();
   const bareRss = rows.at(-1).rss;
   const bareWorkerRss = rows.at(-1).workerRss;
@@ -87,6 +90,15 @@ await runBench(async () => {
         ['primary', 'CPU ms/s (% of a core)', ...(early ? [`VmRSS / RssAnon / RssFile MB after ${earlyS + 20} s`, '/ bare'] : []), 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'flags, build'],
         rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, ...(early ? [`${fx(r.early.rss)} / ${fx(r.early.anon)} / ${fx(r.early.file)}`, fx(r.early.rss / rows.at(-1).early.rss, 2)] : []), fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}${VARIANTS[r.name].entry ? `/${VARIANTS[r.name].entry}` : ''}` : '']),
       ),
+      '',
+      'Resident memory by kind of mapping (bench/lib/smaps.mjs, /proc/<pid>/smaps), MB, and threads (/proc/<pid>/task):',
+      '',
+      ...table(
+        ['primary', ...KINDS, 'threads'],
+        rows.map((r) => [r.name, ...KINDS.map((k) => `${fx(r.kinds[k] / 1024, 2)}${r === rows.at(-1) ? '' : ` (${r.kinds[k] >= rows.at(-1).kinds[k] ? '+' : ''}${fx((r.kinds[k] - rows.at(-1).kinds[k]) / 1024, 2)})`}`), String(r.threads)]),
+      ),
+      '',
+      'In brackets: the difference with the bare primary, sampled at the same moment.',
     ],
     { bench: 'daemons-side-by-side', variants: VARIANTS, rows },
   );

@@ -8,6 +8,7 @@
 //   node bench/traffic-routing.mjs [rounds=9] [seconds per run=3] [connections=32] [workers=2]
 //   BENCH_PIN=0 to leave wrk and the servers unpinned (default: wrk on CPU 0, servers on CPU 1).
 //   BENCH_ROUTED_FLAGS='--flag …': node flags for the routed primary only (e.g. the daemon's V8 flags).
+//   BENCH_BASELINE_FLAGS='--flag …': node flags for the baseline's routed primary (default: BENCH_ROUTED_FLAGS).
 //   BENCH_BASELINE=<dir>: a third side, the routed primary of another build (a checkout or a copy with
 //     bench/, dist/ and test/fixtures/: e.g. main's, as the "before"), loaded in the same rounds; the
 //     report adds its ratio to bare and routed / baseline.
@@ -28,8 +29,8 @@ function withCpus(cpus, cmd, args) {
   return cpus === null ? [cmd, args] : ['/usr/bin/taskset', ['-c', cpus, cmd, ...args]];
 }
 
-async function startRouted(port, cpus, lib = BENCH_LIB) {
-  const flags = (process.env.BENCH_ROUTED_FLAGS ?? '').split(' ').filter(Boolean);
+async function startRouted(port, cpus, lib = BENCH_LIB, flagsText = process.env.BENCH_ROUTED_FLAGS) {
+  const flags = (flagsText ?? '').split(' ').filter(Boolean);
   const [cmd, argv] = withCpus(cpus, process.execPath, [...flags, join(lib, 'routed-primary.mjs'), APP, String(WORKERS)]);
   const child = spawn(cmd, argv, { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   track(child.pid);
@@ -93,7 +94,7 @@ await runBench(async () => {
   const routed = await startRouted(routedPort, serverCpus);
   const bare = await startBare(APP, WORKERS, barePort, { cpus: serverCpus });
   const baselinePort = BASELINE ? await freePort() : null;
-  const baseline = BASELINE ? await startRouted(baselinePort, serverCpus, join(BASELINE, 'bench', 'lib')) : null;
+  const baseline = BASELINE ? await startRouted(baselinePort, serverCpus, join(BASELINE, 'bench', 'lib'), process.env.BENCH_BASELINE_FLAGS ?? process.env.BENCH_ROUTED_FLAGS) : null;
   await Promise.all([waitPort(routedPort), waitPort(barePort), ...(baseline ? [waitPort(baselinePort)] : [])]);
   const sides = baseline ? ['routed', 'bare', 'baseline'] : ['routed', 'bare'];
   const portOf = { routed: routedPort, bare: barePort, baseline: baselinePort };

@@ -2,10 +2,18 @@
 // connection router (dist/src/traffic/router.js), forking `instances` workers that run
 // ./routed-worker.mjs (the worker side, then the app's handler as its main would). A worker is
 // marked routable once it listens. Tells its parent {type: 'started'} when all listen.
+// V8's optimizing compiler is held as in the daemon, until a burst of connections (BENCH_ROUTED_HOLD=0: not).
 // Usage: node bench/lib/routed-primary.mjs <app.cjs> <instances>   (env PORT)
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 
+// As the daemon (src/daemon/hold-compiler.ts): V8's optimizing compiler held off until a burst
+// of connections releases it (BENCH_ROUTED_HOLD=0: not held). A build without it has no such module.
+if (process.env.BENCH_ROUTED_HOLD !== '0') {
+  const compiler = await import(new URL('../../dist/src/platform/optimizing-compiler.js', import.meta.url).href).catch(() => null);
+  compiler?.onOptimizingCompilerRelease((reason) => console.error(`routed primary ${process.pid}: V8's optimizing compiler released: ${reason}`));
+  compiler?.holdOptimizingCompiler();
+}
 const { Router } = await import(fileURLToPath(new URL('../../dist/src/traffic/router.js', import.meta.url)));
 const [script, instancesArg] = process.argv.slice(2);
 const instances = Number(instancesArg || 2);

@@ -8,6 +8,7 @@ import type { Operation } from './operation.js';
 import type { ParkedGeneration } from './parking.js';
 import type { CanaryHold } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
+import { isoTime } from '../platform/iso-time.js';
 
 /** What the status is computed from. */
 export interface StatusFacts {
@@ -38,7 +39,7 @@ export function appStatusInfo(f: StatusFacts): AppStatusInfo {
     revision: w.revision,
     restarts: w.restarts,
     uptime_ms: w.processStartedMs === null ? 0 : f.nowMs - w.processStartedMs,
-    since: new Date(w.sinceMs).toISOString(),
+    since: isoTime(w.sinceMs),
     metrics: w.pid === null ? null : (f.metricsOf?.(f.name, w.id) ?? null),
   }));
   return {
@@ -50,13 +51,13 @@ export function appStatusInfo(f: StatusFacts): AppStatusInfo {
     cwd: f.spec.cwd ?? '',
     restarts: f.restarts,
     last_exit: f.lastExit,
-    next_run: f.nextRunMs == null ? null : new Date(f.nextRunMs).toISOString(),
+    next_run: f.nextRunMs == null ? null : isoTime(f.nextRunMs),
     workers,
     operation: f.operation?.snapshot() ?? null,
     last_operation: f.lastOperation?.snapshot() ?? null,
-    canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: new Date(f.canary.sinceMs).toISOString(), share: f.canary.share } : null,
+    canary: f.canary ? { revision: f.canary.revision.number, workers: f.canary.workers.length, since: isoTime(f.canary.sinceMs), share: f.canary.share } : null,
     ...(f.analysis ? { analysis: f.analysis } : {}),
-    ...(f.parked ? { parked: { revision: f.parked.revision.number, workers: f.parked.workers.length, since: new Date(f.parked.sinceMs).toISOString(), until: new Date(f.parked.untilMs).toISOString() } } : {}),
+    ...(f.parked ? { parked: { revision: f.parked.revision.number, workers: f.parked.workers.length, since: isoTime(f.parked.sinceMs), until: isoTime(f.parked.untilMs) } } : {}),
   };
 }
 

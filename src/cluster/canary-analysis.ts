@@ -24,6 +24,7 @@ import { figuresText, judgeStep, metricText } from './canary-judge.js';
 import type { Revision } from './revision.js';
 import type { AnalysisHandle, AppRollout } from './rollout.js';
 import type { ManagedWorker } from './worker-state.js';
+import { isoTime } from '../platform/iso-time.js';
 
 /** What ends an analysis early: an operator's promote or rollback, or the daemon stopping. */
 export type AnalysisDecision = { kind: 'promote' | 'rollback' | 'abandon'; reason: string };
@@ -84,8 +85,8 @@ export class CanaryAnalysis implements AnalysisHandle {
       step: this.stepIndex + 1,
       steps: this.plan.steps.length,
       share: this.plan.steps[this.stepIndex]!,
-      started_at: new Date(this.startedMs).toISOString(),
-      step_started_at: new Date(this.stepStartedMs).toISOString(),
+      started_at: isoTime(this.startedMs),
+      step_started_at: isoTime(this.stepStartedMs),
       step_elapsed_ms: nowMs - this.stepStartedMs,
       plan: this.plan,
       last: this.last,

@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ErrorPayload, OperationKind, OperationSnapshot, OperationState, OperationStep, WorkerState } from '../protocol/index.js';
 import { TERMINAL_OPERATION_STATES } from '../protocol/index.js';
+import { isoTime } from '../platform/iso-time.js';
 
 export const OPERATION_TRANSITIONS: Readonly<Record<OperationState, readonly OperationState[]>> = {
   pending: ['starting', 'draining_old', 'failed'],
@@ -125,8 +126,8 @@ export class Operation {
       state: this.stateValue,
       from_revision: this.fromRevision,
       to_revision: this.toRevision,
-      started_at: new Date(this.startedMs).toISOString(),
-      ended_at: this.endedMs === null ? null : new Date(this.endedMs).toISOString(),
+      started_at: isoTime(this.startedMs),
+      ended_at: this.endedMs === null ? null : isoTime(this.endedMs),
       duration_ms: end - this.startedMs,
       steps: this.steps.slice(),
       error: this.errorValue,
@@ -135,7 +136,7 @@ export class Operation {
 
   private pushStep(message: string, worker?: { id: number; pid: number | null; state: WorkerState }): void {
     const now = this.now();
-    const step: OperationStep = { at: new Date(now).toISOString(), message, elapsed_ms: now - this.startedMs };
+    const step: OperationStep = { at: isoTime(now), message, elapsed_ms: now - this.startedMs };
     if (worker) {
       step.worker_id = worker.id;
       step.pid = worker.pid;

@@ -16,6 +16,7 @@
  * ```
  */
 import type { AppSpec, CanaryStepRecord, ErrorPayload, RevisionInfo, RevisionOutcome } from '../protocol/index.js';
+import { isoTime } from '../platform/iso-time.js';
 
 /** What is learned from the files on disk when a revision is made (by the daemon's inspector). */
 export interface ScriptFacts {
@@ -69,7 +70,7 @@ export type InspectScript = (spec: AppSpec) => Promise<ScriptFacts>;
 export function revisionInfo(revision: Revision): RevisionInfo {
   const info: RevisionInfo = {
     number: revision.number,
-    created_at: new Date(revision.createdMs).toISOString(),
+    created_at: isoTime(revision.createdMs),
     outcome: revision.outcome,
     user: revision.user,
     cause: revision.cause,

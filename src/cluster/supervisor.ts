@@ -23,6 +23,7 @@ import { WorkerReactions } from './worker-reactions.js';
 import type { ManagedWorker } from './worker-state.js';
 import { WorkerPool } from './worker-pool.js';
 import { WorkerReplacement } from './worker-replacement.js';
+import { isoTime } from '../platform/iso-time.js';
 
 export { MAX_REVISIONS } from './revision-history.js';
 
@@ -275,7 +276,7 @@ export class Supervisor {
   }
 
   private onOperationEvent(operation: Operation, message: string | undefined): void {
-    const event: DaemonEvent = { kind: 'operation', at: new Date(this.deps.clock.now()).toISOString(), app: this.name, operation: operation.snapshot() };
+    const event: DaemonEvent = { kind: 'operation', at: isoTime(this.deps.clock.now()), app: this.name, operation: operation.snapshot() };
     if (message !== undefined) event.message = message;
     this.deps.emit(event);
   }

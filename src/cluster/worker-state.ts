@@ -27,6 +27,7 @@
 import type { WorkerState, WorkerTransitionEvent } from '../protocol/index.js';
 import { LIVE_WORKER_STATES } from '../protocol/index.js';
 import type { Revision } from './revision.js';
+import { isoTime } from '../platform/iso-time.js';
 
 /** Allowed moves. Anything else is a bug in hotctl and throws. */
 export const WORKER_TRANSITIONS: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
@@ -186,7 +187,7 @@ export class WorkerLifecycle {
     }
     const event: WorkerTransitionEvent = {
       kind: 'worker',
-      at: new Date(worker.sinceMs).toISOString(),
+      at: isoTime(worker.sinceMs),
       app: worker.app,
       worker_id: worker.id,
       pid,

@@ -11,6 +11,7 @@ import type { ManagedWorker } from '../cluster/worker-state.js';
 import { formatLogLine, LogWriter } from '../logs/log-writer.js';
 import { AppLogFilesRouter } from './app-log-files.js';
 import type { EventBus } from './event-bus.js';
+import { isoTime } from '../platform/iso-time.js';
 
 export interface AppOutputOptions {
   logsDir: string;
@@ -25,7 +26,7 @@ export interface AppOutputOptions {
 export class AppOutput {
   readonly logs: LogWriter;
   readonly files: AppLogFilesRouter;
-  /** log file → notice, while it cannot be written. */
+  /** log file -> notice, while it cannot be written. */
   private readonly failing = new Map<string, string>();
   /** The spec each app's lines were last written with: a worker's last line may arrive after its app was deleted. */
   private readonly lastSpec = new Map<string, AppSpec>();
@@ -62,7 +63,7 @@ export class AppOutput {
       this.logs.write(line, this.files.targetsFor(spec, worker.instance, stream));
     }
     if (this.o.bus.wants('logs')) {
-      this.o.bus.publish({ kind: 'log', at: new Date(line.atMs).toISOString(), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
+      this.o.bus.publish({ kind: 'log', at: isoTime(line.atMs), app: line.app, worker_id: line.workerId, revision: line.revision, stream, text });
     }
     if (this.o.mode === 'run') (stream === 'out' ? process.stdout : process.stderr).write(formatLogLine(line, sup?.spec.log_date_format));
   }

@@ -1,5 +1,5 @@
 /**
- * The control server: ws over the unix socket HOTCTL_HOME/daemon.sock (mode 0600).
+ * The control server: WebSocket (control-websocket.ts) over the unix socket HOTCTL_HOME/daemon.sock (mode 0600).
  *
  * Each text frame is one JSON request; each gets exactly one response with the same id.
  * Malformed frames get an E_PROTOCOL error (id 0 when no id could be read) and never take the
@@ -7,16 +7,15 @@
  * of its subscribers, and keeps the events of the topics it subscribed to, and those of an
  * operation it started with `follow: true` (with its app's worker events), until that operation ends.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, renameSync, unlinkSync } from 'node:fs';
-import { WebSocketServer, type WebSocket } from './ws-module.js';
+import { serveControlSocket, type ControlWebSocket } from './control-websocket.js';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
 import { checkParams } from './request-check.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
 import type { BusSubscriber, EventBus } from './event-bus.js';
-import type { Socket } from 'node:net';
 
 export interface ConnectionContext {
   /** Sends this operation's events (and its app's worker events) here until it ends. */
@@ -30,7 +29,7 @@ export interface ConnectionContext {
 export type Handlers = { [M in Method]: (params: Params<M>, ctx: ConnectionContext) => Promise<Result<M>> };
 
 interface Connection extends ConnectionContext, BusSubscriber {
-  readonly socket: WebSocket;
+  readonly socket: ControlWebSocket;
   readonly outlet: SubscriberOutlet;
   readonly topics: Set<SubscriptionTopic>;
   logApps: Set<string> | null;
@@ -39,8 +38,9 @@ interface Connection extends ConnectionContext, BusSubscriber {
 }
 
 export class ControlServer {
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
+  private readonly server: Server;
+  /** Closing: new connections are refused. */
+  private closing = false;
   private readonly connections = new Set<Connection>();
   /** Log lines dropped for connections that have closed since. */
   private droppedByGone = 0;
@@ -52,12 +52,11 @@ export class ControlServer {
     private readonly bus: EventBus,
     cap?: ConnectionCap,
   ) {
-    this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('hotctl control socket: speak WebSocket\n');
+    this.server = createServer((socket: Socket) => {
+      if (this.closing) return void socket.destroy();
+      cap?.admit(socket);
+      serveControlSocket(socket, MAX_MESSAGE_BYTES, (ws) => this.accept(ws));
     });
-    if (cap) this.http.on('connection', (socket: Socket) => cap.admit(socket));
-    this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_MESSAGE_BYTES });
-    this.wss.on('connection', (socket) => this.accept(socket));
   }
 
   /** Listens on the socket path. The caller holds the pid lock, so a leftover socket file is stale. */
@@ -70,9 +69,9 @@ export class ControlServer {
     const previous = process.umask(0o177);
     try {
       await new Promise<void>((resolve, reject) => {
-        this.http.once('error', reject);
-        this.http.listen(this.socketPath, () => {
-          this.http.off('error', reject);
+        this.server.once('error', reject);
+        this.server.listen(this.socketPath, () => {
+          this.server.off('error', reject);
           resolve();
         });
       });
@@ -103,11 +102,11 @@ export class ControlServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const conn of this.connections) conn.socket.close(1001, 'daemon stopping');
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     // Closing a unix listener unlinks its path (libuv): after a hand-off that path is the new
     // daemon's, so the listener stays open (unreachable: no path leads to it) until the exit.
-    if (this.socketPath !== '') await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    if (this.socketPath !== '') await new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const conn of this.connections) conn.socket.terminate();
     try {
       if (this.socketPath !== '') unlinkSync(this.socketPath);
@@ -116,7 +115,7 @@ export class ControlServer {
     }
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: ControlWebSocket): void {
     const conn: Connection = {
       socket,
       outlet: new SubscriberOutlet(socket, JSON.stringify),

@@ -6,6 +6,7 @@
  */
 import { writeSync } from 'node:fs';
 import type { DaemonMode } from '../protocol/index.js';
+import { isoNow } from '../platform/iso-time.js';
 
 /** The listeners on stdout/stderr are added once per process; they report to the latest log. */
 let guarded = false;
@@ -25,14 +26,14 @@ export class DaemonLog {
   }
 
   readonly line = (text: string): void => {
-    const stamped = `${new Date().toISOString()} hotctl[${process.pid}] ${text}\n`;
+    const stamped = `${isoNow()} hotctl[${process.pid}] ${text}\n`;
     if (this.mode === 'run') {
       // A terminal or a pipe: the stream queues; its errors arrive on the listener above.
       process.stderr.write(stamped);
       return;
     }
     try {
-      const note = this.lost > 0 ? `${new Date().toISOString()} hotctl[${process.pid}] ${this.lost} daemon log line(s) could not be written (${this.lastError})\n` : '';
+      const note = this.lost > 0 ? `${isoNow()} hotctl[${process.pid}] ${this.lost} daemon log line(s) could not be written (${this.lastError})\n` : '';
       writeSync(2, note + stamped);
       this.lost = 0;
       this.lastError = null;

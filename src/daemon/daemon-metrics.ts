@@ -24,6 +24,8 @@ export interface DaemonMetricsOptions {
   bus: EventBus;
   startedMs: number;
   log(line: string): void;
+  /** Called at each sampler tick (compiler-governor.ts). */
+  onTick?(): void;
 }
 
 export class DaemonMetrics {
@@ -43,6 +45,7 @@ export class DaemonMetrics {
       // max_memory_restart: a worker above its app's limit is replaced, its successor ready first.
       for (const { app, worker, reason } of memoryRestarts(event.workers, o.apps())) void app.replaceWorker(worker, reason);
       if (o.bus.wants('metrics')) o.bus.publish(event);
+      o.onTick?.();
     });
   }
 

@@ -27,6 +27,7 @@ import { forkClusterWorker } from '../cluster/worker-host.js';
 import { HOTCTL_VERSION } from '../version.js';
 import { AppOutput } from './app-output.js';
 import { AppRegistry, PortRegistry } from './app-registry.js';
+import { governCompiler } from './compiler-governor.js';
 import { ControlPlane } from './control-plane.js';
 import { ControlServer } from './control-server.js';
 import { daemonSettings } from './daemon-env.js';
@@ -50,6 +51,7 @@ import { canaryShareOf, withTraffic } from './traffic-report.js';
 import { TrafficWiring } from './traffic-wiring.js';
 import { loadState, removeStaleTempFiles, STATE_VERSION, type LoadedState } from './state-store.js';
 import { WatchManager } from './watch-manager.js';
+import { isoNow } from '../platform/iso-time.js';
 
 export { STATUS_COALESCE_MS } from './event-bus.js';
 export { SHUTDOWN_LIMIT_MS } from './shutdown.js';
@@ -133,13 +135,13 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     routed: (app) => traffic.routes(app),
     output: (worker, stream, text) => output.write(worker, stream, text),
   });
-  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), outcomesOf: outcomes.outcomesOf, bus, startedMs, log });
+  const metrics = new DaemonMetrics({ intervalMs: settings.metricsIntervalMs, apps: () => registry.list(), traffic: (app) => traffic.report(app), outcomesOf: outcomes.outcomesOf, bus, startedMs, log, onTick: governCompiler(settings.metricsIntervalMs, log) });
   metrics.start();
   const controlPlane = new ControlPlane(log);
   const watches = new WatchManager(() => registry.list(), log);
   const state = new DurableState(
     paths.stateFile,
-    () => ({ version: STATE_VERSION, saved_at: new Date().toISOString(), mode: options.mode, apps: registry.list().map((sup) => sup.record()) }),
+    () => ({ version: STATE_VERSION, saved_at: isoNow(), mode: options.mode, apps: registry.list().map((sup) => sup.record()) }),
     log,
     () => bus.statusChanged(),
   );
@@ -159,7 +161,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     control_plane: controlPlane.info(control?.stats() ?? null, http?.stats() ?? null),
   });
   const status = (): StatusSnapshot => ({ daemon: info(), apps: registry.list().map((sup) => withOutcomes(withTraffic({ ...sup.status(), log_files: output.files.filesOf(sup.spec) }, traffic.report(sup.name)), outcomes.outcomesOf(sup.name))) });
-  const statusEvent = (): DaemonEvent => ({ kind: 'status', at: new Date().toISOString(), status: status() });
+  const statusEvent = (): DaemonEvent => ({ kind: 'status', at: isoNow(), status: status() });
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));

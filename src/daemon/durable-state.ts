@@ -7,6 +7,7 @@
 import type { DaemonEvent, OperationEvent } from '../protocol/index.js';
 import { isTerminalOperationState } from '../protocol/index.js';
 import { StateWriter, type StateFile } from './state-store.js';
+import { isoNow } from '../platform/iso-time.js';
 
 /** Changes are written this long after the first of a burst. */
 export const STATE_WRITE_DELAY_MS = 50;
@@ -66,7 +67,7 @@ export class DurableState {
   /**
    * An operation that ended, before its event is published: the state file replaced now, and a
    * warning added to its steps when it could not be. The fsync waits for `settled`, after the
-   * event went out (the answer does not wait for the disk: ~3–20 ms here, bench/RESULTS.md
+   * event went out (the answer does not wait for the disk: ~3-20 ms here, bench/RESULTS.md
    * section 22). A daemon that dies between the two (kill -9, a crash) reads the new state
    * when it starts again: the file was replaced (the page cache is the file system's, not the
    * process's). Only a power loss or kernel crash within those milliseconds can find the disk
@@ -77,7 +78,7 @@ export class DurableState {
     if (!ended(event)) return;
     if (this.writer.flush({ fsync: false })) return;
     const message = `warning: ${this.notice ?? 'the state could not be written to disk'}`;
-    event.operation.steps.push({ at: new Date().toISOString(), message, elapsed_ms: event.operation.duration_ms });
+    event.operation.steps.push({ at: isoNow(), message, elapsed_ms: event.operation.duration_ms });
   }
 
   /** After the event `settle` saw was published: its state made durable (on the next turn, once the event is written to the sockets). */

@@ -142,7 +142,7 @@ export class HttpServer {
     this.state = 'closed';
   }
 
-  // ── HTTP ────────────────────────────────────────────────────────────────────────────────
+  // -- HTTP --------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('x-content-type-options', 'nosniff');
@@ -254,7 +254,7 @@ export class HttpServer {
     return { host: this.o.host, port: this.port, allowRemote: this.o.allowRemote === true };
   }
 
-  // ── WebSocket ───────────────────────────────────────────────────────────────────────────
+  // -- WebSocket ---------------------------------------------------------------------------
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());

@@ -4,10 +4,13 @@
  * `hotctl update` (HOTCTL_HANDOFF=1, with an IPC channel), it first receives that daemon's
  * listening sockets (handoff/take.ts).
  */
+// First: holds V8's optimizing compiler off before the other modules are evaluated.
+import './hold-compiler.js';
 import { resolveHome, toHotctlError } from '../protocol/index.js';
 import { startDaemon } from './daemon.js';
 import { HANDOFF_ENV } from './handoff/messages.js';
 import type { TakeOver } from './handoff/take.js';
+import { isoNow } from '../platform/iso-time.js';
 
 // No top-level await: the same file is bundled as CommonJS (scripts/bundle.mjs), which has none.
 async function main(): Promise<void> {
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
     process.exit(code);
   } catch (err) {
     const error = toHotctlError(err);
-    process.stderr.write(`${new Date().toISOString()} hotctl[${process.pid}] cannot start: ${error.message} (${error.code})\nhint: ${error.hint}\n`);
+    process.stderr.write(`${isoNow()} hotctl[${process.pid}] cannot start: ${error.message} (${error.code})\nhint: ${error.hint}\n`);
     process.exitCode = error.exitCode;
     if (handoff) {
       // A failed hand-off leaves nothing behind: not even the channel to the running daemon.

@@ -16,6 +16,7 @@ import type { GiveDeps } from './handoff/give.js';
 import { runOperation, SINGLE_APP_OPERATIONS, type OperationContext, type SingleAppOperation } from './operation-table.js';
 import { STATE_VERSION } from './state-store.js';
 import { compareVersions } from './version-compare.js';
+import { isoNow } from '../platform/iso-time.js';
 
 export interface HandlerDeps {
   registry: AppRegistry;
@@ -119,7 +120,7 @@ export function requestHandlers(d: HandlerDeps): Handlers {
     save: async () => {
       const running = registry.list().filter((sup) => sup.wanted === 'running');
       try {
-        saveDump(d.dumpFile, { version: STATE_VERSION, saved_at: new Date().toISOString(), apps: running.map((sup) => sup.record()) });
+        saveDump(d.dumpFile, { version: STATE_VERSION, saved_at: isoNow(), apps: running.map((sup) => sup.record()) });
       } catch (err) {
         throw new HotctlError('E_STATE_WRITE_FAILED', `Cannot write ${d.dumpFile}: ${(err as Error).message}. Nothing was saved; the previous save is unchanged.`, { details: { file: d.dumpFile } });
       }

@@ -28,7 +28,7 @@ export type OutcomesOf = (app: string) => ReadonlyMap<number, RequestOutcomes>;
 export const OUTCOMES_CHANGE_EVERY_MS = 1000;
 
 export class RevisionOutcomes {
-  /** app → revision → totals */
+  /** app -> revision -> totals */
   private readonly apps = new Map<string, Map<number, RequestOutcomes>>();
   private changeTimer: NodeJS.Timeout | null = null;
 

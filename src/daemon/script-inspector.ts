@@ -4,10 +4,25 @@
  * commit. Read directly from the files; no git process is spawned.
  */
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile as readFileCb, realpath as realpathCb, stat as statCb, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { InspectScript, ScriptFacts } from '../cluster/revision.js';
 import { HotctlError } from '../protocol/index.js';
+
+// node:fs's callbacks, not node:fs/promises: that module (with the readline it loads) costs an
+// idle daemon ~0.5 MB for these few reads (bench/RESULTS.md, section 26).
+const settle =
+  <T>(resolve: (value: T) => void, reject: (err: Error) => void) =>
+  (err: NodeJS.ErrnoException | null, value: T): void =>
+    err ? reject(err) : resolve(value);
+/** As fs.promises.realpath: realpath(3). */
+const realpath = (path: string): Promise<string> => new Promise((resolve, reject) => realpathCb.native(path, settle(resolve, reject)));
+const stat = (path: string): Promise<Stats> => new Promise((resolve, reject) => statCb(path, settle(resolve, reject)));
+function readFile(path: string): Promise<Buffer>;
+function readFile(path: string, encoding: 'utf8'): Promise<string>;
+function readFile(path: string, encoding?: 'utf8'): Promise<Buffer | string> {
+  return new Promise((resolve, reject) => (encoding ? readFileCb(path, encoding, settle(resolve, reject)) : readFileCb(path, settle(resolve, reject))));
+}
 
 export const inspectScript: InspectScript = async (spec) => {
   let script: string;

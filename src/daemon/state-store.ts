@@ -8,6 +8,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import type { SupervisorRecord } from '../cluster/supervisor.js';
 import { HotctlError, type DaemonMode } from '../protocol/index.js';
+import { isoNow } from '../platform/iso-time.js';
 
 export const STATE_VERSION = 1;
 
@@ -57,7 +58,7 @@ export function parseState(text: string): StateFile {
 }
 
 function keepAside(path: string, reason: string): LoadedState {
-  const keptAs = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const keptAs = `${path}.corrupt-${isoNow().replace(/[:.]/g, '-')}`;
   try {
     renameSync(path, keptAs);
   } catch (err) {

@@ -15,8 +15,17 @@
  * Replies to requests are always written: they are bounded by the requests the client sends.
  * The socket drains as ws reports each write flushed (the send callback), so no timer polls.
  */
-import type { WebSocket } from 'ws';
 import type { DaemonEvent, LogEvent } from '../protocol/index.js';
+import { isoNow } from '../platform/iso-time.js';
+
+/** What the outlet uses of a WebSocket: ws's (the HTTP listener's /ws) or the control socket's (control-websocket.ts). */
+export interface OutletSocket {
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(data: string, cb?: (err?: Error | null) => void): void;
+  close(code?: number, reason?: string): void;
+}
 
 /** Above this many bytes waiting in a subscriber's socket, events are held instead of written. */
 export const OUTLET_HIGH_WATER_BYTES = 256 * 1024;
@@ -28,14 +37,14 @@ export const CLOSE_TOO_SLOW = 4008;
 export class SubscriberOutlet {
   private readonly queue: DaemonEvent[] = [];
   private readonly latest = new Map<'status' | 'metrics', DaemonEvent>();
-  /** app → log lines dropped since the last notice. */
+  /** app -> log lines dropped since the last notice. */
   private readonly dropped = new Map<string, number>();
   /** Every log line ever dropped for this subscriber. */
   droppedTotal = 0;
   private readonly afterWrite = () => this.pump();
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: OutletSocket,
     private readonly serialise: (message: unknown) => string,
   ) {}
 
@@ -97,7 +106,7 @@ export class SubscriberOutlet {
     this.dropped.delete(app);
     return {
       kind: 'log',
-      at: new Date().toISOString(),
+      at: isoNow(),
       app,
       worker_id: -1,
       revision: 0,

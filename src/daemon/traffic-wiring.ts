@@ -92,8 +92,8 @@ export class TrafficWiring {
 
   /**
    * Whether the router owns a listening socket of `app` (a reload may then park the previous
-   * generation: unrouted, it gets no connection). Listens it does not route — `exclusive: true`,
-   * `listen({fd})`, dgram — would still reach a parked worker: docs/traffic.md, "Parking".
+   * generation: unrouted, it gets no connection). Listens it does not route -- `exclusive: true`,
+   * `listen({fd})`, dgram -- would still reach a parked worker: docs/traffic.md, "Parking".
    */
   routes(app: string): boolean {
     return this.router !== null && this.router.stats(app).length > 0;

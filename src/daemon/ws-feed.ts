@@ -13,6 +13,7 @@ import type { DaemonEvent, StatusSnapshot, SubscriptionTopic } from '../protocol
 import { EVENT_TOPIC } from '../protocol/index.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import { serialise } from './http-wire.js';
+import { isoNow } from '../platform/iso-time.js';
 
 /** The largest /ws message read: the only one a client sends is `{"subscribe":[...]}`. */
 export const WS_MAX_MESSAGE_BYTES = 4096;
@@ -110,7 +111,7 @@ export class WsFeed {
       if (wanted.has(EVENT_TOPIC[event.kind])) client.outlet.event(event);
     };
     client.unsubscribe = this.subscribeTo(topics, send);
-    if (wanted.has('status')) send({ kind: 'status', at: new Date().toISOString(), status: this.status() });
+    if (wanted.has('status')) send({ kind: 'status', at: isoNow(), status: this.status() });
   }
 
   private ping(): void {

@@ -3,6 +3,7 @@
  * users write most (moment.js style): YYYY MM DD HH mm ss SSS Z, in local time; anything else is
  * copied as written.
  */
+import { isoTime } from '../platform/iso-time.js';
 
 const TOKENS = /YYYY|MM|DD|HH|mm|ss|SSS|Z/g;
 
@@ -18,8 +19,8 @@ function offset(date: Date): string {
 }
 
 export function formatStamp(atMs: number, format?: string): string {
+  if (!format) return isoTime(atMs);
   const date = new Date(atMs);
-  if (!format) return date.toISOString();
   return format.replace(TOKENS, (token) => {
     switch (token) {
       case 'YYYY':

@@ -257,7 +257,7 @@ export class LogWriter {
     file.fd = null;
   }
 
-  /** path → path.1, path.1 → path.2 …, the oldest beyond `retain` deleted; then a new, empty path. */
+  /** path -> path.1, path.1 -> path.2 ..., the oldest beyond `retain` deleted; then a new, empty path. */
   private rotate(file: OpenFile): void {
     this.closeFile(file);
     if (file.retain === 0) {

@@ -31,7 +31,7 @@ const STAT_BUFFER_BYTES = 4096;
 export class ProcStat {
   private seen = new Map<number, Seen>();
   private pageSize: number | null = null;
-  /** pid → the open /proc/<pid>/stat. */
+  /** pid -> the open /proc/<pid>/stat. */
   private files = new Map<number, number>();
   private readonly buffer = Buffer.allocUnsafe(STAT_BUFFER_BYTES);
 

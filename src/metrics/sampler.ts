@@ -10,6 +10,7 @@ import type { MetricsEvent, WorkerMetrics } from '../protocol/index.js';
 import { clearUsageHistory, pidUsage, type UsageFn } from './process-usage.js';
 import type { AppInfo, RequestCounter, SampleTarget } from './tick.js';
 import { aggregateApps, nextRequestCounter, workerKey, workerMetrics } from './tick.js';
+import { isoTime } from '../platform/iso-time.js';
 
 export type { SampleTarget, AppInfo } from './tick.js';
 export type { UsageFn } from './process-usage.js';
@@ -117,7 +118,7 @@ export class MetricsSampler {
       // No usage: the process exited between targets() and the read. It is left out of this tick.
       if (used) workers.push(workerMetrics(target, used, counter));
     }
-    const event: MetricsEvent = { kind: 'metrics', at: new Date(nowMs).toISOString(), workers, apps: aggregateApps(this.options.apps(), workers) };
+    const event: MetricsEvent = { kind: 'metrics', at: isoTime(nowMs), workers, apps: aggregateApps(this.options.apps(), workers) };
     this.counters = counters;
     this.latestByWorker = new Map(workers.map((w) => [workerKey(w.app, w.worker_id), w]));
     this.last = event;

@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import type { ListenQuery, SockName } from '../protocol/traffic-ipc.js';
 import { ConnQueue, safeClose, type QueueLimits, type RawConnection } from './conn-queue.js';
 import { Picker, type PickerMember } from './picker.js';
+import { noteConnection } from '../platform/optimizing-compiler.js';
 import { dropLink, unixBind, unlinkSocketPath } from './unix-path.js';
 
 /** libuv's flag for an IPv6-only TCP listen (uv.h UV_TCP_IPV6ONLY). */
@@ -185,7 +186,7 @@ export class RoutedSocket<M extends RouteMember> {
 
   /**
    * Hand-off: stops accepting (the next daemon accepts on its copy) but keeps routing what was
-   * accepted already — a connection a draining worker declines still goes to another member.
+   * accepted already -- a connection a draining worker declines still goes to another member.
    */
   stopAccepting(): void {
     this.givenAway = true;
@@ -226,6 +227,8 @@ export class RoutedSocket<M extends RouteMember> {
     // A failed accept (EMFILE…) gives no handle: nothing to route (RoundRobinHandle does the same).
     if (err || !client) return;
     this.accepted++;
+    // While V8's optimizing compiler is held (an idle daemon), a burst of connections releases it.
+    noteConnection();
     this.dispatch(client);
   }
 
