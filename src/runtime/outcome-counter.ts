@@ -5,13 +5,16 @@
  * (src/protocol/outcomes.ts), sent with every report.
  *
  * Per request: a timestamp on the response (from the 'request' listener servers.ts prepends
- * anyway); per answer: Node's own 'http.server.response.finish' diagnostics channel, one
- * subscriber for the whole process — no listener and no closure per request. Per connection:
- * nothing more than servers.ts's 'close' listener, which asks {@link OutcomeCounter.closed};
- * a `'timeout'` listener only on the connections of a server with `server.timeout` set.
+ * anyway); per answer: a wrapper of `ServerResponse.prototype.detachSocket`, installed once,
+ * which Node calls once per finished response (lib/_http_server.js `resOnFinish`, right after
+ * it publishes `http.server.response.finish`) — no listener and no closure per request. Not
+ * that channel: a subscriber makes Node build a `{ request, response, socket, server }` message
+ * per response and call it through the channel's publish loop, about 40 % of what outcomes add
+ * per request in user-space instructions (bench/RESULTS.md 27). Per connection: nothing more
+ * than servers.ts's 'close' listener, which asks {@link OutcomeCounter.closed}; a `'timeout'`
+ * listener only on the connections of a server with `server.timeout` set.
  */
-import diagnostics from 'node:diagnostics_channel';
-import type http from 'node:http';
+import http from 'node:http';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CODE_CLASSES, DURATION_BUCKETS_S, emptyOutcomes, type RequestOutcomes } from '../protocol/outcomes.js';
@@ -40,20 +43,7 @@ export class OutcomeCounter {
   private durationSumS = 0;
   private resets = 0;
   private timeouts = 0;
-  private subscribed = false;
-  private readonly onFinish = (message: unknown): void => {
-    const res = (message as { response: TimedResponse }).response;
-    const started = res[STARTED];
-    if (started === undefined || started < 0) return;
-    res[STARTED] = -1;
-    const hundreds = (res.statusCode / 100) | 0;
-    this.classes[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4]!++;
-    const seconds = (performance.now() - started) / 1000;
-    this.durationSumS += seconds;
-    let i = 0;
-    while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
-    this.buckets[i]!++;
-  };
+  private installed = false;
 
   /** Cumulative since the worker started (a new object). */
   get outcomes(): RequestOutcomes {
@@ -66,11 +56,30 @@ export class OutcomeCounter {
     return o;
   }
 
-  /** Starts listening for finished responses (once per process). */
+  /** Starts counting finished responses (once per counter; one wrapper per counter started). */
   start(): void {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    diagnostics.subscribe('http.server.response.finish', this.onFinish);
+    if (this.installed) return;
+    this.installed = true;
+    const counter = this;
+    const detachSocket = http.ServerResponse.prototype.detachSocket;
+    http.ServerResponse.prototype.detachSocket = function (this: http.ServerResponse, socket: net.Socket) {
+      counter.finished(this);
+      return detachSocket.call(this, socket);
+    };
+  }
+
+  /** A response finished (Node is detaching it from its connection): counted once, if it was timed. */
+  finished(res: http.ServerResponse): void {
+    const started = (res as TimedResponse)[STARTED];
+    if (started === undefined || started < 0) return;
+    (res as TimedResponse)[STARTED] = -1;
+    const hundreds = (res.statusCode / 100) | 0;
+    this.classes[hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4]!++;
+    const seconds = (performance.now() - started) / 1000;
+    this.durationSumS += seconds;
+    let i = 0;
+    while (i < LAST_BUCKET && seconds > DURATION_BUCKETS_S[i]!) i++;
+    this.buckets[i]!++;
   }
 
   /** A request was received: its response is timed from now. */
