@@ -4,7 +4,7 @@
 //   node bench/daemons-side-by-side.mjs [idle seconds=60] '<variants JSON>'
 //
 // variants: {"name": {"root": "<checkout with a built dist/>", "flags": ["--node-flag", …],
-// "entry": "<daemon entry relative to root>", "env": {…}}, …}; entry defaults to
+// "entry": "<daemon entry relative to root>", "env": {…; null removes a variable}}, …}; entry defaults to
 // dist/src/daemon/main.js (dist/bundle/daemon.cjs: the bundled daemon, scripts/bundle.mjs; its
 // workers run dist/bundle/worker.cjs unless env has HOTCTL_BUNDLE=0); default: this checkout. Each variant's daemon is started by hand (detached, as the CLI
 // does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
@@ -44,7 +44,9 @@ await runBench(async () => {
     const child = spawn(process.execPath, [...flags, join(root, entry)], {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { ...process.env, HOTCTL_HOME: home, HOTCTL_HTTP_PORT: '0', ...env },
+      // A variable given as null is removed (e.g. NODE_EXTRA_CA_CERTS, which hotctl's CLI does not
+      // pass to the daemon it starts: src/cli/daemon-launcher.ts).
+      env: Object.fromEntries(Object.entries({ ...process.env, HOTCTL_HOME: home, HOTCTL_HTTP_PORT: '0', ...env }).filter(([, value]) => value !== null)),
     });
     track(child.pid);
     child.unref();
