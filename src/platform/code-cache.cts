@@ -1,7 +1,7 @@
 /**
  * Runs a CommonJS bundle as `require()` would, compiled from a V8 code cache written beside it at
  * build time (scripts/bundle.mjs), so that a command does not parse the whole bundle first: for
- * the CLI's 0.6 MB that parse is most of its start-up after Node's own (bench/RESULTS.md).
+ * the CLI's bundles that parse was most of its start-up after Node's own (bench/RESULTS.md 28a).
  *
  * V8 checks a cache against its own version and flags and the source's length, not the source's
  * content. So the bundle's last line names its content (`//# hotctl-build=<sha1 of the rest>`,
