@@ -5,36 +5,16 @@
 //
 // RSS: VmRSS of /proc/<daemon pid>/status after the idle spell, sampled once a second; for
 // scale, a bare node:cluster primary running the same app with the same worker count, sampled
-// at the same moments. Status: `node bin/hotctl status` (table), `node bin/hotctl --version`
+// at the same moments. Status: `bin/hotctl status` (table), `bin/hotctl --version`
 // (the CLI's start-up without talking to the daemon) and `node -e ""`, interleaved run by run
 // (the order rotates), each spawned from here and timed from spawn to exit.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { argInt, daemonPid, FIXTURES, fx, header, HOTCTL, hotctlEnv, mb, median, newHome, report, runBench, sleep, spread, startApps, startBare, table, track, untrack, vmRss, waitPort, workerPids, freePort } from './lib/common.mjs';
+import { argInt, timedRun, daemonPid, FIXTURES, fx, header, HOTCTL, hotctlEnv, mb, median, newHome, report, runBench, sleep, spread, startApps, startBare, table, vmRss, waitPort, workerPids, freePort } from './lib/common.mjs';
 
 const IDLE_S = argInt(2, 10);
 const SAMPLES = argInt(3, 5);
 const RUNS = argInt(4, 21);
 const APP = join(FIXTURES, 'http-app.cjs');
-
-function timed(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    track(child.pid);
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      untrack(child.pid);
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
-      else resolve(ms);
-    });
-  });
-}
 
 await runBench(async () => {
   const home = newHome();
@@ -59,9 +39,9 @@ await runBench(async () => {
 
   const env = hotctlEnv(home);
   const kinds = {
-    status: () => timed(HOTCTL, ['status'], env),
-    version: () => timed(HOTCTL, ['--version'], env),
-    node: () => timed(process.execPath, ['-e', ''], env),
+    status: async () => (await timedRun(HOTCTL, ['status'], env)).ms,
+    version: async () => (await timedRun(HOTCTL, ['--version'], env)).ms,
+    node: async () => (await timedRun(process.execPath, ['-e', ''], env)).ms,
   };
   for (const k of Object.keys(kinds)) await kinds[k](); // warm the page cache
   const times = { status: [], version: [], node: [] };

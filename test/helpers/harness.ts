@@ -404,3 +404,13 @@ export function deployFixture(dir: string, fixture: string, asName: string): str
   copyFileSync(join(FIXTURES, fixture), target);
   return target;
 }
+
+/** The environment process `pid` was started with (Linux: /proc/<pid>/environ), as a map. */
+export function environOf(pid: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return out;
+}

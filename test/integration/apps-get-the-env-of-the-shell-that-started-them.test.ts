@@ -6,17 +6,7 @@
 import t from 'tap';
 import { RUNTIME_ENV } from '../../src/protocol/index.js';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { BIN, freePort, Home, isAlive, waitGone, writeEcosystem } from '../helpers/harness.js';
-
-function environOf(pid: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return out;
-}
+import { BIN, freePort, Home, isAlive, waitGone, writeEcosystem, environOf } from '../helpers/harness.js';
 
 function hotctlSettings(env: Record<string, string>): string[] {
   // Only what the runtime sets on purpose (src/protocol/worker-ipc.ts), never a setting of the shell's.

@@ -7,16 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { freePort, Home, ROOT, writeEcosystem } from '../helpers/harness.js';
-
-function environOf(pid: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return out;
-}
+import { freePort, Home, ROOT, writeEcosystem, environOf } from '../helpers/harness.js';
 
 const skip = process.platform !== 'linux' ? 'reads /proc/<pid>/environ (Linux only)' : false;
 const CA = join(ROOT, 'test', 'fixtures', 'traffic', 'cert.pem');
