@@ -87,8 +87,10 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 await Promise.all(
-  Object.entries(ENTRIES).map(([name, { entry, stacks, codeCache, exports, requireImports }]) =>
-    esbuild.build({
+  Object.entries(ENTRIES).map(([name, { entry, stacks, codeCache, exports, requireImports }]) => {
+    // Run from a code cache with real import() calls: those of packages go through the loader's.
+    const routeImports = codeCache && !requireImports;
+    return esbuild.build({
       ...(stacks
         ? {
             // The mapping is installed before the first module of the entry runs.
@@ -115,7 +117,7 @@ await Promise.all(
       charset: 'ascii',
       logLevel: 'warning',
       ...(requireImports ? { supported: { 'dynamic-import': false } } : {}),
-      plugins: [perModule(codeCache && !requireImports)],
+      plugins: [perModule(routeImports)],
       banner: {
         js: [
           '"use strict";',
@@ -124,11 +126,11 @@ await Promise.all(
           // Node 20 loses a script's import() callback when V8 compiles it from a code cache
           // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING): src/platform/code-cache.cts passes an
           // import() of its own; required plainly, the bundle uses its own.
-          ...(codeCache && !requireImports ? ['const __hotctlDynamicImport = typeof __hotctlImport === "function" ? __hotctlImport : (specifier) => import(specifier);'] : []),
+          ...(routeImports ? ['const __hotctlDynamicImport = typeof __hotctlImport === "function" ? __hotctlImport : (specifier) => import(specifier);'] : []),
         ].join('\n'),
       },
-    }),
-  ),
+    });
+  }),
 );
 // The CLI's bundles run from a V8 code cache (src/platform/code-cache.cts): every command would
 // parse them first. Each is keyed by its content; then its cache is written by one run of the
