@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_SRC = join(ROOT, 'dist', 'src');
 const OUT = join(ROOT, 'dist', 'bundle');
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
 /**
  * dist/bundle/<name>.cjs ← dist/src/<entry>; `stacks`: stack traces mapped to src/*.ts;
@@ -67,6 +68,8 @@ const perModule = (routeImports) => ({
   setup(build) {
     build.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.c?js$/ }, (args) => {
       const rel = relative(DIST_SRC, args.path).split(sep).join('/');
+      // The version is the package's when built: read here once, not by every command at start-up.
+      if (rel === 'version.js') return { contents: `export const HOTCTL_VERSION = ${JSON.stringify(VERSION)};\nglobalThis.__hotctlModuleEvaluated?.("version.js");\n`, loader: 'js' };
       let text = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `__hotctlModuleUrl(${JSON.stringify(rel)})`);
       // import('<package>' | 'node:*'): what stays outside the bundle; import('./…') is hotctl's
       // own module, which esbuild inlines. (import() of a computed specifier is left alone: the

@@ -31,6 +31,13 @@ interface Pending {
 export interface RequestOptions {
   /** Reject with E_DAEMON_UNREACHABLE when no answer came within this time. Default: none. */
   timeoutMs?: number;
+  /**
+   * Sent right behind the hello, before its answer: the daemon carries it out only if it accepted
+   * this connection's hello (`after_hello`, see src/protocol/control.ts). A daemon older than that
+   * rule refuses the unknown parameter, so a request that changes something is never carried out
+   * by a daemon that refused the hello.
+   */
+  afterHello?: boolean;
 }
 
 export class ControlClient {
@@ -48,11 +55,18 @@ export class ControlClient {
     ws.on('error', () => {});
   }
 
-  /** Opens a connection. Rejects with a {@link ConnectError} when nothing listens there. */
-  static connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<ControlClient> {
+  /**
+   * Opens a connection. Rejects with a {@link ConnectError} when nothing listens there.
+   * `early` is called at once with the client: what it sends (the hello, a request behind it)
+   * leaves with the opening handshake, in one write; when the connection fails, its requests are
+   * rejected (E_DAEMON_UNREACHABLE) and the ConnectError is what this rejects with.
+   */
+  static connect(socketPath: string, options: { timeoutMs?: number; early?: (client: ControlClient) => void } = {}): Promise<ControlClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(socketPath, { handshakeTimeout: options.timeoutMs ?? 5000 });
+      const client = new ControlClient(ws);
       const fail = (err: Error & { code?: string }): void => {
+        client.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', `Cannot connect to the daemon at ${socketPath}: ${err.message}`));
         ws.removeAllListeners();
         ws.on('error', () => {});
         ws.terminate();
@@ -63,8 +77,9 @@ export class ControlClient {
       ws.once('open', () => {
         ws.removeListener('error', fail);
         ws.removeAllListeners('unexpected-response');
-        resolve(new ControlClient(ws));
+        resolve(client);
       });
+      options.early?.(client);
     });
   }
 
@@ -76,7 +91,7 @@ export class ControlClient {
   request<M extends Method>(method: M, params: Params<M>, options: RequestOptions = {}): Promise<Result<M>> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
-    const message = JSON.stringify({ id, method, params });
+    const message = JSON.stringify({ id, method, params: options.afterHello ? { ...params, after_hello: true } : params });
     // The daemon closes a connection whose message is over its limit; say so before sending.
     const bytes = Buffer.byteLength(message);
     if (bytes > MAX_MESSAGE_BYTES) {

@@ -37,9 +37,11 @@ export interface ConnectOptions {
   daemonEntry?: string;
   startTimeoutMs?: number;
   /**
-   * Sends a request right behind the hello, before its answer (one round trip; see one-trip.ts).
-   * Only for requests that change nothing: a daemon that refuses the hello answers it too. When
-   * the hello fails, its error is thrown and this request's outcome is dropped.
+   * Sends requests right behind the hello, in the connection's first write with it (one round
+   * trip; see one-trip.ts). A request that changes something must be sent `afterHello` (the daemon
+   * carries it out only if it accepted the hello). When the hello fails, its error is thrown and
+   * these requests' outcomes are dropped. Called again for each connection tried (a daemon being
+   * started is tried until it answers): what it sets must be those of the last call.
    */
   alongside?: (client: ControlClient) => Promise<unknown>;
 }
@@ -67,19 +69,18 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
   // A state directory others can write to could hold a planted socket or log link: refuse it
   // before touching anything in it (E_HOME_UNSAFE), rather than let a daemon fail there.
   if (existsSync(paths.home)) checkStateDir(paths.home);
-  let client = await tryConnect(paths.socket);
+  let greeting = await tryConnect(paths.socket, options.alongside);
   let started = false;
-  if (!client) {
+  if (!greeting) {
     // A daemon that died with apps running (even kill -9) is started again by any command: it
     // restores those apps from its state file. Not the apps of a `hotctl run` that died: its
     // service manager starts it again, and a daemon started here would hold the directory.
     if (!options.start && lastRun(paths.stateFile) !== 'daemon') return null;
-    client = await startAndConnect(paths, options);
+    greeting = await startAndConnect(paths, options);
     started = true;
   }
-  const hello = greet(client);
-  options.alongside?.(client).catch(() => {});
-  const info = await hello;
+  const { client } = greeting;
+  const info = await greet(greeting);
   if (started) {
     const out = typeof options.out === 'function' ? await options.out() : options.out;
     if (!out.json) out.note(out.colours.dim(`started the hotctl daemon (pid ${info.pid}, HOTCTL_HOME=${info.home})`));
@@ -89,31 +90,48 @@ export async function connectDaemon(options: ConnectOptions): Promise<DaemonConn
 
 /** Connects to a socket and says hello (used by `hotctl run` for its own supervisor). */
 export async function connectSocket(socketPath: string): Promise<DaemonConnection> {
-  const client = await tryConnect(socketPath);
-  if (!client) throw new HotctlError('E_DAEMON_UNREACHABLE', `Nothing listens on ${socketPath}.`);
-  return { client, info: await greet(client), started: false };
+  const greeting = await tryConnect(socketPath);
+  if (!greeting) throw new HotctlError('E_DAEMON_UNREACHABLE', `Nothing listens on ${socketPath}.`);
+  return { client: greeting.client, info: await greet(greeting), started: false };
 }
 
-async function greet(client: ControlClient): Promise<DaemonInfo> {
+/** An open connection, and the answer to the hello it opened with. */
+interface Greeting {
+  client: ControlClient;
+  hello: Promise<DaemonInfo>;
+}
+
+async function greet({ client, hello }: Greeting): Promise<DaemonInfo> {
   try {
-    return await client.hello();
+    return await hello;
   } catch (err) {
     client.close();
     throw err;
   }
 }
 
-/** Resolves with null when no daemon listens; rejects when the socket is there but unusable. */
-async function tryConnect(socketPath: string): Promise<ControlClient | null> {
+/**
+ * Connects with the hello (and `alongside`'s requests) in the first write. Resolves with null when
+ * no daemon listens; rejects when the socket is there but unusable.
+ */
+async function tryConnect(socketPath: string, alongside?: ConnectOptions['alongside']): Promise<Greeting | null> {
+  let hello: Promise<DaemonInfo> | undefined;
+  const early = (client: ControlClient): void => {
+    hello = client.hello();
+    // Awaited by greet once connected; when connecting fails, the ConnectError is the answer.
+    hello.catch(() => {});
+    alongside?.(client).catch(() => {});
+  };
   try {
-    return await ControlClient.connect(socketPath);
+    const client = await ControlClient.connect(socketPath, { early });
+    return { client, hello: hello as unknown as Promise<DaemonInfo> };
   } catch (err) {
     if (err instanceof ConnectError && err.code !== undefined && NOT_RUNNING.has(err.code)) return null;
     throw new HotctlError('E_DAEMON_UNREACHABLE', `Cannot connect to the daemon at ${socketPath}: ${(err as Error).message}`);
   }
 }
 
-async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promise<ControlClient> {
+async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promise<Greeting> {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const logOffset = fileSize(paths.daemonLog);
   // Loaded only to start a daemon: every other command starts without them.
@@ -137,8 +155,8 @@ async function startAndConnect(paths: HomePaths, options: ConnectOptions): Promi
   const deadline = Date.now() + (options.startTimeoutMs ?? START_TIMEOUT_MS);
   let delayMs = 20;
   for (;;) {
-    const client = await tryConnect(paths.socket);
-    if (client) return client;
+    const greeting = await tryConnect(paths.socket, options.alongside);
+    if (greeting) return greeting;
     const ended = exit as { code: number | null; signal: string | null; error?: Error } | null;
     // A daemon that exits with the "conflict" code lost a start race to another one, which
     // is about to listen: keep trying that one.

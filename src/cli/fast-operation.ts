@@ -7,8 +7,8 @@
  * test/unit/cli/fast-path.test.ts runs both ways against the same daemon.
  *
  *   main → fast-path → this → daemon-launcher → client → unix-websocket  (14 modules in all)
- *   connect ─ hello ─ request ┬─ (daemon: the operation runs)
- *                             └─ import output, operations (follow, progress) ─ follow ─ exit
+ *   connect ─ upgrade + hello + request, one write ┬─ (daemon: the operation runs)
+ *                                                  └─ import output, operations (follow, progress) ─ follow ─ exit
  */
 import type { DaemonEvent, OperationSnapshot, Params, StatusSnapshot } from '../protocol/index.js';
 import { toHotctlError } from '../protocol/errors.js';
@@ -51,28 +51,31 @@ function paramsOf(line: FastOperationLine): Params<'reload'> & Params<'rollback'
 
 async function operate(ctx: CommandContext, output: () => Promise<Output>, line: FastOperationLine): Promise<number> {
   const home = resolveHome(ctx.env);
-  // rollback asks for the status first (is a canary held?): it is read-only, so it leaves with the hello.
+  // The request leaves with the hello, in the connection's first write, sent `afterHello`: the
+  // daemon carries it out only if it accepted the hello. rollback also asks for the status (is a
+  // canary held?), read-only, ahead of it. Events that arrive before the follower is loaded are kept.
   let status: Promise<StatusSnapshot> | undefined;
-  const conn = await connectDaemon({
-    home,
-    start: false,
-    out: output,
-    env: ctx.env,
-    ...(line.kind === 'rollback' ? { alongside: (client: ControlClient) => (status = client.request('status', {}, { timeoutMs: 10_000 })) } : {}),
-  });
+  let answer: Promise<{ operation: OperationSnapshot }> | undefined;
+  let early: DaemonEvent[] = [];
+  let stopEarly = (): void => {};
+  const send = (client: ControlClient): Promise<unknown> => {
+    const kept: DaemonEvent[] = (early = []);
+    stopEarly = client.onEvent((event) => kept.push(event));
+    if (line.kind === 'rollback') (status = client.request('status', {}, { timeoutMs: 10_000 })).catch(() => {}); // awaited below when connected
+    const request = client.request as (method: FastOperationLine['kind'], params: Params<'reload'>, options: { afterHello: true }) => Promise<{ operation: OperationSnapshot }>;
+    answer = request.call(client, line.kind, paramsOf(line), { afterHello: true });
+    return answer;
+  };
+  const conn = await connectDaemon({ home, start: false, out: output, env: ctx.env, alongside: send });
   if (!conn) throw (await import('./context.js')).noDaemonError(home);
   const { client } = conn;
-  const early: DaemonEvent[] = [];
-  const stopEarly = client.onEvent((event) => early.push(event));
   try {
     const canary = status ? ((await status).apps.find((app) => app.name === line.name)?.canary ?? null) : null;
-    const answer = (client.request as (method: FastOperationLine['kind'], params: Params<'reload'>) => Promise<{ operation: OperationSnapshot }>).call(client, line.kind, paramsOf(line));
-    answer.catch(() => {}); // awaited by the follower below; a refusal is reported from there
     // The request is out: what follows loads while the daemon works.
     const [out, { followOperations, outcome }, rollback] = await Promise.all([output(), import('./operations.js'), line.kind === 'rollback' ? import('./commands/rollback.js') : null]);
     stopEarly();
     const describe = canary && rollback ? { describe: rollback.describeCanaryRollback } : {};
-    const [final] = await followOperations(client, out, async () => [(await answer).operation], { ...describe, earlier: early });
+    const [final] = await followOperations(client, out, async () => [(await answer!).operation], { ...describe, earlier: early });
     if (rollback) return await rollback.rollbackEnded(ctx, out, client, line.name, canary !== null, final!);
     return outcome(out, [final!], ctx.env);
   } finally {

@@ -6,6 +6,11 @@
  * costs the CLI 30–40 ms on every run (it loads http, https, tls and zlib); see bench/RESULTS.md,
  * section 10. The daemon keeps `ws` for its servers.
  *
+ * Messages sent before the handshake's answer leave in the same write as the upgrade request
+ * (`send` queues them until the socket connects): a hello and a request cost one round trip, not
+ * three. The daemon reads what follows the request head as frames (control-websocket.ts; `ws`
+ * does the same with an upgrade's `head`); when the upgrade is refused, they are dropped with it.
+ *
  * Events, as `ws` names them: 'open'; 'message' (data: Buffer, isBinary: boolean);
  * 'unexpected-response' (null, { statusCode }); 'error' (err, with the socket's `code` when
  * connecting failed); 'close' (code, reason), always last, once.
@@ -39,6 +44,8 @@ export class UnixWebSocket extends EventEmitter {
   private fragmentBinary = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private corked = false;
+  /** Frames sent before the socket connected: they follow the upgrade request in its write. */
+  private early: { frame: Buffer; cb: ((err?: Error) => void) | undefined }[] | null = [];
 
   constructor(socketPath: string, options: UnixWebSocketOptions = {}) {
     super();
@@ -48,9 +55,11 @@ export class UnixWebSocket extends EventEmitter {
       this.handshakeTimer = setTimeout(() => this.fail(new Error('Opening handshake has timed out')), options.handshakeTimeout);
     }
     this.socket.on('connect', () => {
-      this.socket.write(
-        `GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-      );
+      const early = this.early ?? [];
+      this.early = null;
+      const head = Buffer.from(`GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n\r\n`, 'latin1');
+      const callbacks = early.map((sent) => sent.cb);
+      this.socket.write(early.length === 0 ? head : Buffer.concat([head, ...early.map((sent) => sent.frame)]), (err) => callbacks.forEach((cb) => cb?.(err ?? undefined)));
       // The answer it must carry, computed while the daemon makes it (the hash is ~1 ms of the
       // interpreter's time in a fresh CLI, on the path of every command).
       this.accept = sha1Base64(this.key + GUID);
@@ -62,9 +71,14 @@ export class UnixWebSocket extends EventEmitter {
 
   /**
    * Sends one text message; `cb` gets the write's error, if any. Messages sent in the same tick
-   * leave in one write (a hello and the request behind it: one packet, one wake-up of the daemon).
+   * leave in one write (a hello and the request behind it: one packet, one wake-up of the daemon);
+   * messages sent before the socket connected, with the upgrade request.
    */
   send(text: string, cb?: (err?: Error) => void): void {
+    if (this.early !== null && !this.closed) {
+      this.early.push({ frame: frame(OP.text, Buffer.from(text, 'utf8')), cb });
+      return;
+    }
     if (!this.open || this.closeSent) {
       const err = new Error('WebSocket is not open');
       if (cb) queueMicrotask(() => cb(err));

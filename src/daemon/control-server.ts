@@ -35,6 +35,8 @@ interface Connection extends ConnectionContext, BusSubscriber {
   logApps: Set<string> | null;
   /** operation id → app */
   readonly followed: Map<string, string>;
+  /** The hello's outcome once one was sent: null when accepted, else its refusal. */
+  greeting: Promise<HotctlError | null> | null;
 }
 
 export class ControlServer {
@@ -122,6 +124,7 @@ export class ControlServer {
       topics: new Set(),
       logApps: null,
       followed: new Map(),
+      greeting: null,
       follow: (operationId, app) => void conn.followed.set(operationId, app),
       subscribe: (topics, apps) => {
         topics.forEach((t) => conn.topics.add(t));
@@ -177,8 +180,20 @@ export class ControlServer {
         throw new HotctlError('E_UNKNOWN_METHOD', `Unknown method ${JSON.stringify(req.method)}.`, { details: { method: String(req.method).slice(0, 100) } });
       }
       // Absent params mean none; `null` is not an object, and is refused like any other non-object.
-      const params = checkParams(req.method, req.params === undefined ? {} : req.params);
+      const given = req.params === undefined ? {} : req.params;
+      const afterHello = req.method !== 'hello' && typeof given === 'object' && given !== null && (given as { after_hello?: unknown }).after_hello === true;
+      const params = checkParams(req.method, afterHello ? withoutAfterHello(given as Record<string, unknown>) : given);
       const handler = this.handlers[req.method] as (params: unknown, ctx: ConnectionContext) => Promise<unknown>;
+      if (req.method === 'hello') {
+        const answer = handler(params, conn);
+        conn.greeting = answer.then(
+          () => null,
+          (err: unknown) => toHotctlError(err),
+        );
+        this.send(conn, { id, ok: true, result: await answer } as ServerMessage);
+        return;
+      }
+      if (afterHello) await this.afterHello(conn, req.method);
       const result = await handler(params, conn);
       this.send(conn, { id, ok: true, result } as ServerMessage);
     } catch (err) {
@@ -188,8 +203,23 @@ export class ControlServer {
     }
   }
 
+  /**
+   * A request sent `after_hello` (src/protocol/control.ts) right behind the hello, before its
+   * answer: carried out once the hello is, and only if it was accepted.
+   */
+  private async afterHello(conn: Connection, method: Method): Promise<void> {
+    if (conn.greeting === null) throw new HotctlError('E_PROTOCOL', `"after_hello" on ${method}, but this connection sent no hello before it.`);
+    const refused = await conn.greeting;
+    if (refused) throw new HotctlError(refused.code, `${method} was not carried out: the hello was refused. ${refused.message}`, { hint: refused.hint });
+  }
+
   private send(conn: Connection, message: ServerMessage): void {
     if ('event' in message) conn.outlet.event(message.data);
     else conn.outlet.reply(message);
   }
+}
+
+function withoutAfterHello(params: Record<string, unknown>): Record<string, unknown> {
+  const { after_hello: _gate, ...rest } = params;
+  return rest;
 }

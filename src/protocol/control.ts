@@ -15,6 +15,11 @@
  * ```
  *
  * A client that goes away mid-operation changes nothing: the operation completes in the daemon.
+ *
+ * The CLI sends the upgrade request, the hello and its request in one write. Any request may
+ * carry `after_hello: true` in its params (not part of any method's params below): the daemon then
+ * carries it out only after accepting this connection's hello (control-server.ts), and a daemon
+ * older than that rule refuses the unknown parameter; docs/protocol.md, "One round trip".
  */
 import type { CanaryPlanOverrides } from './canary-plan.js';
 import type { AppSpec } from './app-spec.js';

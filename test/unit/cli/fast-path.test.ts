@@ -117,11 +117,16 @@ t.test('reload, rollback and promote by name print and exit as through yargs', a
       t.ok(fastPath(args, home), `fast: ${args.join(' ')}`);
       t.equal(fastPath(spelt, home), null, `through yargs: ${spelt.join(' ')}`);
       const before = fake.requests.length;
+      const gatedBefore = fake.afterHello.length;
       const fast = await cli(home, args, { NO_COLOR: '1' });
       const fastRequests = fake.requests.slice(before);
+      const fastGated = fake.afterHello.slice(gatedBefore);
       const slow = await cli(home, spelt, { NO_COLOR: '1' });
       t.same(fast, slow, `${args.join(' ')} in ${home === fake.home ? 'a daemon' : 'no daemon'}`);
       t.same(fastRequests, fake.requests.slice(before + fastRequests.length), `${args.join(' ')}: the same requests`);
+      // The fast line sends its operation with the hello, after_hello (one round trip).
+      const kind = args.find((arg) => !arg.startsWith('-'))!;
+      t.same(fastGated, home === fake.home ? [kind] : [], `${args.join(' ')}: the operation is sent after_hello`);
     }
   }
   t.equal((await cli(fake.home, ['reload', 'bad'])).code, 1);

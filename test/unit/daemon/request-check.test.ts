@@ -27,3 +27,9 @@ t.test('reload auto: an object of known canary plan fields with valid values, el
   t.same(checkParams('reload', { name: 'api', auto: { steps: [5, 50], max_error_rate: 0.02, step_interval: 1000 } }), { name: 'api', auto: { steps: [5, 50], max_error_rate: 0.02, step_interval: 1000 } });
   for (const auto of [[], 'yes', { max_error_rate: 2 }, { steps: [] }, { unknown: 1 }]) t.throws(() => checkParams('reload', { name: 'api', auto }), { code: 'E_PROTOCOL' }, JSON.stringify(auto));
 });
+
+t.test('after_hello is no method\'s parameter: the check refuses it, as daemons before the rule did (the control server strips it first)', async (t) => {
+  for (const method of ['reload', 'rollback', 'promote', 'stop'] as const) {
+    t.throws(() => checkParams(method, { name: 'api', after_hello: true }), { code: 'E_PROTOCOL', message: /Unknown parameter "after_hello"/ }, method);
+  }
+});
