@@ -19,7 +19,7 @@ export type ReadOnlyMethod = (typeof READ_ONLY_METHODS)[number];
  * Asks the daemon of the context's home one read-only question over a fresh connection, closed
  * after. Resolves with null when no daemon runs (and none is to be started: see connectDaemon).
  */
-export async function askDaemon<M extends ReadOnlyMethod>(ctx: CliIo, out: Output, method: M, params: Params<M>, timeoutMs = 10_000): Promise<Result<M> | null> {
+export async function askDaemon<M extends ReadOnlyMethod>(ctx: CliIo, out: Output | (() => Promise<Output>), method: M, params: Params<M>, timeoutMs = 10_000): Promise<Result<M> | null> {
   let answer: Promise<Result<M>> | undefined;
   const conn = await connectDaemon({
     home: homeOf(ctx),

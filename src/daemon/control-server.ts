@@ -12,7 +12,7 @@ import { chmodSync, renameSync, unlinkSync } from 'node:fs';
 import { serveControlSocket, type ControlWebSocket } from './control-websocket.js';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
-import { checkParams } from './request-check.js';
+import { checkParams, splitAfterHello } from './request-check.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
 import type { BusSubscriber, EventBus } from './event-bus.js';
@@ -180,9 +180,9 @@ export class ControlServer {
         throw new HotctlError('E_UNKNOWN_METHOD', `Unknown method ${JSON.stringify(req.method)}.`, { details: { method: String(req.method).slice(0, 100) } });
       }
       // Absent params mean none; `null` is not an object, and is refused like any other non-object.
-      const given = req.params === undefined ? {} : req.params;
-      const afterHello = req.method !== 'hello' && typeof given === 'object' && given !== null && (given as { after_hello?: unknown }).after_hello === true;
-      const params = checkParams(req.method, afterHello ? withoutAfterHello(given as Record<string, unknown>) : given);
+      const sent = req.params === undefined ? {} : req.params;
+      const { afterHello, params: given } = req.method === 'hello' ? { afterHello: false, params: sent } : splitAfterHello(sent);
+      const params = checkParams(req.method, given);
       const handler = this.handlers[req.method] as (params: unknown, ctx: ConnectionContext) => Promise<unknown>;
       if (req.method === 'hello') {
         const answer = handler(params, conn);
@@ -217,9 +217,4 @@ export class ControlServer {
     if ('event' in message) conn.outlet.event(message.data);
     else conn.outlet.reply(message);
   }
-}
-
-function withoutAfterHello(params: Record<string, unknown>): Record<string, unknown> {
-  const { after_hello: _gate, ...rest } = params;
-  return rest;
 }

@@ -44,6 +44,16 @@ const SHAPES: { [M in Method]: Record<string, { shape: Shape; required?: boolean
   handoff: { entry: { shape: 'string', required: true }, exec_path: { shape: 'string', required: true }, timeout_ms: { shape: 'count', required: true } },
 };
 
+/**
+ * A request's `after_hello: true` (docs/protocol.md, "One round trip") taken out of its params:
+ * it belongs to the connection, not to any method, and checkParams refuses it as it always did.
+ */
+export function splitAfterHello(params: unknown): { afterHello: boolean; params: unknown } {
+  if (typeof params !== 'object' || params === null || (params as { after_hello?: unknown }).after_hello !== true) return { afterHello: false, params };
+  const { after_hello: _gate, ...rest } = params as Record<string, unknown>;
+  return { afterHello: true, params: rest };
+}
+
 export function checkParams<M extends Method>(method: M, params: unknown): Params<M> {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new HotctlError('E_PROTOCOL', `"params" of ${method} must be an object.`);

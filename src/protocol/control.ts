@@ -15,11 +15,8 @@
  * ```
  *
  * A client that goes away mid-operation changes nothing: the operation completes in the daemon.
- *
- * The CLI sends the upgrade request, the hello and its request in one write. Any request may
- * carry `after_hello: true` in its params (not part of any method's params below): the daemon then
- * carries it out only after accepting this connection's hello (control-server.ts), and a daemon
- * older than that rule refuses the unknown parameter; docs/protocol.md, "One round trip".
+ * The CLI sends the upgrade, the hello and its request in one write; a request that changes
+ * something carries `after_hello: true` (docs/protocol.md, "One round trip"; control-server.ts).
  */
 import type { CanaryPlanOverrides } from './canary-plan.js';
 import type { AppSpec } from './app-spec.js';
@@ -30,7 +27,6 @@ import type { DaemonInfo, OperationSnapshot, RevisionInfo, StatusSnapshot } from
 
 /** Bumped when a message changes shape. Client and daemon compare it in `hello`. */
 export const PROTOCOL_VERSION = 1;
-
 /** Each method: its params and its result. */
 export interface Methods {
   /** First message of every connection: exchange versions. */

@@ -5,6 +5,7 @@ import { homePaths } from '../../protocol/index.js';
 import { lastRun } from '../daemon-launcher.js';
 import { askDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';
+import type { StatusSnapshot } from '../../protocol/index.js';
 import { renderStatus } from '../render/status-table.js';
 
 /** What `status --json` prints when no daemon runs. */
@@ -13,9 +14,10 @@ export interface NoDaemonStatus {
   apps: [];
 }
 
-export async function status(ctx: CommandContext, out: Output): Promise<number> {
+/** Prints the status; `asked`: the answer of a question already sent (fast-path.ts), else asked here. */
+export async function status(ctx: CommandContext, out: Output, asked?: Promise<StatusSnapshot | null>): Promise<number> {
   // One round trip: the request goes with the hello (one-trip.ts).
-  const snapshot = await askDaemon(ctx, out, 'status', {});
+  const snapshot = await (asked ?? askDaemon(ctx, out, 'status', {}));
   if (snapshot === null) {
     if (out.json) out.line(JSON.stringify({ daemon: null, apps: [] } satisfies NoDaemonStatus, null, 2));
     else out.line(`No daemon running (HOTCTL_HOME=${homeOf(ctx)}).`);
