@@ -74,6 +74,12 @@ t.test('hotctl update against a newer daemon: refused (E_DAEMON_NEWER) unless --
   const port = await freePort();
   const newer = await daemonOfVersion(t, home, '99.0.0');
   t.equal(await runOther(home, newer, ['start', writeEcosystem(home, [{ name: 'api', script: 'http-app.cjs', env: { PORT: port } }])]), 0);
+  // `reload <name>` sends its request with the hello (after_hello): the refused hello leaves it undone.
+  const servingBefore = await servingPids(port, 1);
+  const reload = await home.run(['reload', 'api']);
+  t.equal(reload.code, EXIT_CODES.daemon, reload.stderr);
+  t.match(reload.stderr, 'E_DAEMON_NEWER');
+  t.same(await servingPids(port, 1), servingBefore, 'no reload ran: the same worker serves');
   const refused = await home.run(['update']);
   t.equal(refused.code, EXIT_CODES.daemon);
   t.match(refused.stderr, 'E_DAEMON_NEWER');
