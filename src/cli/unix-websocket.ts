@@ -22,10 +22,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { encodeFrame, framePayload, OP, readFrameHead, WS_GUID } from '../protocol/ws-frames.js';
 import { looseRandomBytes, sha1Base64 } from './sha1.js';
-
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const OP = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
 export interface UnixWebSocketOptions {
   /** Fail the opening handshake after this long (ms). */
@@ -62,7 +60,7 @@ export class UnixWebSocket extends EventEmitter {
       this.socket.write(early.length === 0 ? head : Buffer.concat([head, ...early.map((sent) => sent.frame)]), (err) => callbacks.forEach((cb) => cb?.(err ?? undefined)));
       // The answer it must carry, computed while the daemon makes it (the hash is ~1 ms of the
       // interpreter's time in a fresh CLI, on the path of every command).
-      this.accept = sha1Base64(this.key + GUID);
+      this.accept = sha1Base64(this.key + WS_GUID);
     });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('error', (err) => this.fail(err));
@@ -153,28 +151,10 @@ export class UnixWebSocket extends EventEmitter {
   private frames(): void {
     while (!this.closed) {
       const b = this.buffered;
-      if (b.length < 2) return;
-      const fin = (b[0]! & 0x80) !== 0;
-      const opcode = b[0]! & 0x0f;
-      const masked = (b[1]! & 0x80) !== 0;
-      let length = b[1]! & 0x7f;
-      let offset = 2;
-      if (length === 126) {
-        if (b.length < 4) return;
-        length = b.readUInt16BE(2);
-        offset = 4;
-      } else if (length === 127) {
-        if (b.length < 10) return;
-        length = Number(b.readBigUInt64BE(2));
-        offset = 10;
-      }
-      const maskAt = offset;
-      if (masked) offset += 4;
-      if (b.length < offset + length) return;
-      const payload = Buffer.from(b.subarray(offset, offset + length));
-      if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= b[maskAt + (i % 4)]!;
-      this.buffered = b.subarray(offset + length);
-      this.handleFrame(fin, opcode, payload);
+      const head = readFrameHead(b);
+      if (typeof head === 'number' || b.length < head.offset + head.length) return;
+      this.buffered = b.subarray(head.offset + head.length);
+      this.handleFrame(head.fin, head.opcode, framePayload(b, head));
     }
   }
 
@@ -233,21 +213,5 @@ export class UnixWebSocket extends EventEmitter {
 
 /** One final frame from the client: masked, as RFC 6455 requires of clients. */
 function frame(opcode: number, payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const out = Buffer.allocUnsafe(headerLength + 4 + length);
-  out[0] = 0x80 | opcode;
-  if (length < 126) out[1] = 0x80 | length;
-  else if (length < 65536) {
-    out[1] = 0x80 | 126;
-    out.writeUInt16BE(length, 2);
-  } else {
-    out[1] = 0x80 | 127;
-    out.writeBigUInt64BE(BigInt(length), 2);
-  }
-  const mask = looseRandomBytes(4);
-  mask.copy(out, headerLength);
-  const at = headerLength + 4;
-  for (let i = 0; i < length; i++) out[at + i] = payload[i]! ^ mask[i % 4]!;
-  return out;
+  return encodeFrame(opcode, payload, looseRandomBytes(4));
 }

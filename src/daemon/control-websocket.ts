@@ -20,9 +20,9 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+import { encodeFrame, framePayload, OP, readFrameHead, WS_GUID } from '../protocol/ws-frames.js';
+
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
-const OP = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 /** How long a close waits for the peer's close frame before the socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 5000;
 
@@ -92,7 +92,7 @@ export function acceptControlWebSocket(req: UpgradeRequest, socket: Duplex, head
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 27\r\n\r\nhotctl: a bad ws handshake\n');
     return null;
   }
-  const accept = createHash('sha1').update(key + GUID).digest('base64');
+  const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   return new ControlWebSocket(socket, head, maxPayload);
 }
@@ -145,8 +145,7 @@ export class ControlWebSocket extends EventEmitter {
       if (cb) process.nextTick(cb, new Error('WebSocket is not open'));
       return;
     }
-    const payload = Buffer.from(text, 'utf8');
-    this.socket.write(Buffer.concat([header(OP.text, payload.length), payload]), cb);
+    this.socket.write(encodeFrame(OP.text, Buffer.from(text, 'utf8')), cb);
   }
 
   close(code = 1000, reason = ''): void {
@@ -163,7 +162,7 @@ export class ControlWebSocket extends EventEmitter {
     this.closeSent = true;
     this.readyState = ControlWebSocket.CLOSING;
     const body = Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason.slice(0, 120), 'utf8')]);
-    this.socket.end(Buffer.concat([header(OP.close, body.length), body]));
+    this.socket.end(encodeFrame(OP.close, body));
     this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS);
     this.closeTimer.unref();
   }
@@ -188,31 +187,17 @@ export class ControlWebSocket extends EventEmitter {
     };
     for (;;) {
       if (this.closeSent) return;
-      if (b.length < 2) return keep(b, 2);
-      const fin = (b[0]! & 0x80) !== 0;
-      const opcode = b[0]! & 0x0f;
-      if ((b[0]! & 0x70) !== 0) return this.fail(1002, 'RSV bits must be clear');
-      if ((b[1]! & 0x80) === 0) return this.fail(1002, 'a client frame must be masked');
-      let length = b[1]! & 0x7f;
-      let offset = 2;
-      if (length === 126) {
-        if (b.length < 4) return keep(b, 4);
-        length = b.readUInt16BE(2);
-        offset = 4;
-      } else if (length === 127) {
-        if (b.length < 10) return keep(b, 10);
-        const high = b.readUInt32BE(2);
-        if (high > 0x1fffff) return this.fail(1009, 'message too big');
-        length = high * 2 ** 32 + b.readUInt32BE(6);
-        offset = 10;
-      }
+      const head = readFrameHead(b);
+      if (typeof head === 'number') return keep(b, head);
+      const { fin, opcode, length } = head;
+      if (head.rsv !== 0) return this.fail(1002, 'RSV bits must be clear');
+      if (!head.mask) return this.fail(1002, 'a client frame must be masked');
+      if (length === Infinity) return this.fail(1009, 'message too big');
       if (opcode >= 0x8 && (!fin || length > 125)) return this.fail(1002, 'invalid control frame');
       if (opcode < 0x8 && this.fragmentsBytes + length > this.maxPayload) return this.fail(1009, 'message too big');
-      if (b.length < offset + 4 + length) return keep(b, offset + 4 + length);
-      const mask = b.subarray(offset, offset + 4);
-      const payload = Buffer.from(b.subarray(offset + 4, offset + 4 + length));
-      for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
-      b = b.subarray(offset + 4 + length);
+      if (b.length < head.offset + length) return keep(b, head.offset + length);
+      const payload = framePayload(b, head);
+      b = b.subarray(head.offset + length);
       if (!this.frame(fin, opcode, payload)) return;
     }
   }
@@ -247,7 +232,7 @@ export class ControlWebSocket extends EventEmitter {
         return false;
       }
       case OP.ping:
-        this.socket.write(Buffer.concat([header(OP.pong, payload.length), payload]));
+        this.socket.write(encodeFrame(OP.pong, payload));
         return true;
       case OP.pong:
         return true;
@@ -256,22 +241,4 @@ export class ControlWebSocket extends EventEmitter {
         return false;
     }
   }
-}
-
-/** A final, unmasked frame's header. */
-function header(opcode: number, length: number): Buffer {
-  if (length < 126) return Buffer.from([0x80 | opcode, length]);
-  if (length < 0x10000) {
-    const h = Buffer.alloc(4);
-    h[0] = 0x80 | opcode;
-    h[1] = 126;
-    h.writeUInt16BE(length, 2);
-    return h;
-  }
-  const h = Buffer.alloc(10);
-  h[0] = 0x80 | opcode;
-  h[1] = 127;
-  h.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-  h.writeUInt32BE(length >>> 0, 6);
-  return h;
 }
