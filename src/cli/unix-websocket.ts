@@ -4,7 +4,8 @@
  * pong, and the closing handshake. No extensions, no TLS, no proxies: what the control socket
  * needs and nothing else. The `ws` package does all of that and much more, and `require('ws')`
  * costs the CLI 30–40 ms on every run (it loads http, https, tls and zlib); see bench/RESULTS.md,
- * section 10. The daemon keeps `ws` for its servers.
+ * section 10. The daemon's end is src/daemon/control-websocket.ts; both read and write frames
+ * with src/protocol/ws-frames.ts.
  *
  * Messages sent before the handshake's answer leave in the same write as the upgrade request
  * (`send` queues them until the socket connects): a hello and a request cost one round trip, not
