@@ -124,7 +124,7 @@ async function tryConnect(socketPath: string, alongside?: ConnectOptions['alongs
   };
   try {
     const client = await ControlClient.connect(socketPath, { early });
-    return { client, hello: hello as unknown as Promise<DaemonInfo> };
+    return { client, hello: hello! };
   } catch (err) {
     if (err instanceof ConnectError && err.code !== undefined && NOT_RUNNING.has(err.code)) return null;
     throw new HotctlError('E_DAEMON_UNREACHABLE', `Cannot connect to the daemon at ${socketPath}: ${(err as Error).message}`);
