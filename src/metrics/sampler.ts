@@ -2,13 +2,15 @@
  * One sampler for every worker of every app: each tick, a single usage call for all pids (not
  * one per worker), merged with what each worker's runtime last reported, aggregated per app.
  *
- * Ticks never overlap: the next one is armed when the previous one has finished. The timer is
- * unref'd, and stop() clears the usage reader's history (and pidusage's timer where it is used), so a sampler never keeps the daemon
- * alive.
+ * Ticks never overlap: a tick due while the previous one still reads (an asynchronous usage read)
+ * is skipped. The timer is unref'd, and stop() clears the usage reader's history (and pidusage's
+ * timer where it is used), so a sampler never keeps the daemon alive. With the /proc reader the
+ * whole tick is synchronous: no promise, no closure and no map is made per tick (an idle daemon
+ * runs this in V8's interpreter, where each costs; bench/RESULTS.md, section 29).
  */
 import type { MetricsEvent, WorkerMetrics } from '../protocol/index.js';
 import { clearUsageHistory, pidUsage, type UsageFn } from './process-usage.js';
-import type { AppInfo, RequestCounter, SampleTarget } from './tick.js';
+import type { AppInfo, ProcessUsage, RequestCounter, SampleTarget } from './tick.js';
 import { aggregateApps, nextRequestCounter, workerKey, workerMetrics } from './tick.js';
 import { isoTime } from '../platform/iso-time.js';
 
@@ -30,12 +32,19 @@ export class MetricsSampler {
   private readonly usage: UsageFn;
   private readonly now: () => number;
   private readonly listeners = new Set<(event: MetricsEvent) => void>();
+  // Two maps each, swapped at every tick (the one of the tick before is cleared and refilled):
+  // no map allocated per tick.
   private counters = new Map<string, RequestCounter>();
+  private nextCounters = new Map<string, RequestCounter>();
   private latestByWorker = new Map<string, WorkerMetrics>();
+  private nextLatest = new Map<string, WorkerMetrics>();
+  /** The pids of the tick being taken (reused). */
+  private readonly pids: number[] = [];
   private last: MetricsEvent | null = null;
-  private running = false;
+  private lastMs = NaN;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<MetricsEvent> | null = null;
+  private readonly onTimer = (): void => this.timerTick();
 
   constructor(private readonly options: MetricsSamplerOptions) {
     if (!(options.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0, got ${options.intervalMs}`);
@@ -44,15 +53,16 @@ export class MetricsSampler {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.arm(this.options.intervalMs);
+    if (this.timer !== null) return;
+    // One interval timer for the sampler's life, not a new timeout per tick: an idle daemon's
+    // ticks allocate no Timeout (and its async id) each second (bench/RESULTS.md, section 29).
+    this.timer = setInterval(this.onTimer, this.options.intervalMs);
+    this.timer.unref();
   }
 
   stop(): void {
-    if (!this.running) return;
-    this.running = false;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer === null) return;
+    clearInterval(this.timer);
     this.timer = null;
     // A tick still reading would refill the usage history: clear after it, too.
     clearUsageHistory();
@@ -75,54 +85,105 @@ export class MetricsSampler {
     return this.last;
   }
 
+  /** When the last tick was taken (ms since epoch; its event's `at`), NaN before the first. */
+  lastTickMs(): number {
+    return this.lastMs;
+  }
+
   /**
-   * Runs one tick now and resolves with its event (the timer calls this; so can tests). While a
-   * tick runs, a second call gets that tick's promise rather than starting another.
+   * Runs one tick now and resolves with its event (the timer runs the same tick; so can tests).
+   * While a tick runs, a second call gets that tick's promise rather than starting another.
    */
   tick(): Promise<MetricsEvent> {
-    this.inFlight ??= this.sample().finally(() => (this.inFlight = null));
+    if (this.inFlight !== null) return this.inFlight;
+    try {
+      const started = this.begin();
+      if (!isPromise(started.usage)) return Promise.resolve(this.finish(started.targets, started.usage));
+      return this.await(started.targets, started.usage);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * The timer's tick: synchronous from end to end when the usage read is (/proc on Linux), so an
+   * idle tick creates no promise; a tick still running (an asynchronous read) is not overlapped:
+   * this one is skipped.
+   */
+  private timerTick(): void {
+    if (this.inFlight !== null) return;
+    try {
+      const started = this.begin();
+      if (!isPromise(started.usage)) this.finish(started.targets, started.usage);
+      else this.await(started.targets, started.usage).catch((err: Error) => this.tickFailed(err));
+    } catch (err) {
+      this.tickFailed(err as Error);
+    }
+  }
+
+  private tickFailed(err: Error): void {
+    this.options.log?.(`metrics: a tick failed: ${err.stack ?? String(err)}`);
+  }
+
+  /** The tick's targets and the usage read of their pids (a failed read is logged and reads as nothing). */
+  private begin(): { targets: SampleTarget[]; usage: Usage | Promise<Usage> } {
+    const targets = this.options.targets();
+    const pids = this.pids;
+    pids.length = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const pid = targets[i]!.pid;
+      if (!pids.includes(pid)) pids.push(pid);
+    }
+    let usage: Usage | Promise<Usage>;
+    try {
+      usage = this.usage(pids);
+    } catch (err) {
+      this.usageFailed(err as Error);
+      usage = {};
+    }
+    if (isPromise(usage)) usage = usage.catch((err: Error) => (this.usageFailed(err), {}));
+    return { targets, usage };
+  }
+
+  private usageFailed(err: Error): void {
+    this.options.log?.(`metrics: reading process usage failed: ${err.message}`);
+  }
+
+  private await(targets: SampleTarget[], usage: Promise<Usage>): Promise<MetricsEvent> {
+    const done = usage.then((u) => this.finish(targets, u));
+    this.inFlight = done.finally(() => (this.inFlight = null));
     return this.inFlight;
   }
 
-  private arm(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const startedMs = this.now();
-      void this.tick()
-        .catch((err: Error) => this.options.log?.(`metrics: a tick failed: ${err.stack ?? String(err)}`))
-        .finally(() => {
-          if (this.running) this.arm(Math.max(0, this.options.intervalMs - (this.now() - startedMs)));
-        });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async sample(): Promise<MetricsEvent> {
-    const targets = this.options.targets();
-    const pids = [...new Set(targets.map((t) => t.pid))];
-    let usage: Awaited<ReturnType<UsageFn>> = {};
-    try {
-      usage = await this.usage(pids);
-    } catch (err) {
-      this.options.log?.(`metrics: reading process usage failed: ${(err as Error).message}`);
-    }
+  private finish(targets: SampleTarget[], usage: Usage): MetricsEvent {
     const nowMs = this.now();
     const staleMs = Math.max(3 * this.options.intervalMs, 3000);
-    const counters = new Map<string, RequestCounter>();
+    const counters = this.nextCounters;
+    const latest = this.nextLatest;
+    counters.clear();
+    latest.clear();
     const workers: WorkerMetrics[] = [];
-    for (const target of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
       const key = workerKey(target.app, target.workerId);
       const counter = nextRequestCounter(this.counters.get(key), target.pid, target.report, nowMs, staleMs);
       if (counter) counters.set(key, counter);
       const used = usage[target.pid];
       // No usage: the process exited between targets() and the read. It is left out of this tick.
-      if (used) workers.push(workerMetrics(target, used, counter));
+      if (used) {
+        const metrics = workerMetrics(target, used, counter);
+        workers.push(metrics);
+        latest.set(key, metrics);
+      }
     }
     const event: MetricsEvent = { kind: 'metrics', at: isoTime(nowMs), workers, apps: aggregateApps(this.options.apps(), workers) };
+    this.nextCounters = this.counters;
     this.counters = counters;
-    this.latestByWorker = new Map(workers.map((w) => [workerKey(w.app, w.worker_id), w]));
+    this.nextLatest = this.latestByWorker;
+    this.latestByWorker = latest;
     this.last = event;
-    for (const fn of [...this.listeners]) {
+    this.lastMs = nowMs;
+    for (const fn of this.listeners) {
       try {
         fn(event);
       } catch (err) {
@@ -131,4 +192,10 @@ export class MetricsSampler {
     }
     return event;
   }
+}
+
+type Usage = Record<number, ProcessUsage>;
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
 }
