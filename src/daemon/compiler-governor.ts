@@ -6,6 +6,7 @@
  * to watch the load with: then it is released at once.
  */
 import { onOptimizingCompilerRelease, optimizingCompilerHeld, releaseOptimizingCompiler } from '../platform/optimizing-compiler.js';
+import { monotonicMs } from '../platform/monotonic-ms.js';
 
 /**
  * One tick at this much CPU (ms per second: 20 % of a core) releases it… (process CPU, every
@@ -31,7 +32,7 @@ export class CompilerGovernor {
 
   constructor(
     private readonly cpu: () => NodeJS.CpuUsage = () => process.cpuUsage(),
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   tick(): void {
