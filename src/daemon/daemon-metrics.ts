@@ -4,6 +4,8 @@
  * (cluster/memory-policy.ts) carried out and the tick published to `metrics` subscribers.
  */
 import type { AppTrafficInfo, WorkerMetricsSummary } from '../protocol/index.js';
+import { isWorkerMessage } from '../protocol/index.js';
+import type { WorkerProcess } from '../cluster/worker-host.js';
 import { memoryRestarts } from '../cluster/memory-policy.js';
 import type { Supervisor } from '../cluster/supervisor.js';
 import { MetricsHistory } from '../metrics/history.js';
@@ -51,6 +53,19 @@ export class DaemonMetrics {
   start(): void {
     if (this.o.intervalMs > 0) this.sampler.start();
   }
+
+  /**
+   * `proc`, whose reports now also time the sampler's tick: it runs in the wake-up of a report
+   * when one comes about when the tick is due, not in a wake-up of its own (metrics/tick-phase.ts).
+   */
+  sampleOnReports(proc: WorkerProcess): WorkerProcess {
+    proc.onMessage(this.onWorkerMessage);
+    return proc;
+  }
+
+  private readonly onWorkerMessage = (message: unknown): void => {
+    if (isWorkerMessage(message) && message.type === 'report') this.sampler.reportArrived();
+  };
 
   stop(): void {
     this.sampler.stop();

@@ -2,8 +2,9 @@
  * One sampler for every worker of every app: each tick, a single usage call for all pids (not
  * one per worker), merged with what each worker's runtime last reported, aggregated per app.
  *
- * Ticks never overlap: a tick due while the previous one still reads (an asynchronous usage read)
- * is skipped. The timer is unref'd, and stop() clears the usage reader's history (and pidusage's
+ * Ticks run once per interval, in the wake-up of a worker's report when one comes about then
+ * (reportArrived(); tick-phase.ts), else on the sampler's timer. Ticks never overlap: a tick due
+ * while the previous one still reads (an asynchronous usage read) is skipped. The timer is unref'd, and stop() clears the usage reader's history (and pidusage's
  * timer where it is used), so a sampler never keeps the daemon alive. With the /proc reader the
  * whole tick is synchronous: no promise, no closure and no map is made per tick (an idle daemon
  * runs this in V8's interpreter, where each costs; bench/RESULTS.md, section 29).
@@ -13,6 +14,7 @@ import { clearUsageHistory, pidUsage, type UsageFn } from './process-usage.js';
 import type { AppInfo, ProcessUsage, RequestCounter, SampleTarget } from './tick.js';
 import { aggregateApps, nextRequestCounter, workerKey, workerMetrics } from './tick.js';
 import { isoTime } from '../platform/iso-time.js';
+import { newTickPhase, onTimer, tickOnReport, ticked } from './tick-phase.js';
 
 export type { SampleTarget, AppInfo } from './tick.js';
 export type { UsageFn } from './process-usage.js';
@@ -42,9 +44,19 @@ export class MetricsSampler {
   private readonly pids: number[] = [];
   private last: MetricsEvent | null = null;
   private lastMs = NaN;
+  private running = false;
   private timer: NodeJS.Timeout | null = null;
+  /** The last Timeout made and its delay: re-armed with refresh() when the next delay is the same. */
+  private spare: NodeJS.Timeout | null = null;
+  private timerDelayMs = NaN;
+  private readonly phase = newTickPhase();
+  private reportTickQueued = false;
   private inFlight: Promise<MetricsEvent> | null = null;
-  private readonly onTimer = (): void => this.timerTick();
+  private readonly onTimer = (): void => this.timerFired();
+  private readonly onReportTick = (): void => {
+    this.reportTickQueued = false;
+    if (this.running) this.timedTick(true);
+  };
 
   constructor(private readonly options: MetricsSamplerOptions) {
     if (!(options.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0, got ${options.intervalMs}`);
@@ -53,20 +65,31 @@ export class MetricsSampler {
   }
 
   start(): void {
-    if (this.timer !== null) return;
-    // One interval timer for the sampler's life, not a new timeout per tick: an idle daemon's
-    // ticks allocate no Timeout (and its async id) each second (bench/RESULTS.md, section 29).
-    this.timer = setInterval(this.onTimer, this.options.intervalMs);
-    this.timer.unref();
+    if (this.running) return;
+    this.running = true;
+    this.arm(this.options.intervalMs);
   }
 
   stop(): void {
-    if (this.timer === null) return;
-    clearInterval(this.timer);
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.spare = null;
     // A tick still reading would refill the usage history: clear after it, too.
     clearUsageHistory();
     void this.inFlight?.finally(clearUsageHistory);
+  }
+
+  /**
+   * A worker's report arrived: the tick runs in this wake-up when it is about due (tick-phase.ts),
+   * after the report's other listeners (a microtask), so that it sees the report.
+   */
+  reportArrived(): void {
+    if (!this.running || this.reportTickQueued || this.inFlight !== null) return;
+    if (!tickOnReport(this.phase, this.now(), this.options.intervalMs)) return;
+    this.reportTickQueued = true;
+    queueMicrotask(this.onReportTick);
   }
 
   /** Calls `fn` after every tick; returns a function that removes it. */
@@ -105,19 +128,43 @@ export class MetricsSampler {
     }
   }
 
+  /** The timer: tick, or wait for a report, or watch again later (tick-phase.ts); re-armed only here. */
+  private timerFired(): void {
+    this.timer = null;
+    if (!this.running) return;
+    const next = onTimer(this.phase, this.now(), this.options.intervalMs);
+    if (next.tick) this.timedTick(false);
+    this.arm(next.nextMs);
+  }
+
   /**
-   * The timer's tick: synchronous from end to end when the usage read is (/proc on Linux), so an
-   * idle tick creates no promise; a tick still running (an asynchronous read) is not overlapped:
-   * this one is skipped.
+   * A tick of the timer or of a report: synchronous from end to end when the usage read is (/proc
+   * on Linux), so an idle tick creates no promise; a tick still running (an asynchronous read) is
+   * not overlapped: this one is skipped.
    */
-  private timerTick(): void {
+  private timedTick(byReport: boolean): void {
     if (this.inFlight !== null) return;
+    ticked(this.phase, this.now(), byReport);
     try {
       const started = this.begin();
       if (!isPromise(started.usage)) this.finish(started.targets, started.usage);
-      else this.await(started.targets, started.usage).catch((err: Error) => this.tickFailed(err));
+      else void this.await(started.targets, started.usage).catch((err: Error) => this.tickFailed(err));
     } catch (err) {
       this.tickFailed(err as Error);
+    }
+  }
+
+  /** Sets the timer (not pending: see tick-phase.ts) to fire in `delayMs`: the same Timeout when the delay is the same (no new object, no async id). */
+  private arm(delayMs: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.spare !== null && delayMs === this.timerDelayMs) {
+      this.timer = this.spare;
+      this.timer.refresh();
+    } else {
+      this.timer = setTimeout(this.onTimer, delayMs);
+      this.timer.unref();
+      this.spare = this.timer;
+      this.timerDelayMs = delayMs;
     }
   }
 
