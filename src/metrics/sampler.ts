@@ -17,6 +17,9 @@ import { isoTime } from '../platform/iso-time.js';
 import { newTickPhase, onTimer, tickOnReport, ticked } from './tick-phase.js';
 
 export type { SampleTarget, AppInfo } from './tick.js';
+
+/** Where a report's tick is queued: a reaction of a settled promise runs after the report's other listeners. */
+const RESOLVED = Promise.resolve();
 export type { UsageFn } from './process-usage.js';
 
 export interface MetricsSamplerOptions {
@@ -89,7 +92,8 @@ export class MetricsSampler {
     if (!this.running || this.reportTickQueued || this.inFlight !== null) return;
     if (!tickOnReport(this.phase, this.now(), this.options.intervalMs)) return;
     this.reportTickQueued = true;
-    queueMicrotask(this.onReportTick);
+    // A promise reaction rather than queueMicrotask(), which makes an AsyncResource per call.
+    void RESOLVED.then(this.onReportTick);
   }
 
   /** Calls `fn` after every tick; returns a function that removes it. */
