@@ -14,6 +14,7 @@ import { clearUsageHistory, pidUsage, type UsageFn } from './process-usage.js';
 import type { AppInfo, ProcessUsage, RequestCounter, SampleTarget } from './tick.js';
 import { aggregateApps, nextRequestCounter, workerKey, workerMetrics } from './tick.js';
 import { isoTime } from '../platform/iso-time.js';
+import { monotonicMs } from '../platform/monotonic-ms.js';
 import { newTickPhase, onTimer, tickOnReport, ticked } from './tick-phase.js';
 
 export type { SampleTarget, AppInfo } from './tick.js';
@@ -29,6 +30,8 @@ export interface MetricsSamplerOptions {
   /** Default: /proc/<pid>/stat of each pid on Linux, one pidusage call for all elsewhere (process-usage.ts). */
   usage?: UsageFn;
   now?: () => number;
+  /** When ticks are due (ms, monotonic): default {@link monotonicMs}, or `now` when that is given (tests). */
+  clockMs?: () => number;
   /** Where a failed usage call or a throwing tick listener is reported. */
   log?: (line: string) => void;
 }
@@ -36,6 +39,7 @@ export interface MetricsSamplerOptions {
 export class MetricsSampler {
   private readonly usage: UsageFn;
   private readonly now: () => number;
+  private readonly clockMs: () => number;
   private readonly listeners = new Set<(event: MetricsEvent) => void>();
   // Two maps each, swapped at every tick (the one of the tick before is cleared and refilled):
   // no map allocated per tick.
@@ -65,6 +69,9 @@ export class MetricsSampler {
     if (!(options.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0, got ${options.intervalMs}`);
     this.usage = options.usage ?? pidUsage;
     this.now = options.now ?? Date.now;
+    // Wall-clock time stamps the events; the schedule runs on a monotonic clock (a clock set back
+    // must not stop the ticks).
+    this.clockMs = options.clockMs ?? options.now ?? monotonicMs;
   }
 
   start(): void {
@@ -90,7 +97,7 @@ export class MetricsSampler {
    */
   reportArrived(): void {
     if (!this.running || this.reportTickQueued || this.inFlight !== null) return;
-    if (!tickOnReport(this.phase, this.now(), this.options.intervalMs)) return;
+    if (!tickOnReport(this.phase, this.clockMs(), this.options.intervalMs)) return;
     this.reportTickQueued = true;
     // A promise reaction rather than queueMicrotask(), which makes an AsyncResource per call.
     void RESOLVED.then(this.onReportTick);
@@ -136,7 +143,7 @@ export class MetricsSampler {
   private timerFired(): void {
     this.timer = null;
     if (!this.running) return;
-    const next = onTimer(this.phase, this.now(), this.options.intervalMs);
+    const next = onTimer(this.phase, this.clockMs(), this.options.intervalMs);
     if (next.tick) this.timedTick(false);
     this.arm(next.nextMs);
   }
@@ -148,7 +155,7 @@ export class MetricsSampler {
    */
   private timedTick(byReport: boolean): void {
     if (this.inFlight !== null) return;
-    ticked(this.phase, this.now(), byReport);
+    ticked(this.phase, this.clockMs(), byReport);
     try {
       const started = this.begin();
       if (!isPromise(started.usage)) this.finish(started.targets, started.usage);

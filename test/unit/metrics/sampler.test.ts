@@ -264,3 +264,20 @@ t.test('a report ticks the running sampler in its own wake-up when a tick is due
   await new Promise((resolve) => setImmediate(resolve));
   t.equal(calls, 2, 'about an interval later: the report’s tick');
 });
+
+t.test('ticks are scheduled on the monotonic clock: a wall clock set back an hour does not hold them', async (t) => {
+  let wall = T0;
+  let mono = 0;
+  let calls = 0;
+  const sampler = new MetricsSampler({ intervalMs: 1000, targets: () => [], apps: () => [], usage: () => (calls++, {}), now: () => wall, clockMs: () => mono });
+  sampler.start();
+  t.teardown(() => sampler.stop());
+  sampler.reportArrived();
+  await Promise.resolve();
+  t.equal(calls, 1);
+  wall -= 3_600_000;
+  mono += 1000;
+  sampler.reportArrived();
+  await Promise.resolve();
+  t.equal(calls, 2, 'the report an interval later ticks');
+});
