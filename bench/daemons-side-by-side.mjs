@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byKind, KINDS, threads } from './lib/smaps.mjs';
-import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
+import { cpuNs, FIXTURES, freePort, fx, header, hotctl, median, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
 
 const IDLE_S = Number(process.argv[2] ?? 60);
 const VARIANTS = process.argv[3] ? JSON.parse(process.argv[3]) : { this: { root: ROOT } };
@@ -77,9 +77,17 @@ await runBench(async () => {
     await sleep(earlyS * 1000);
     early = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memory(pid)]));
   }
+  // VmRSS every 5 s of the idle spell: an idle daemon's RSS saws by ~1.5 MB as its V8 new space
+  // fills with the reports' garbage and is scavenged (bench/RESULTS.md, section 29), so one
+  // sample is luck; the median and range of these are given too.
+  const samples = Object.fromEntries(Object.keys(pids).map((name) => [name, []]));
+  while (performance.now() - t0 < IDLE_S * 1000 - 5000) {
+    for (const [name, pid] of Object.entries(pids)) samples[name].push(memory(pid).rss);
+    await sleep(5000);
+  }
   await sleep(Math.max(0, IDLE_S * 1000 - (performance.now() - t0)));
   const spanS = (performance.now() - t0) / 1000;
-  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null, kinds: byKind(pid), threads: threads(pid).length }));
+  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null, rssSamples: samples[name], kinds: byKind(pid), threads: threads(pid).length }));
   await bare.stop();
   const bareRss = rows.at(-1).rss;
   const bareWorkerRss = rows.at(-1).workerRss;
@@ -92,6 +100,10 @@ await runBench(async () => {
         ['primary', 'CPU ms/s (% of a core)', ...(early ? [`VmRSS / RssAnon / RssFile MB after ${earlyS + 20} s`, '/ bare'] : []), 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'flags, build'],
         rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, ...(early ? [`${fx(r.early.rss)} / ${fx(r.early.anon)} / ${fx(r.early.file)}`, fx(r.early.rss / rows.at(-1).early.rss, 2)] : []), fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}${VARIANTS[r.name].entry ? `/${VARIANTS[r.name].entry}` : ''}` : '']),
       ),
+      '',
+      `VmRSS sampled every 5 s of the idle spell (${rows[0].rssSamples.length} samples each), median (min–max) MB, and the median over the bare primary's:`,
+      '',
+      ...table(['primary', 'VmRSS MB', '/ bare'], rows.map((r) => [r.name, `${fx(median(r.rssSamples), 2)} (${fx(Math.min(...r.rssSamples), 2)}–${fx(Math.max(...r.rssSamples), 2)})`, fx(median(r.rssSamples) / median(rows.at(-1).rssSamples), 3)])),
       '',
       'Resident memory by kind of mapping (bench/lib/smaps.mjs, /proc/<pid>/smaps), MB, and threads (/proc/<pid>/task):',
       '',

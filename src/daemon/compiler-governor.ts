@@ -6,6 +6,7 @@
  * to watch the load with: then it is released at once.
  */
 import { onOptimizingCompilerRelease, optimizingCompilerHeld, releaseOptimizingCompiler } from '../platform/optimizing-compiler.js';
+import { monotonicMs } from '../platform/monotonic-ms.js';
 
 /**
  * One tick at this much CPU (ms per second: 20 % of a core) releases it… (process CPU, every
@@ -16,6 +17,13 @@ export const BUSY_MS_PER_S = 200;
 /** …and so do {@link WARM_TICKS} ticks in a row at this much (2 %). */
 export const WARM_MS_PER_S = 20;
 export const WARM_TICKS = 3;
+/**
+ * A tick sooner than this after the last one measured is measured with the next: the sampler's
+ * ticks are a second apart, but the one that falls in step with the workers' reports may come
+ * half a second after the last (metrics/tick-phase.ts), and a reload's CPU over half a second is
+ * not a second of it.
+ */
+export const MIN_WINDOW_MS = 900;
 
 /** What a tick decides, from the CPU of the last interval and how many warm ticks came before it. */
 export function judgeTick(cpuMsPerS: number, warmBefore: number): { release: string | null; warm: number } {
@@ -31,13 +39,14 @@ export class CompilerGovernor {
 
   constructor(
     private readonly cpu: () => NodeJS.CpuUsage = () => process.cpuUsage(),
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   tick(): void {
     if (!optimizingCompilerHeld()) return;
-    const cpu = this.cpu();
     const at = this.now();
+    if (this.last !== null && at - this.lastAt < MIN_WINDOW_MS) return;
+    const cpu = this.cpu();
     const last = this.last;
     this.last = cpu;
     const seconds = (at - this.lastAt) / 1000;

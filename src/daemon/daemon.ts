@@ -119,9 +119,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     state.settled(event);
     if (event.kind === 'worker' || event.kind === 'operation') bus.statusChanged();
   };
+  const forkWorker = outcomes.fork(traffic.fork(forkClusterWorker));
   const registry: AppRegistry = new AppRegistry({
     clock: systemClock,
-    fork: outcomes.fork(traffic.fork(forkClusterWorker)),
+    // Each worker's reports also time the metrics tick (daemon-metrics.ts); metrics is set before any fork.
+    fork: (spec, env, cwd) => metrics.sampleOnReports(forkWorker(spec, env, cwd)),
     emit,
     ports: new PortRegistry(),
     reportIntervalMs: 1000,

@@ -18,7 +18,7 @@
  * {@link OUTCOMES_CHANGE_EVERY_MS} while requests are being counted, never while none are.
  */
 import type { RequestOutcomes } from '../protocol/index.js';
-import { addOutcomes, emptyOutcomes, isWorkerMessage, outcomesSince, requestsOf, RUNTIME_ENV } from '../protocol/index.js';
+import { addOutcomes, CODE_CLASSES, emptyOutcomes, isWorkerMessage, outcomesSince, requestsOf, RUNTIME_ENV } from '../protocol/index.js';
 import type { ForkWorker } from '../cluster/worker-host.js';
 
 /** Cumulative request outcomes of an app per revision number (new objects; the caller may keep them). */
@@ -60,6 +60,10 @@ export class RevisionOutcomes {
       let last = emptyOutcomes();
       proc.onMessage((message) => {
         if (!isWorkerMessage(message) || (message.type !== 'report' && message.type !== 'drained') || message.outcomes === undefined) return;
+        // An idle worker reports the same counts each second: nothing to add, no object made
+        // (bench/RESULTS.md, section 29) — once its revision has its totals (a first report of
+        // zeros still creates them, as before).
+        if (sameOutcomes(message.outcomes, last) && this.apps.get(app)?.has(revision) === true) return;
         // A copy in RequestOutcomes' shape, whatever the runtime sent (an older or newer one).
         const now = addOutcomes(emptyOutcomes(), message.outcomes);
         this.add(app, revision, outcomesSince(now, last));
@@ -100,4 +104,19 @@ export class RevisionOutcomes {
     for (const revision of revisions.keys()) if (!kept.has(revision)) revisions.delete(revision);
     if (revisions.size === 0) this.apps.delete(app);
   }
+}
+
+/** Whether a report's outcomes (as sent: maybe an older or newer runtime's shape) are the counts `last` holds. */
+function sameOutcomes(sent: RequestOutcomes, last: RequestOutcomes): boolean {
+  if (sent.resets !== last.resets || sent.timeouts !== last.timeouts || sent.duration_sum_s !== last.duration_sum_s) return false;
+  const responses = sent.responses;
+  if (typeof responses !== 'object' || responses === null) return false;
+  for (let i = 0; i < CODE_CLASSES.length; i++) {
+    const c = CODE_CLASSES[i]!;
+    if ((responses[c] ?? 0) !== last.responses[c]) return false;
+  }
+  const buckets = sent.duration_buckets;
+  if (!Array.isArray(buckets) || buckets.length > last.duration_buckets.length) return false;
+  for (let i = 0; i < last.duration_buckets.length; i++) if ((buckets[i] ?? 0) !== last.duration_buckets[i]) return false;
+  return true;
 }

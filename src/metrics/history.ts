@@ -60,9 +60,8 @@ export class MetricsHistory {
     if (!(this.capacity >= 1)) throw new RangeError(`capacity must be >= 1, got ${this.capacity}`);
   }
 
-  /** Adds one point per app of the tick. */
-  record(event: MetricsEvent): void {
-    const atMs = Date.parse(event.at);
+  /** Adds one point per app of the tick; `atMs`: the tick's time in ms, when the caller has it (not parsed again from `at`). */
+  record(event: MetricsEvent, atMs = Date.parse(event.at)): void {
     for (const app of event.apps) {
       let ring = this.rings.get(app.app);
       if (!ring) this.rings.set(app.app, (ring = new Ring(this.capacity)));

@@ -5,21 +5,30 @@
 import type { ProcessUsage } from './tick.js';
 import { haveProcStat, ProcStat } from './proc-stat.js';
 
-/** Usage of each pid that could be read; a pid that exited is simply absent. */
-export type UsageFn = (pids: number[]) => Promise<Record<number, ProcessUsage>>;
+/**
+ * Usage of each pid that could be read; a pid that exited is simply absent. Synchronous or not:
+ * the sampler's tick stays synchronous when it is. `pids` is the caller's array, valid during the
+ * call only.
+ */
+export type UsageFn = (pids: number[]) => Record<number, ProcessUsage> | Promise<Record<number, ProcessUsage>>;
 
 type Pidusage = typeof import('pidusage');
 let procStat: ProcStat | null | undefined;
 let pidusageModule: Pidusage | undefined;
 
 /**
- * The default {@link UsageFn}. With pidusage (not Linux), all pids are read in parallel and, with
+ * The default {@link UsageFn}: synchronous with /proc (Linux). With pidusage (not Linux), all pids are read in parallel and, with
  * more than one, a pid it cannot read (the process just exited) is left out instead of failing;
  * with a single pid it rejects, so that case is mapped to "absent" here.
  */
-export const pidUsage: UsageFn = async (pids) => {
+export const pidUsage: UsageFn = (pids) => {
   procStat ??= haveProcStat() ? new ProcStat() : null;
+  // /proc: read synchronously (a few microseconds per pid), no promise.
   if (procStat) return procStat.read(pids);
+  return pidusageOf(pids);
+};
+
+async function pidusageOf(pids: number[]): Promise<Record<number, ProcessUsage>> {
   if (pids.length === 0) return {};
   pidusageModule ??= (await import('pidusage')).default;
   let stats: Record<string, import('pidusage').Status | undefined>;
@@ -36,7 +45,7 @@ export const pidUsage: UsageFn = async (pids) => {
     if (s && Number.isFinite(s.cpu) && Number.isFinite(s.memory)) out[pid] = { cpu: s.cpu, memory: s.memory };
   }
   return out;
-};
+}
 
 /**
  * Forgets the per-pid history (and stops pidusage's expiry timer where it is used), so nothing

@@ -9,8 +9,9 @@
  * app's own errors are formatted as the app expects).
  */
 import { readFileSync } from 'node:fs';
-import { SourceMap, type SourceMapPayload } from 'node:module';
+import type { SourceMap, SourceMapPayload } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { nodeModule } from './builtin.js';
 
 export function installBundleStackTraces(bundleFile: string, mapFile = `${bundleFile}.map`): void {
   // Node maps stacks itself (--enable-source-maps): leave it. (Otherwise Error.prepareStackTrace
@@ -19,6 +20,8 @@ export function installBundleStackTraces(bundleFile: string, mapFile = `${bundle
   let map: SourceMap | null | undefined;
   const load = (): SourceMap | null => {
     try {
+      // node:module (and the ES module loader it brings) only now: not at every start (section 29).
+      const { SourceMap } = nodeModule();
       return new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload);
     } catch {
       return null; // no map shipped: the bundle's own positions

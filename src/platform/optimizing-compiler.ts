@@ -12,6 +12,7 @@
  * (`--no-opt`, `--jitless`…) is left alone, and so is HOTCTL_V8_OPT=1.
  */
 import { setFlagsFromString } from 'node:v8';
+import { monotonicMs } from './monotonic-ms.js';
 
 let held = false;
 let onRelease: ((reason: string) => void) | null = null;
@@ -53,7 +54,7 @@ let inWindow = 0;
  */
 export function noteConnection(at?: number): void {
   if (!held) return;
-  const nowMs = at ?? performance.now();
+  const nowMs = at ?? monotonicMs();
   if (nowMs - windowStart >= BURST_WINDOW_MS) {
     windowStart = nowMs;
     inWindow = 0;

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { BUSY_MS_PER_S, judgeTick, WARM_MS_PER_S, WARM_TICKS } from '../../../src/daemon/compiler-governor.js';
+import { BUSY_MS_PER_S, CompilerGovernor, judgeTick, WARM_MS_PER_S, WARM_TICKS } from '../../../src/daemon/compiler-governor.js';
+import { holdOptimizingCompiler, optimizingCompilerHeld, releaseOptimizingCompiler } from '../../../src/platform/optimizing-compiler.js';
 
 t.test('one busy second, or warm seconds in a row, release the optimizing compiler; a reload-sized blip does not', async (t) => {
   t.equal(BUSY_MS_PER_S, 200);
@@ -19,4 +20,24 @@ t.test('one busy second, or warm seconds in a row, release the optimizing compil
   t.same(run([1, 2, 230]), { at: 2, reason: 'the daemon used 230 ms of CPU per second' });
   t.same(run([1, 25, 20, 30]), { at: 3, reason: 'the daemon used ≥ 20 ms of CPU per second for 3 s' });
   t.same(run([25, 25, 5, 25, 25, 25]), { at: 5, reason: 'the daemon used ≥ 20 ms of CPU per second for 3 s' }, 'a cool tick starts the count again');
+});
+
+t.test('a tick sooner than MIN_WINDOW_MS after the last one is measured with the next: a burst over half a second is not a second of it', async (t) => {
+  t.ok(holdOptimizingCompiler([], {}), 'held for the test');
+  t.teardown(() => releaseOptimizingCompiler('end of test'));
+  let cpuUs = 0;
+  let nowMs = 0;
+  const governor = new CompilerGovernor(() => ({ user: cpuUs, system: 0 }), () => nowMs);
+  governor.tick();
+  nowMs = 500;
+  cpuUs += 150_000; // 150 ms in half a second: 300 ms/s if measured over it alone
+  governor.tick();
+  t.ok(optimizingCompilerHeld(), 'not judged over half a second');
+  nowMs = 1000;
+  governor.tick();
+  t.ok(optimizingCompilerHeld(), '150 ms over the second: held');
+  nowMs = 2000;
+  cpuUs += 250_000;
+  governor.tick();
+  t.notOk(optimizingCompilerHeld(), '250 ms in a second releases it');
 });

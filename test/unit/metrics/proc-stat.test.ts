@@ -2,7 +2,21 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import t from 'tap';
-import { haveProcStat, ProcStat } from '../../../src/metrics/proc-stat.js';
+import { haveProcStat, parseStat, ProcStat } from '../../../src/metrics/proc-stat.js';
+
+t.test('parseStat: utime, stime, starttime and rss from the bytes, whatever the command name holds; null-ish text is refused', async (t) => {
+  const line = (comm: string) => `4242 (${comm}) S 1 4242 4242 0 -1 4194560 1500 0 0 0 731 245 0 0 20 0 11 0 98765 1234567890 11223 18446744073709551615 1 1 0 0 0 0 0 4096 134234626 0 0 0 17 1 0 0 0 0 0\n`;
+  for (const comm of ['node', 'a b', 'x) S 1 2 (y', ')(', '']) {
+    const bytes = Buffer.from(line(comm), 'latin1');
+    const into = [0, 0, 0, 0];
+    t.equal(parseStat(bytes, bytes.length, into), true, comm);
+    t.same(into, [731, 245, 98765, 11223], `fields of ${JSON.stringify(comm)}`);
+  }
+  const into = [0, 0, 0, 0];
+  t.equal(parseStat(Buffer.from('no parenthesis here'), 19, into), false);
+  const short = Buffer.from('1 (x) S 1 2 3');
+  t.equal(parseStat(short, short.length, into), false, 'too few fields');
+});
 
 if (!haveProcStat()) {
   t.pass('no /proc/<pid>/stat on this system: pidusage is used instead');

@@ -241,3 +241,43 @@ t.test('a tick that throws (a provider bug) is logged and the timer goes on', as
   t.equal(lines.length, 2, 'both failures logged');
   t.equal(calls, 3, 'the third tick ran');
 });
+
+t.test('a report ticks the running sampler in its own wake-up when a tick is due, after the report’s other listeners; not again before the interval', async (t) => {
+  let now = T0;
+  let calls = 0;
+  const sampler = new MetricsSampler({ intervalMs: 1000, targets: () => [], apps: () => [], usage: () => (calls++, {}), now: () => now });
+  sampler.reportArrived();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(calls, 0, 'a stopped sampler does not tick on reports');
+  sampler.start();
+  t.teardown(() => sampler.stop());
+  sampler.reportArrived();
+  t.equal(calls, 0, 'not within the report’s listeners…');
+  await Promise.resolve();
+  t.equal(calls, 1, '…but right after them');
+  now += 500;
+  sampler.reportArrived();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(calls, 1, 'half an interval later: no tick');
+  now += 450;
+  sampler.reportArrived();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(calls, 2, 'about an interval later: the report’s tick');
+});
+
+t.test('ticks are scheduled on the monotonic clock: a wall clock set back an hour does not hold them', async (t) => {
+  let wall = T0;
+  let mono = 0;
+  let calls = 0;
+  const sampler = new MetricsSampler({ intervalMs: 1000, targets: () => [], apps: () => [], usage: () => (calls++, {}), now: () => wall, clockMs: () => mono });
+  sampler.start();
+  t.teardown(() => sampler.stop());
+  sampler.reportArrived();
+  await Promise.resolve();
+  t.equal(calls, 1);
+  wall -= 3_600_000;
+  mono += 1000;
+  sampler.reportArrived();
+  await Promise.resolve();
+  t.equal(calls, 2, 'the report an interval later ticks');
+});
