@@ -9,7 +9,7 @@
  * - `logs/`        per-app log files
  */
 import { mkdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HotctlError } from './errors.js';
 
@@ -24,17 +24,7 @@ export interface HomePaths {
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.HOTCTL_HOME;
-  return fromEnv && fromEnv.length > 0 ? resolve(fromEnv) : join(userHome(), '.hotctl');
-}
-
-/**
- * What os.homedir() answers: $HOME when set, else the user's entry in the password database.
- * node:os is loaded only in that case: every CLI command resolves the home first.
- */
-function userHome(): string {
-  const fromEnv = process.env.HOME;
-  if (fromEnv) return fromEnv;
-  return (createRequire(import.meta.url)('node:os') as typeof import('node:os')).homedir();
+  return fromEnv && fromEnv.length > 0 ? resolve(fromEnv) : join(homedir(), '.hotctl');
 }
 
 export function homePaths(home: string): HomePaths {
