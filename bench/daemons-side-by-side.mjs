@@ -14,7 +14,7 @@
 // memory by kind of mapping (node binary text / rodata, [heap], malloc arenas, thread stacks, V8
 // and other anonymous: bench/lib/smaps.mjs) with its thread count.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byKind, KINDS, threads } from './lib/smaps.mjs';
 import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
@@ -29,14 +29,43 @@ function memory(pid) {
 }
 
 /** The mean VmRSS of a primary's child processes (its workers), MB. */
+/** The mean VmRSS, RssAnon and RssFile of a primary's workers, MB. */
+function workersMemory(pid) {
+  const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const all = kids.map((kid) => memory(kid)).filter((m) => Number.isFinite(m.rss));
+  const mean = (key) => (all.length ? all.reduce((a, m) => a + m[key], 0) / all.length : NaN);
+  return { rss: mean('rss'), anon: mean('anon'), file: mean('file') };
+}
+
 function workersRss(pid) {
   const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
   const rss = kids.map((kid) => memory(kid).rss).filter((mb) => Number.isFinite(mb));
   return rss.length ? rss.reduce((a, b) => a + b, 0) / rss.length : NaN;
 }
 
+/** With BENCH_NODE_ARGS=--trace-opt: the first "marking … for optimization" line of each variant's app logs. */
+function firstOptimizations(homes) {
+  if (!/--trace-opt/.test(process.env.BENCH_NODE_ARGS ?? '')) return [];
+  const lines = ['', 'First TurboFan marking in each variant\'s workers (--trace-opt, the app\'s stdout log):', ''];
+  for (const [name, home] of Object.entries(homes)) {
+    let first = '(none)';
+    try {
+      const dir = join(home, 'logs');
+      for (const file of readdirSync(dir).filter((f) => f.includes('out')).map((f) => join(dir, f))) {
+        const hit = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('marking') && l.includes('TURBOFAN'));
+        if (hit) first = first === '(none)' || hit < first ? hit.replace(/0x[0-9a-f]+ /g, '').slice(0, 220) : first;
+      }
+    } catch (err) {
+      first = `(unreadable: ${err.message})`;
+    }
+    lines.push(`- ${name}: ${first}`);
+  }
+  return lines;
+}
+
 await runBench(async () => {
   const pids = {};
+  const homes = {};
   for (const [name, { root, flags = [], entry = join('dist', 'src', 'daemon', 'main.js'), env = {} }] of Object.entries(VARIANTS)) {
     const home = newHome();
     const port = await freePort();
@@ -56,7 +85,10 @@ await runBench(async () => {
       await sleep(50);
     }
     const eco = join(home, 'eco.json');
-    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) } }] }));
+    // BENCH_NODE_ARGS: node_args for the app's workers (e.g. --trace-opt: when V8 first optimizes, in the app's log).
+    const nodeArgs = process.env.BENCH_NODE_ARGS ? { node_args: process.env.BENCH_NODE_ARGS.split(' ') } : {};
+    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) }, ...nodeArgs }] }));
+    homes[name] = home;
     await hotctl(home, ['start', eco], { timeoutMs: 120_000 });
     await waitPort(port);
     await hotctl(home, ['status']);
@@ -76,6 +108,18 @@ await runBench(async () => {
   if (earlyS > 0 && earlyS < IDLE_S) {
     await sleep(earlyS * 1000);
     early = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memory(pid)]));
+  }
+  // BENCH_SAMPLE_EVERY_S: the long-idle mode (issue 13, a worker's RSS after a long idle): the
+  // workers' memory every that many seconds of the idle spell, against the bare workers'.
+  const everyS = Number(process.env.BENCH_SAMPLE_EVERY_S ?? NaN);
+  const timeline = [];
+  if (everyS > 0) {
+    for (let at = everyS; at < IDLE_S; at += everyS) {
+      await sleep(Math.max(0, at * 1000 - (performance.now() - t0)));
+      const sample = { atS: Math.round((performance.now() - t0) / 1000) + 20, ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, workersMemory(pid)])) };
+      timeline.push(sample);
+      console.error(`${sample.atS} s: ${Object.keys(pids).map((name) => `${name} ${fx(sample[name].rss, 2)} (file ${fx(sample[name].file, 2)})`).join(', ')}`);
+    }
   }
   await sleep(Math.max(0, IDLE_S * 1000 - (performance.now() - t0)));
   const spanS = (performance.now() - t0) / 1000;
@@ -101,7 +145,19 @@ await runBench(async () => {
       ),
       '',
       'In brackets: the difference with the bare primary, sampled at the same moment.',
+      ...(timeline.length
+        ? [
+            '',
+            `Workers over the idle spell (BENCH_SAMPLE_EVERY_S=${everyS}): mean VmRSS of each primary's 2 workers, MB, and − the bare workers' (RssFile − bare's in brackets); time since the apps started:`,
+            '',
+            ...table(
+              ['since start', ...Object.keys(pids).slice(0, -1).map((name) => `${name} − bare`), 'bare worker VmRSS'],
+              timeline.map((t) => [`${fx(t.atS / 60, 1)} min`, ...Object.keys(pids).slice(0, -1).map((name) => `${fx(t[name].rss - t['bare node:cluster'].rss, 2)} (${fx(t[name].file - t['bare node:cluster'].file, 2)})`), fx(t['bare node:cluster'].rss, 2)]),
+            ),
+          ]
+        : []),
+      ...firstOptimizations(homes),
     ],
-    { bench: 'daemons-side-by-side', variants: VARIANTS, rows },
+    { bench: 'daemons-side-by-side', variants: VARIANTS, rows, timeline },
   );
 });
