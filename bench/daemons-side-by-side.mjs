@@ -43,6 +43,25 @@ function workersRss(pid) {
   return rss.length ? rss.reduce((a, b) => a + b, 0) / rss.length : NaN;
 }
 
+/** `count` GETs to 127.0.0.1:`port`, 4 at a time on kept-alive connections, bounded by 120 s. */
+async function serve(port, count) {
+  const { Agent, get } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const deadline = Date.now() + 120_000;
+  let next = 0;
+  const one = () =>
+    new Promise((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/', agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+  await Promise.all([0, 1, 2, 3].map(async () => {
+    while (next < count && Date.now() < deadline) {
+      next++;
+      await one();
+    }
+  }));
+  agent.destroy();
+}
+
 /** With BENCH_NODE_ARGS=--trace-opt: the first "marking … for optimization" line of each variant's app logs. */
 function firstOptimizations(homes) {
   if (!/--trace-opt/.test(process.env.BENCH_NODE_ARGS ?? '')) return [];
@@ -66,6 +85,7 @@ function firstOptimizations(homes) {
 await runBench(async () => {
   const pids = {};
   const homes = {};
+  const ports = {};
   for (const [name, { root, flags = [], entry = join('dist', 'src', 'daemon', 'main.js'), env = {} }] of Object.entries(VARIANTS)) {
     const home = newHome();
     const port = await freePort();
@@ -89,13 +109,24 @@ await runBench(async () => {
     const nodeArgs = process.env.BENCH_NODE_ARGS ? { node_args: process.env.BENCH_NODE_ARGS.split(' ') } : {};
     writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) }, ...nodeArgs }] }));
     homes[name] = home;
+    ports[name] = port;
     await hotctl(home, ['start', eco], { timeoutMs: 120_000 });
     await waitPort(port);
     await hotctl(home, ['status']);
     pids[name] = child.pid;
   }
-  const bare = await startBare(join(FIXTURES, 'http-app.cjs'), 2, await freePort());
+  ports['bare node:cluster'] = await freePort();
+  const bare = await startBare(join(FIXTURES, 'http-app.cjs'), 2, ports['bare node:cluster']);
   pids['bare node:cluster'] = bare.pid;
+  // BENCH_REQUESTS: that many requests to every primary's app first (keep-alive, 4 at a time),
+  // then the idle spell: an app that served traffic (V8 has optimized its request path on both sides).
+  const requests = Number(process.env.BENCH_REQUESTS ?? 0);
+  if (requests > 0) {
+    for (const [name, port] of Object.entries(ports)) {
+      console.error(`${name}: ${requests} requests…`);
+      await serve(port, requests);
+    }
+  }
   console.error('settling 20 s…');
   await sleep(20_000);
   console.error(`idle for ${IDLE_S} s…`);
