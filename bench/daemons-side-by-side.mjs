@@ -191,4 +191,4 @@ await runBench(async () => {
     ],
     { bench: 'daemons-side-by-side', variants: VARIANTS, rows, timeline },
   );
-});
+}, { limitMs: (IDLE_S + 600) * 1000 });
