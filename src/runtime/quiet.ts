@@ -10,8 +10,11 @@
  * JavaScript (quiet-timer.ts). Its last report still holds: its counters cannot move without a
  * connection, and the first connection to any of its servers wakes it at once — a report then,
  * and every second again. Every {@link QUIET_CHECK_EVERY} heartbeats it measures its heap and
- * event-loop delay too (the app's own timers may move them), and wakes when either moved past
- * its threshold from what the primary holds.
+ * event-loop delay too (the app's own timers may move them, a busy CPU delays the loop): when
+ * either moved past its threshold from what the primary holds, that check's heartbeat is a
+ * report, and the worker stays quiet. Waking it for those (its first version) cost 5 reports or
+ * more per delay spike of 10 ms, and on a loaded machine that brought TurboFan back after 26
+ * minutes (bench/RESULTS.md 30c).
  */
 import type { WorkerReport } from '../protocol/worker-ipc.js';
 
@@ -30,14 +33,25 @@ export const QUIET_CHECK_EVERY = 4;
  * within their thresholds.
  */
 export function quietSince(last: WorkerReport, now: WorkerReport): boolean {
+  return countersStill(last, now) && measuresClose(last, now);
+}
+
+/** No connection open, no request in flight, and the counters exactly as the primary holds them: only a connection changes these. */
+export function countersStill(last: WorkerReport, now: WorkerReport): boolean {
   return (
     now.connectionsOpen === 0 &&
     now.requestsInFlight === 0 &&
     now.requestsServed === last.requestsServed &&
-    now.requestsInFlight === last.requestsInFlight &&
     now.connectionsOpen === last.connectionsOpen &&
+    now.requestsInFlight === last.requestsInFlight &&
     now.outcomes?.resets === last.outcomes?.resets &&
-    now.outcomes?.timeouts === last.outcomes?.timeouts &&
+    now.outcomes?.timeouts === last.outcomes?.timeouts
+  );
+}
+
+/** Heap and event-loop delay within their thresholds of what the primary holds. */
+export function measuresClose(last: WorkerReport, now: WorkerReport): boolean {
+  return (
     Math.abs(now.heapUsedBytes - last.heapUsedBytes) < QUIET_HEAP_BYTES &&
     Math.abs(now.heapTotalBytes - last.heapTotalBytes) < QUIET_HEAP_BYTES &&
     Math.abs(now.eventLoopDelayP50Ms - last.eventLoopDelayP50Ms) < QUIET_DELAY_MS &&

@@ -3,7 +3,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkerReport } from '../protocol/worker-ipc.js';
-import { QUIET_AFTER_REPORTS, QUIET_CHECK_EVERY, quietSince } from './quiet.js';
+import { countersStill, measuresClose, QUIET_AFTER_REPORTS, QUIET_CHECK_EVERY, quietSince } from './quiet.js';
 import { everyQuietly } from './quiet-timer.js';
 import type { ServerRegistry } from './servers.js';
 
@@ -26,8 +26,8 @@ export interface QuietOptions {
  * Starts reporting every `intervalMs`; with reports off (0), sends a bare heartbeat every
  * `heartbeat.intervalMs` instead (0: neither). A timer that stops firing is how the primary sees
  * a hung event loop. With `quiet.heartbeatMs`, an idle worker goes quiet (quiet.ts): no reports,
- * `heartbeat.send` every `quiet.heartbeatMs`, until a connection or a change wakes it. Returns a
- * function that stops it.
+ * `heartbeat.send` every `quiet.heartbeatMs` (a report instead when its heap or delay moved), until
+ * a connection wakes it. Returns a function that stops it.
  */
 export function startReports(
   intervalMs: number,
@@ -91,11 +91,16 @@ export function startReports(
   const quietBeat = (): void => {
     if (++beats % QUIET_CHECK_EVERY === 0) {
       const now = measure();
-      if (last === null || !quietSince(last, now)) return wake(now);
+      if (last === null || !countersStill(last, now)) return wake(now);
+      // Heap or delay moved (the app's own timers, a busy CPU): the primary learns it, quiet still.
+      if (!measuresClose(last, now)) {
+        last = now;
+        return send(now);
+      }
     }
     heartbeat.send();
   };
-  /** A connection arrived, or the heap or the delay moved: a report now, and every interval again. */
+  /** A connection arrived (or a counter moved): a report now, and every interval again. */
   const wake = (now?: WorkerReport): void => {
     if (stopQuiet === null) return;
     stopQuiet();

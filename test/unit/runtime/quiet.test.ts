@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorkerReport } from '../../../src/protocol/worker-ipc.js';
-import { QUIET_DELAY_MS, QUIET_HEAP_BYTES, quietHeartbeatMs, quietSince } from '../../../src/runtime/quiet.js';
+import { countersStill, measuresClose, QUIET_DELAY_MS, QUIET_HEAP_BYTES, quietHeartbeatMs, quietSince } from '../../../src/runtime/quiet.js';
 import { everyQuietly } from '../../../src/runtime/quiet-timer.js';
 
 const idle: WorkerReport = {
@@ -32,6 +32,9 @@ t.test('quietSince: counters exact, no connection, heap and delay within their t
     ['p99', { eventLoopDelayP99Ms: idle.eventLoopDelayP99Ms + QUIET_DELAY_MS }],
   ];
   for (const [what, change] of moved) t.notOk(quietSince(idle, { ...idle, ...change }), what);
+  // A quiet worker wakes for the counters (a connection); for heap and delay it sends a report and stays quiet.
+  for (const [what, change] of moved.slice(0, 5)) t.ok(!countersStill(idle, { ...idle, ...change }) && measuresClose(idle, { ...idle, ...change }), `${what}: a counter`);
+  for (const [what, change] of moved.slice(5)) t.ok(countersStill(idle, { ...idle, ...change }) && !measuresClose(idle, { ...idle, ...change }), `${what}: a measure`);
   t.notOk(quietSince({ ...idle, connectionsOpen: 1 }, { ...idle, connectionsOpen: 1 }), 'never with a connection open, even an unchanged one');
   t.ok(quietSince({ ...idle, outcomes: undefined }, { ...idle, outcomes: undefined }), 'without outcomes (counting off)');
 });
