@@ -4,7 +4,7 @@
 //   node bench/daemons-side-by-side.mjs [idle seconds=60] '<variants JSON>'
 //
 // variants: {"name": {"root": "<checkout with a built dist/>", "flags": ["--node-flag", …],
-// "entry": "<daemon entry relative to root>", "env": {…; null removes a variable}}, …}; entry defaults to
+// "entry": "<daemon entry relative to root>", "env": {…; null removes a variable}, "nodeArgs": [the app's node_args]}, …}; entry defaults to
 // dist/src/daemon/main.js (dist/bundle/daemon.cjs: the bundled daemon, scripts/bundle.mjs; its
 // workers run dist/bundle/worker.cjs unless env has HOTCTL_BUNDLE=0); default: this checkout. Each variant's daemon is started by hand (detached, as the CLI
 // does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
@@ -64,7 +64,7 @@ async function serve(port, count) {
 
 /** With BENCH_NODE_ARGS=--trace-opt: the first "marking … for optimization" line of each variant's app logs. */
 function firstOptimizations(homes) {
-  if (!/--trace-opt/.test(process.env.BENCH_NODE_ARGS ?? '')) return [];
+  if (!/--trace-opt/.test(process.env.BENCH_NODE_ARGS ?? '') && !Object.values(VARIANTS).some((v) => v.nodeArgs?.includes('--trace-opt'))) return [];
   const lines = ['', 'First TurboFan marking in each variant\'s workers (--trace-opt, the app\'s stdout log):', ''];
   for (const [name, home] of Object.entries(homes)) {
     let first = '(none)';
@@ -106,7 +106,8 @@ await runBench(async () => {
     }
     const eco = join(home, 'eco.json');
     // BENCH_NODE_ARGS: node_args for the app's workers (e.g. --trace-opt: when V8 first optimizes, in the app's log).
-    const nodeArgs = process.env.BENCH_NODE_ARGS ? { node_args: process.env.BENCH_NODE_ARGS.split(' ') } : {};
+    // A variant's own "nodeArgs" (an array) wins.
+    const nodeArgs = VARIANTS[name].nodeArgs ? { node_args: VARIANTS[name].nodeArgs } : process.env.BENCH_NODE_ARGS ? { node_args: process.env.BENCH_NODE_ARGS.split(' ') } : {};
     writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) }, ...nodeArgs }] }));
     homes[name] = home;
     ports[name] = port;
