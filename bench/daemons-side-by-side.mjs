@@ -4,7 +4,7 @@
 //   node bench/daemons-side-by-side.mjs [idle seconds=60] '<variants JSON>'
 //
 // variants: {"name": {"root": "<checkout with a built dist/>", "flags": ["--node-flag", …],
-// "entry": "<daemon entry relative to root>", "env": {…; null removes a variable}}, …}; entry defaults to
+// "entry": "<daemon entry relative to root>", "env": {…; null removes a variable}, "nodeArgs": [the app's node_args]}, …}; entry defaults to
 // dist/src/daemon/main.js (dist/bundle/daemon.cjs: the bundled daemon, scripts/bundle.mjs; its
 // workers run dist/bundle/worker.cjs unless env has HOTCTL_BUNDLE=0); default: this checkout. Each variant's daemon is started by hand (detached, as the CLI
 // does, with its flags), given one app of 2 workers of test/fixtures/apps/http-app.cjs (metrics
@@ -14,7 +14,7 @@
 // memory by kind of mapping (node binary text / rodata, [heap], malloc arenas, thread stacks, V8
 // and other anonymous: bench/lib/smaps.mjs) with its thread count.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byKind, KINDS, threads } from './lib/smaps.mjs';
 import { cpuNs, FIXTURES, freePort, fx, header, hotctl, median, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
@@ -29,14 +29,63 @@ function memory(pid) {
 }
 
 /** The mean VmRSS of a primary's child processes (its workers), MB. */
+/** The mean VmRSS, RssAnon and RssFile of a primary's workers, MB. */
+function workersMemory(pid) {
+  const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const all = kids.map((kid) => memory(kid)).filter((m) => Number.isFinite(m.rss));
+  const mean = (key) => (all.length ? all.reduce((a, m) => a + m[key], 0) / all.length : NaN);
+  return { rss: mean('rss'), anon: mean('anon'), file: mean('file') };
+}
+
 function workersRss(pid) {
   const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
   const rss = kids.map((kid) => memory(kid).rss).filter((mb) => Number.isFinite(mb));
   return rss.length ? rss.reduce((a, b) => a + b, 0) / rss.length : NaN;
 }
 
+/** `count` GETs to 127.0.0.1:`port`, 4 at a time on kept-alive connections, bounded by 120 s. */
+async function serve(port, count) {
+  const { Agent, get } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const deadline = Date.now() + 120_000;
+  let next = 0;
+  const one = () =>
+    new Promise((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/', agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+  await Promise.all([0, 1, 2, 3].map(async () => {
+    while (next < count && Date.now() < deadline) {
+      next++;
+      await one();
+    }
+  }));
+  agent.destroy();
+}
+
+/** With BENCH_NODE_ARGS=--trace-opt: the first "marking … for optimization" line of each variant's app logs. */
+function firstOptimizations(homes) {
+  if (!/--trace-opt/.test(process.env.BENCH_NODE_ARGS ?? '') && !Object.values(VARIANTS).some((v) => v.nodeArgs?.includes('--trace-opt'))) return [];
+  const lines = ['', 'First TurboFan marking in each variant\'s workers (--trace-opt, the app\'s stdout log):', ''];
+  for (const [name, home] of Object.entries(homes)) {
+    let first = '(none)';
+    try {
+      const dir = join(home, 'logs');
+      for (const file of readdirSync(dir).filter((f) => f.includes('out')).map((f) => join(dir, f))) {
+        const hit = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('marking') && l.includes('TURBOFAN'));
+        if (hit) first = first === '(none)' || hit < first ? hit.replace(/0x[0-9a-f]+ /g, '').slice(0, 220) : first;
+      }
+    } catch (err) {
+      first = `(unreadable: ${err.message})`;
+    }
+    lines.push(`- ${name}: ${first}`);
+  }
+  return lines;
+}
+
 await runBench(async () => {
   const pids = {};
+  const homes = {};
+  const ports = {};
   for (const [name, { root, flags = [], entry = join('dist', 'src', 'daemon', 'main.js'), env = {} }] of Object.entries(VARIANTS)) {
     const home = newHome();
     const port = await freePort();
@@ -56,14 +105,29 @@ await runBench(async () => {
       await sleep(50);
     }
     const eco = join(home, 'eco.json');
-    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) } }] }));
+    // BENCH_NODE_ARGS: node_args for the app's workers (e.g. --trace-opt: when V8 first optimizes, in the app's log).
+    // A variant's own "nodeArgs" (an array) wins.
+    const nodeArgs = VARIANTS[name].nodeArgs ? { node_args: VARIANTS[name].nodeArgs } : process.env.BENCH_NODE_ARGS ? { node_args: process.env.BENCH_NODE_ARGS.split(' ') } : {};
+    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) }, ...nodeArgs }] }));
+    homes[name] = home;
+    ports[name] = port;
     await hotctl(home, ['start', eco], { timeoutMs: 120_000 });
     await waitPort(port);
     await hotctl(home, ['status']);
     pids[name] = child.pid;
   }
-  const bare = await startBare(join(FIXTURES, 'http-app.cjs'), 2, await freePort());
+  ports['bare node:cluster'] = await freePort();
+  const bare = await startBare(join(FIXTURES, 'http-app.cjs'), 2, ports['bare node:cluster']);
   pids['bare node:cluster'] = bare.pid;
+  // BENCH_REQUESTS: that many requests to every primary's app first (keep-alive, 4 at a time),
+  // then the idle spell: an app that served traffic (V8 has optimized its request path on both sides).
+  const requests = Number(process.env.BENCH_REQUESTS ?? 0);
+  if (requests > 0) {
+    for (const [name, port] of Object.entries(ports)) {
+      console.error(`${name}: ${requests} requests…`);
+      await serve(port, requests);
+    }
+  }
   console.error('settling 20 s…');
   await sleep(20_000);
   console.error(`idle for ${IDLE_S} s…`);
@@ -80,9 +144,20 @@ await runBench(async () => {
   // VmRSS every 5 s of the idle spell: an idle daemon's RSS saws by ~1.5 MB as its V8 new space
   // fills with the reports' garbage and is scavenged (bench/RESULTS.md, section 29), so one
   // sample is luck; the median and range of these are given too.
+  // BENCH_SAMPLE_EVERY_S: the long-idle mode (issue 13, a worker's RSS after a long idle): the
+  // workers' memory every that many seconds of the idle spell, against the bare workers'.
   const samples = Object.fromEntries(Object.keys(pids).map((name) => [name, []]));
+  const everyS = Number(process.env.BENCH_SAMPLE_EVERY_S ?? NaN);
+  const timeline = [];
+  let nextTimelineS = everyS;
   while (performance.now() - t0 < IDLE_S * 1000 - 5000) {
     for (const [name, pid] of Object.entries(pids)) samples[name].push(memory(pid).rss);
+    if (everyS > 0 && performance.now() - t0 >= nextTimelineS * 1000) {
+      nextTimelineS += everyS;
+      const sample = { atS: Math.round((performance.now() - t0) / 1000) + 20, ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, workersMemory(pid)])) };
+      timeline.push(sample);
+      console.error(`${sample.atS} s: ${Object.keys(pids).map((name) => `${name} ${fx(sample[name].rss, 2)} (file ${fx(sample[name].file, 2)})`).join(', ')}`);
+    }
     await sleep(5000);
   }
   await sleep(Math.max(0, IDLE_S * 1000 - (performance.now() - t0)));
@@ -113,7 +188,19 @@ await runBench(async () => {
       ),
       '',
       'In brackets: the difference with the bare primary, sampled at the same moment.',
+      ...(timeline.length
+        ? [
+            '',
+            `Workers over the idle spell (BENCH_SAMPLE_EVERY_S=${everyS}): mean VmRSS of each primary's 2 workers, MB, and − the bare workers' (RssFile − bare's in brackets); time since the apps started:`,
+            '',
+            ...table(
+              ['since start', ...Object.keys(pids).slice(0, -1).map((name) => `${name} − bare`), 'bare worker VmRSS'],
+              timeline.map((t) => [`${fx(t.atS / 60, 1)} min`, ...Object.keys(pids).slice(0, -1).map((name) => `${fx(t[name].rss - t['bare node:cluster'].rss, 2)} (${fx(t[name].file - t['bare node:cluster'].file, 2)})`), fx(t['bare node:cluster'].rss, 2)]),
+            ),
+          ]
+        : []),
+      ...firstOptimizations(homes),
     ],
-    { bench: 'daemons-side-by-side', variants: VARIANTS, rows },
+    { bench: 'daemons-side-by-side', variants: VARIANTS, rows, timeline },
   );
-});
+}, { limitMs: (IDLE_S + 600) * 1000 });

@@ -29,6 +29,7 @@ const others = readdirSync('dist/test', { recursive: true })
 const ALONE = {
   'a-connection-flood-on-the-control-plane-never-starves-the-apps': 'opens 1,600 connections against the daemon',
   'a-hung-worker-is-seen-and-replaced-and-its-client-released': 'bound: within 3 heartbeat intervals',
+  'a-quiet-idle-worker-that-blocks-is-seen-within-its-heartbeat-timeout': 'an observation window: 7 s with no report, which an event-loop delay of 10 ms or more (a busy CPU) interrupts',
   'an-idle-daemon-holds-the-optimizing-compiler-until-a-burst-of-connections': 'a burst: 32 connections routed within 1 s',
   'a-stalled-log-follower-costs-the-daemon-bounded-memory': 'a 40 MB log flood, daemon RSS measured',
   'a-weighted-canary-takes-its-share-from-the-moment-it-is-ready': 'an observation window: 50 requests within a 6 s reload_hold',

@@ -15,6 +15,22 @@ import type { Clock, TimerHandle } from './worker-state.js';
 /** How often the runtime sends a heartbeat (ms): its report interval. */
 export const HEARTBEAT_INTERVAL_MS = 1000;
 
+/** Quiet heartbeats per heartbeat_timeout: a loop late by up to ¾ of it is not taken for hung. */
+const QUIET_BEATS_PER_TIMEOUT = 4;
+/** A quiet worker of an app whose heartbeat_timeout is 0 (never) still beats this often (ms). */
+const QUIET_HEARTBEAT_MAX_MS = 60_000;
+
+/**
+ * How often a quiet worker (src/runtime/quiet.ts: idle, its last report still true) sends a
+ * heartbeat: a quarter of `timeoutMs` (2.5 s for the default 10 s), never under the report
+ * interval, at most a minute. A hung worker is still seen `timeoutMs` after its last beat; the
+ * longer the period, the longer V8 takes to optimize the heartbeat's code (bench/RESULTS.md 30).
+ */
+export function quietHeartbeatIntervalMs(timeoutMs: number): number {
+  if (!(timeoutMs > 0)) return QUIET_HEARTBEAT_MAX_MS;
+  return Math.min(QUIET_HEARTBEAT_MAX_MS, Math.max(HEARTBEAT_INTERVAL_MS, Math.floor(timeoutMs / QUIET_BEATS_PER_TIMEOUT)));
+}
+
 interface Watched {
   /** When the last heartbeat arrived (clock ms). */
   lastBeat: number;

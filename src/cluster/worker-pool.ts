@@ -10,7 +10,7 @@
 import type { DaemonEvent, LogStream, WorkerReport, WorkerTransitionEvent, WorkerState } from '../protocol/index.js';
 import { IPC_MARK, RUNTIME_ENV } from '../protocol/index.js';
 import { LineSplitter } from '../platform/line-splitter.js';
-import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch } from './heartbeat.js';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch, quietHeartbeatIntervalMs } from './heartbeat.js';
 import { spawnFailure, workerEnv } from './worker-env.js';
 import { settleExit, stateDeadlineMs, takenAsReady } from './worker-exit.js';
 import type { ForkWorker, ListeningAddress, WorkerProcess } from './worker-host.js';
@@ -166,6 +166,7 @@ export class WorkerPool {
       [RUNTIME_ENV.revision]: String(revision.number),
       [RUNTIME_ENV.reportIntervalMs]: String(this.deps.reportIntervalMs),
       [RUNTIME_ENV.heartbeatIntervalMs]: String(HEARTBEAT_INTERVAL_MS),
+      [RUNTIME_ENV.quietHeartbeatIntervalMs]: String(quietHeartbeatIntervalMs(spec.heartbeat_timeout)),
     });
     let proc: WorkerProcess;
     try {

@@ -82,7 +82,7 @@ export const APP_KEYS = {
     min: 0,
     default: 10000,
     unit: 'ms',
-    description: 'A serving worker whose runtime sends no heartbeat (one a second) for this long is marked unresponsive (its event loop is blocked): out of /readyz, metrics stale, replaced by a new worker once that one is ready (ms; 0: never).',
+    description: 'A serving worker whose runtime sends no heartbeat (one a second; every quarter of this value while the worker is idle and quiet) for this long is marked unresponsive (its event loop is blocked): out of /readyz, metrics stale, replaced by a new worker once that one is ready (ms; 0: never).',
   },
   drain_grace: {
     kind: 'integer',

@@ -30,6 +30,13 @@ export const RUNTIME_ENV = {
   requestOutcomes: 'HOTCTL_REQUEST_OUTCOMES',
   /** How often the runtime sends a heartbeat when reports are off (ms); reports count as heartbeats. */
   heartbeatIntervalMs: 'HOTCTL_HEARTBEAT_INTERVAL_MS',
+  /**
+   * How often a quiet worker sends a heartbeat (ms), from the app's heartbeat_timeout: a worker
+   * whose reports say the same for a few intervals with no connection open goes quiet — no
+   * reports, a bare heartbeat this often — until a connection arrives or its heap or event-loop
+   * delay moves (src/runtime/quiet.ts). Absent or "0": the worker never goes quiet.
+   */
+  quietHeartbeatIntervalMs: 'HOTCTL_QUIET_HEARTBEAT_INTERVAL_MS',
   /** "1": the primary routes this worker's listens (src/traffic; docs/traffic.md). */
   traffic: 'HOTCTL_TRAFFIC',
 } as const;
@@ -88,7 +95,11 @@ export type WorkerToPrimary =
   | { hotctl: typeof IPC_MARK; type: 'bye' }
   /** Periodic measurements; each one is also a heartbeat. */
   | ({ hotctl: typeof IPC_MARK; type: 'report' } & WorkerReport)
-  /** "My event loop turns": sent every heartbeat interval when reports are off. */
+  /**
+   * "My event loop turns": sent every heartbeat interval when reports are off, and every quiet
+   * heartbeat interval by a quiet worker, whose last report still holds (see
+   * RUNTIME_ENV.quietHeartbeatIntervalMs).
+   */
   | { hotctl: typeof IPC_MARK; type: 'heartbeat' };
 
 /**

@@ -3,6 +3,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkerReport } from '../protocol/worker-ipc.js';
+import { countersStill, measuresClose, QUIET_AFTER_REPORTS, QUIET_CHECK_EVERY, quietSince } from './quiet.js';
+import { everyQuietly } from './quiet-timer.js';
 import type { ServerRegistry } from './servers.js';
 
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
@@ -14,12 +16,26 @@ const RESOLUTION_MS = 50;
 /** The heartbeat's period when reports are off (reports are heartbeats themselves). */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
 
+/** What a worker with reports on does when it has nothing new to say (quiet.ts). */
+export interface QuietOptions {
+  /** Its heartbeat's period while quiet (ms); 0: it never goes quiet, reports every interval as before. */
+  heartbeatMs: number;
+}
+
 /**
  * Starts reporting every `intervalMs`; with reports off (0), sends a bare heartbeat every
- * `heartbeatMs` instead (0: neither). A timer that stops firing is how the primary sees a hung
- * event loop. Returns a function that stops it.
+ * `heartbeat.intervalMs` instead (0: neither). A timer that stops firing is how the primary sees
+ * a hung event loop. With `quiet.heartbeatMs`, an idle worker goes quiet (quiet.ts): no reports,
+ * `heartbeat.send` every `quiet.heartbeatMs` (a report instead when its heap or delay moved), until
+ * a connection wakes it. Returns a function that stops it.
  */
-export function startReports(intervalMs: number, servers: ServerRegistry, send: (report: WorkerReport) => void, heartbeat: { intervalMs: number; send: () => void } = { intervalMs: 0, send: () => {} }): () => void {
+export function startReports(
+  intervalMs: number,
+  servers: ServerRegistry,
+  send: (report: WorkerReport) => void,
+  heartbeat: { intervalMs: number; send: () => void } = { intervalMs: 0, send: () => {} },
+  quiet: QuietOptions = { heartbeatMs: 0 },
+): () => void {
   if (!(intervalMs > 0)) {
     if (!(heartbeat.intervalMs > 0)) return () => {};
     const beat = setInterval(heartbeat.send, heartbeat.intervalMs);
@@ -28,10 +44,10 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
   }
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
-  const timer = setInterval(() => {
+  const measure = (): WorkerReport => {
     const heap = process.memoryUsage();
     const outcomes = servers.outcomes;
-    send({
+    const report: WorkerReport = {
       heapUsedBytes: heap.heapUsed,
       heapTotalBytes: heap.heapTotal,
       eventLoopDelayP50Ms: delayMs(delay.percentile(50)),
@@ -40,12 +56,66 @@ export function startReports(intervalMs: number, servers: ServerRegistry, send: 
       requestsServed: servers.requestsServed,
       connectionsOpen: servers.connectionsOpen,
       ...(outcomes ? { outcomes } : {}),
-    });
+    };
     delay.reset();
-  }, intervalMs);
-  timer.unref();
+    return report;
+  };
+  /** The last report sent: what the primary holds. */
+  let last: WorkerReport | null = null;
+  /** Reports in a row that said the same as the one before (quiet.ts). */
+  let same = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let stopQuiet: (() => void) | null = null;
+  let beats = 0;
+
+  const report = (now: WorkerReport): void => {
+    same = last !== null && quiet.heartbeatMs > 0 && quietSince(last, now) ? same + 1 : 0;
+    last = now;
+    send(now);
+  };
+  const tick = (): void => {
+    report(measure());
+    if (same >= QUIET_AFTER_REPORTS) goQuiet();
+  };
+  const startTicking = (): void => {
+    timer = setInterval(tick, intervalMs);
+    timer.unref();
+  };
+  const goQuiet = (): void => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    beats = 0;
+    stopQuiet = everyQuietly(quiet.heartbeatMs, quietBeat);
+    servers.onNextConnection(wake);
+  };
+  const quietBeat = (): void => {
+    if (++beats % QUIET_CHECK_EVERY === 0) {
+      const now = measure();
+      if (last === null || !countersStill(last, now)) return wake(now);
+      // Heap or delay moved (the app's own timers, a busy CPU): the primary learns it, quiet still.
+      if (!measuresClose(last, now)) {
+        last = now;
+        return send(now);
+      }
+    }
+    heartbeat.send();
+  };
+  /** A connection arrived (or a counter moved): a report now, and every interval again. */
+  const wake = (now?: WorkerReport): void => {
+    if (stopQuiet === null) return;
+    stopQuiet();
+    stopQuiet = null;
+    servers.onNextConnection(null);
+    same = 0;
+    report(now ?? measure());
+    startTicking();
+  };
+
+  startTicking();
   return () => {
-    clearInterval(timer);
+    if (timer !== null) clearInterval(timer);
+    stopQuiet?.();
+    servers.onNextConnection(null);
     delay.disable();
   };
 }

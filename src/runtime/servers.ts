@@ -59,6 +59,13 @@ export class ServerRegistry {
   private readonly counter: OutcomeCounter | null;
   private readonly onServerListening: (this: net.Server) => void;
   private readonly onServerClose: (this: net.Server) => void;
+  /** Called once at the next connection to any server (a quiet worker's wake, report.ts); null: none. */
+  private nextConnection: (() => void) | null = null;
+  private readonly onNextConnectionEvent = (): void => {
+    const fn = this.nextConnection;
+    this.onNextConnection(null);
+    fn?.();
+  };
 
   /**
    * `onListening` runs each time a tracked server starts listening. With `countRequests: false`
@@ -112,16 +119,35 @@ export class ServerRegistry {
       : () => {};
     this.onServerListening = function () {
       registry.listening.add(this);
+      if (registry.nextConnection !== null) this.on('connection', registry.onNextConnectionEvent);
       onListening(this);
     };
     this.onServerClose = function () {
       registry.listening.delete(this);
+      this.removeListener('connection', registry.onNextConnectionEvent);
     };
   }
 
   /** What became of the requests received (cumulative since start; a new object); null when not counted. */
   get outcomes(): RequestOutcomes | null {
     return this.counter?.outcomes ?? null;
+  }
+
+  /**
+   * Calls `fn` once, at the next connection to any of the app's servers (raw TCP, HTTP, TLS, routed
+   * or not: each emits 'connection'); null cancels. A listener only while one is armed: nothing per
+   * connection otherwise.
+   */
+  onNextConnection(fn: (() => void) | null): void {
+    if ((this.nextConnection !== null) === (fn !== null)) {
+      this.nextConnection = fn;
+      return;
+    }
+    this.nextConnection = fn;
+    for (const server of this.listening) {
+      if (fn !== null) server.on('connection', this.onNextConnectionEvent);
+      else server.removeListener('connection', this.onNextConnectionEvent);
+    }
   }
 
   /** The responses being written now: one per connection with a response attached (HTTP/1.1 without pipelining). */

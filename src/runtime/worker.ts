@@ -38,6 +38,7 @@ import {
 import { drain, ShutdownHooks } from './drain.js';
 import { setRuntime } from './global.js';
 import { loadApp } from './loader.js';
+import { quietHeartbeatMs } from './quiet.js';
 import { reportIntervalMs, startReports } from './report.js';
 import { ServerRegistry } from './servers.js';
 import { ParkedState } from './park.js';
@@ -150,11 +151,14 @@ const parked = new ParkedState(servers);
 const drainStartHooks = new ShutdownHooks();
 // Reports (and heartbeats) go on while draining: the primary learns how many connections a kill
 // after kill_timeout would cut, and that a draining worker is not hung.
+// The heartbeat is built once: a quiet worker sends nothing else for hours (src/runtime/quiet.ts).
+const HEARTBEAT = { hotctl: IPC_MARK, type: 'heartbeat' } as const satisfies WorkerToPrimary;
 startReports(
   reportIntervalMs(process.env[RUNTIME_ENV.reportIntervalMs]),
   servers,
   (report) => send({ type: 'report', ...report }),
-  { intervalMs: reportIntervalMs(process.env[RUNTIME_ENV.heartbeatIntervalMs]), send: () => send({ type: 'heartbeat' }) },
+  { intervalMs: reportIntervalMs(process.env[RUNTIME_ENV.heartbeatIntervalMs]), send: () => process.connected && sendRaw?.(HEARTBEAT) },
+  { heartbeatMs: quietHeartbeatMs(process.env[RUNTIME_ENV.quietHeartbeatIntervalMs]) },
 );
 
 /** How the app is told, PM2's way: the listeners of a signal, or of the 'shutdown' message. */

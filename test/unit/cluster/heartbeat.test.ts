@@ -1,5 +1,5 @@
 import t from 'tap';
-import { HeartbeatWatch } from '../../../src/cluster/heartbeat.js';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatWatch, quietHeartbeatIntervalMs } from '../../../src/cluster/heartbeat.js';
 import { canTransition, WORKER_TRANSITIONS } from '../../../src/cluster/worker-state.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -88,4 +88,14 @@ t.test('a worker silent for part of its timeout, then beating again, is not repo
   clock.advance(500);
   t.same(silent, [[1, 500]], 'the shorter timeout counts from the beat that set it');
   t.equal(clock.pending, 0);
+});
+
+t.test('a quiet worker beats every quarter of its heartbeat_timeout, never under the report interval, at most a minute', async (t) => {
+  t.equal(quietHeartbeatIntervalMs(10_000), 2500, 'the default timeout');
+  t.equal(quietHeartbeatIntervalMs(3000), HEARTBEAT_INTERVAL_MS, 'a short timeout: as often as reports');
+  t.equal(quietHeartbeatIntervalMs(30_000), 7500);
+  t.equal(quietHeartbeatIntervalMs(600_000), 60_000);
+  t.equal(quietHeartbeatIntervalMs(0), 60_000, 'heartbeat_timeout 0 (never): still a beat a minute');
+  // Whatever the period, a worker that stops beating is seen within its timeout (HeartbeatWatch above).
+  for (const timeout of [3000, 10_000, 30_000, 600_000]) t.ok(quietHeartbeatIntervalMs(timeout) < timeout, `a beat within ${timeout} ms`);
 });
