@@ -14,10 +14,10 @@
 // memory by kind of mapping (node binary text / rodata, [heap], malloc arenas, thread stacks, V8
 // and other anonymous: bench/lib/smaps.mjs) with its thread count.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byKind, KINDS, threads } from './lib/smaps.mjs';
-import { cpuNs, FIXTURES, freePort, fx, header, hotctl, median, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort } from './lib/common.mjs';
+import { cpuNs, FIXTURES, freePort, fx, header, hotctl, median, newHome, report, ROOT, runBench, sleep, startBare, table, track, waitPort, waitDaemonSocket } from './lib/common.mjs';
 
 const IDLE_S = Number(process.argv[2] ?? 60);
 const VARIANTS = process.argv[3] ? JSON.parse(process.argv[3]) : { this: { root: ROOT } };
@@ -99,11 +99,7 @@ await runBench(async () => {
     });
     track(child.pid);
     child.unref();
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(join(home, 'daemon.sock'))) {
-      if (Date.now() > deadline) throw new Error(`${name}: the daemon did not listen: ${readFileSync(join(home, 'daemon.log'), 'utf8')}`);
-      await sleep(50);
-    }
+    await waitDaemonSocket(home, name);
     const eco = join(home, 'eco.json');
     // BENCH_NODE_ARGS: node_args for the app's workers (e.g. --trace-opt: when V8 first optimizes, in the app's log).
     // A variant's own "nodeArgs" (an array) wins.

@@ -11,9 +11,9 @@
 // same spell, and the top functions by self time (function, file:line), plus the top functions by
 // inclusive time among those under a timer or a message (what a tick or a report costs).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, stopHome, table, tempDir, track, waitPort } from './lib/common.mjs';
+import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, stopHome, table, tempDir, track, waitPort, waitDaemonSocket } from './lib/common.mjs';
 
 const IDLE_S = Number(process.argv[2] ?? 60);
 const SIDES = process.argv[3] ? JSON.parse(process.argv[3]) : { this: { root: ROOT } };
@@ -69,11 +69,7 @@ await runBench(async () => {
     const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`, ...flags, join(root, entry)], { detached: true, stdio: ['ignore', fd, fd], env });
     track(child.pid);
     child.unref();
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(join(home, 'daemon.sock'))) {
-      if (Date.now() > deadline) throw new Error(`${name}: the daemon did not listen: ${readFileSync(join(home, 'daemon.log'), 'utf8')}`);
-      await sleep(50);
-    }
+    await waitDaemonSocket(home, name);
     const eco = join(home, 'eco.json');
     writeFileSync(eco, JSON.stringify({ apps: [{ name: 'b', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(port) } }] }));
     await hotctl(home, ['start', eco], { timeoutMs: 120_000 });

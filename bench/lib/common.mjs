@@ -236,6 +236,18 @@ export function freePort() {
   });
 }
 
+/**
+ * Resolves once the daemon of `home` (started by the bench itself, its output in home/daemon.log)
+ * has made its socket; fails with that log after timeoutMs.
+ */
+export async function waitDaemonSocket(home, name, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(join(home, 'daemon.sock'))) {
+    if (Date.now() > deadline) throw new Error(`${name}: the daemon did not listen: ${readFileSync(join(home, 'daemon.log'), 'utf8')}`);
+    await sleep(50);
+  }
+}
+
 /** Resolves once something accepts connections on 127.0.0.1:port. */
 export async function waitPort(port, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
