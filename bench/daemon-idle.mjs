@@ -18,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { busySamples } from './lib/cpuprofile.mjs';
 import { argInt, BENCH_LIB, childrenOf, cpuNs, daemonPid, FIXTURES, freePort, fx, header, mb, median, newHome, report, ROOT, runBench, sleep, spread, startApps, startBare, table, tempDir, track, vmRss, waitPort } from './lib/common.mjs';
 
 const IDLE_S = argInt(2, 60);
@@ -53,10 +54,7 @@ async function startProfiledDaemon(home, dir) {
 
 /** Self time per function (ours or a library's frame it ran under) within [fromUs, toUs] of a .cpuprofile. */
 function profileBreakdown(file, fromUs, toUs) {
-  const p = JSON.parse(readFileSync(file, 'utf8'));
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent, samples, busyUs } = busySamples(file, fromUs, toUs);
   const label = (id) => {
     const self = byId.get(id).callFrame;
     let cur = id;
@@ -70,20 +68,12 @@ function profileBreakdown(file, fromUs, toUs) {
     }
     return `${self.functionName || '(anonymous)'} ${self.url.replace(/^node:/, 'node:')}`.trim();
   };
-  let t = p.startTime;
-  let busy = 0;
   const by = new Map();
-  for (let i = 0; i < p.samples.length; i++) {
-    t += p.timeDeltas[i];
-    const dt = p.timeDeltas[i + 1] ?? 0;
-    if (t < fromUs || t > toUs) continue;
-    const f = byId.get(p.samples[i]).callFrame;
-    if (f.functionName === '(idle)') continue;
-    busy += dt;
-    const k = label(p.samples[i]);
-    by.set(k, (by.get(k) ?? 0) + dt);
+  for (const { id, dtUs } of samples) {
+    const k = label(id);
+    by.set(k, (by.get(k) ?? 0) + dtUs);
   }
-  return { busyUs: busy, top: [...by].sort((a, b) => b[1] - a[1]) };
+  return { busyUs, top: [...by].sort((a, b) => b[1] - a[1]) };
 }
 
 await runBench(async () => {

@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { busySamples } from './lib/cpuprofile.mjs';
 import { cpuNs, FIXTURES, freePort, fx, header, hotctl, newHome, report, ROOT, runBench, sleep, stopHome, table, tempDir, track, waitPort, waitDaemonSocket } from './lib/common.mjs';
 
 const IDLE_S = Number(process.argv[2] ?? 60);
@@ -22,27 +23,15 @@ const TOP = Number(process.env.BENCH_PROF_TOP ?? 14);
 
 /** Self and inclusive time per function within [fromUs, toUs] of a .cpuprofile. */
 function breakdown(file, fromUs, toUs) {
-  const p = JSON.parse(readFileSync(file, 'utf8'));
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent, samples, busyUs } = busySamples(file, fromUs, toUs);
   const name = (id) => {
     const f = byId.get(id).callFrame;
     const where = f.url ? `${f.url.split("/").at(-1)}:${f.lineNumber + 1}:${f.columnNumber + 1}` : "";
     return `${f.functionName || '(anonymous)'} ${where}`.trim();
   };
-  let t = p.startTime;
-  let busy = 0;
   const self = new Map();
   const total = new Map();
-  for (let i = 0; i < p.samples.length; i++) {
-    t += p.timeDeltas[i];
-    const dt = p.timeDeltas[i + 1] ?? 0;
-    if (t < fromUs || t > toUs) continue;
-    const id = p.samples[i];
-    const fn = byId.get(id).callFrame.functionName;
-    if (fn === '(idle)') continue;
-    busy += dt;
+  for (const { id, dtUs: dt } of samples) {
     self.set(name(id), (self.get(name(id)) ?? 0) + dt);
     const seen = new Set();
     for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
@@ -53,7 +42,7 @@ function breakdown(file, fromUs, toUs) {
     }
   }
   const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]);
-  return { busyUs: busy, self: sorted(self), total: sorted(total).filter(([k]) => !k.startsWith('(root)')) };
+  return { busyUs, self: sorted(self), total: sorted(total).filter(([k]) => !k.startsWith('(root)')) };
 }
 
 await runBench(async () => {
