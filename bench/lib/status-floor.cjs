@@ -23,11 +23,21 @@ socket.on('connect', () =>
   ),
 );
 let got = Buffer.alloc(0);
+// The answer's frames follow the 101's head; the second text frame is status's answer.
 socket.on('data', (chunk) => {
   got = Buffer.concat([got, chunk]);
-  const at = got.lastIndexOf('{"id":2');
-  if (at !== -1 && got.subarray(at).includes('"result"')) {
-    process.stdout.write(got.subarray(at));
-    process.exit(0);
+  let at = got.indexOf('\r\n\r\n');
+  if (at === -1) return;
+  at += 4;
+  for (let frames = 0; at + 2 <= got.length; frames++) {
+    const short = got[at + 1] & 0x7f;
+    const head = short === 126 ? 4 : short === 127 ? 10 : 2;
+    const length = short === 126 ? got.readUInt16BE(at + 2) : short === 127 ? Number(got.readBigUInt64BE(at + 2)) : short;
+    if (at + head + length > got.length) return;
+    if (frames === 1) {
+      process.stdout.write(got.subarray(at + head, at + head + length));
+      process.exit(0);
+    }
+    at += head + length;
   }
 });

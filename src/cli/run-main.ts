@@ -4,23 +4,38 @@
  */
 import type { CliIo } from './context.js';
 import type { FastCommand } from './fast-path.js';
+import { FdStdout } from './fd-stdout.js';
 
 /** The exit code when the output could not be written. */
 const EXIT_FAILURE = 1;
 
 /** Runs `fast` when given, else `slow`; sets the exit code and exits when the work is done. */
 export async function runMain(fast: FastCommand | null, slow: (io: CliIo) => Promise<number>): Promise<void> {
-  // A reader that went away (`hotctl logs -f | head`) ends the command quietly, as with other
-  // Unix tools; any other write error (a full disk: ENOSPC) is a failure, said on stderr.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => writeFailed(stream, err));
+  const stdio = new Stdio();
+  // The whole CLI (yargs, and libraries writing to process.stdout themselves) gets both at once.
+  if (!fast) void [stdio.stdout, stdio.stderr];
   let code: number;
   try {
-    const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-    code = fast ? await fast({ ...io, exitCode: 0, passthrough: [] }) : await slow(io);
+    const env = process.env;
+    const cwd = process.cwd();
+    code = fast
+      ? await fast({
+          get stdout() {
+            return stdio.fdStdout;
+          },
+          get stderr() {
+            return stdio.stderr;
+          },
+          env,
+          cwd,
+          exitCode: 0,
+          passthrough: [],
+        })
+      : await slow({ stdout: stdio.stdout, stderr: stdio.stderr, env, cwd });
   } catch (err) {
     const { toHotctlError } = await import('../protocol/errors.js');
     const error = toHotctlError(err);
-    process.stderr.write(`error: ${error.message} (${error.code})\n${error.stack ?? ''}\nhint: ${error.hint}\n`);
+    stdio.stderr.write(`error: ${error.message} (${error.code})\n${error.stack ?? ''}\nhint: ${error.hint}\n`);
     code = error.exitCode;
   }
   process.exitCode = code;
@@ -28,21 +43,57 @@ export async function runMain(fast: FastCommand | null, slow: (io: CliIo) => Pro
   // CLI alive. Unref'd, so a clean exit is not delayed by it.
   setTimeout(() => process.exit(code), 2000).unref();
   // A fast line (fast-path.ts) has printed its answer and sent the daemon its close frame: exit
-  // once stdout and stderr are written out, without waiting for the daemon's close frame.
-  if (fast) exitWhenWritten(code);
+  // once what it wrote is written out, without waiting for the daemon's close frame.
+  if (fast) exitWhenWritten(stdio.made, code);
+}
+
+/**
+ * process.stdout and process.stderr, each handled (below) from its first use. Node makes each
+ * on first access (for a pipe, a socket object): a fast line that never writes to stderr does
+ * not make it, and writes its output straight to fd 1 (fd-stdout.ts).
+ */
+class Stdio {
+  readonly made: NodeJS.WriteStream[] = [];
+  private fd1: FdStdout | null = null;
+
+  get stdout(): NodeJS.WriteStream {
+    return this.handled(process.stdout);
+  }
+
+  get stderr(): NodeJS.WriteStream {
+    return this.handled(process.stderr);
+  }
+
+  /** Standard output as one write(2) per write, for the fast lines. */
+  get fdStdout(): FdStdout {
+    this.fd1 ??= new FdStdout(
+      () => this.stdout,
+      (err) => writeFailed('stdout', err),
+    );
+    return this.fd1;
+  }
+
+  private handled(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+    if (this.made.includes(stream)) return stream;
+    this.made.push(stream);
+    // A reader that went away (`hotctl logs -f | head`) ends the command quietly, as with other
+    // Unix tools; any other write error (a full disk: ENOSPC) is a failure, said on stderr.
+    stream.on('error', (err: NodeJS.ErrnoException) => writeFailed(stream === process.stdout ? 'stdout' : 'stderr', err));
+    return stream;
+  }
 }
 
 /** A write to stdout or stderr failed: a reader gone (EPIPE) ends quietly, anything else says so. */
-function writeFailed(stream: NodeJS.WriteStream, err: NodeJS.ErrnoException): never {
+function writeFailed(which: 'stdout' | 'stderr', err: NodeJS.ErrnoException): never {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  if (stream === process.stdout) process.stderr.write(`error: cannot write to standard output: ${err.message}\n`);
+  if (which === 'stdout') process.stderr.write(`error: cannot write to standard output: ${err.message}\n`);
   process.exit(EXIT_FAILURE);
 }
 
-function exitWhenWritten(exitCode: number): void {
+function exitWhenWritten(streams: readonly NodeJS.WriteStream[], exitCode: number): void {
   // A failed write errors the stream at once; its 'error' event would come after this exit.
-  for (const stream of [process.stdout, process.stderr]) if (stream.errored) writeFailed(stream, stream.errored as NodeJS.ErrnoException);
-  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  for (const stream of streams) if (stream.errored) writeFailed(stream === process.stdout ? 'stdout' : 'stderr', stream.errored as NodeJS.ErrnoException);
+  const pending = streams.filter((stream) => stream.writableLength > 0);
   if (pending.length === 0) process.exit(exitCode);
   let left = pending.length;
   for (const stream of pending) stream.once('drain', () => --left === 0 && process.exit(exitCode));

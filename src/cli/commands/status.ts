@@ -28,7 +28,8 @@ export async function status(ctx: CommandContext, out: Output, asked?: Promise<S
     return 0;
   }
   if (out.json) out.line(JSON.stringify(snapshot, null, 2));
-  else for (const line of renderStatus(snapshot, out.colours)) out.line(line);
+  // One write: a line at a time is a write (and a system call) per line.
+  else out.line(renderStatus(snapshot, out.colours).join('\n'));
   return 0;
 }
 
