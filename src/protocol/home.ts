@@ -9,7 +9,6 @@
  * - `logs/`        per-app log files
  */
 import { mkdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HotctlError } from './errors.js';
 
@@ -24,7 +23,23 @@ export interface HomePaths {
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.HOTCTL_HOME;
-  return fromEnv && fromEnv.length > 0 ? resolve(fromEnv) : join(homedir(), '.hotctl');
+  return fromEnv && fromEnv.length > 0 ? resolve(fromEnv) : join(userHome(), '.hotctl');
+}
+
+/**
+ * os.homedir(): $HOME when set (as os.homedir() answers it), else the user's passwd entry through
+ * node:os, loaded only then: every command resolves its state directory, and loading node:os was
+ * ~0.3 ms of `hotctl status` (bench/RESULTS.md, section 33). `process.getBuiltinModule` (Node >=
+ * 20.16) loads it from an ES module or CommonJS alike; on older Node 20, the CommonJS bundles'
+ * `require` does (an ES module there, HOTCTL_BUNDLE=0, needs HOME or HOTCTL_HOME).
+ */
+function userHome(): string {
+  const home = process.env.HOME;
+  if (home) return home;
+  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const os = (typeof get === 'function' ? get.call(process, 'node:os') : typeof require === 'function' ? require('node:os') : undefined) as typeof import('node:os') | undefined;
+  if (os === undefined) throw new Error(`HOME is not set: set HOME or HOTCTL_HOME (finding the home directory without HOME needs Node >= 20.16 here, not ${process.version})`);
+  return os.homedir();
 }
 
 export function homePaths(home: string): HomePaths {
