@@ -11,8 +11,10 @@
 // starts) and without it (as hotctl's own Node starts), and both ratios are given.
 // Then `hotctl reload <app> --json` of a 300 ms app (test/fixtures/apps/slow-start.cjs, 2
 // workers, min_uptime 0): the CLI's cost is its wall time minus the operation's own duration
-// (duration_ms of the final operation, measured by the daemon).
+// (duration_ms of the final operation, measured by the daemon). Beside them, the floor of any Node
+// CLI asking the daemon its status (bench/lib/status-floor.cjs: connect, one write, print, exit).
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { argInt, timedNode as timed, timedRun, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 15);
@@ -45,6 +47,7 @@ await runBench(async () => {
   const kinds = {
     node: () => timed(['-e', ''], envSmall),
     ...(caFile === undefined ? {} : { nodeNoCa: () => timed(['-e', ''], envNoCa) }),
+    floor: () => timed([fileURLToPath(new URL('./lib/status-floor.cjs', import.meta.url))], envNoCa),
     version: () => timedRun(HOTCTL, ['--version'], envSmall),
     status: () => timedRun(HOTCTL, ['status'], envSmall),
     statusJson: () => timedRun(HOTCTL, ['status', '--json'], envSmall),
@@ -82,6 +85,7 @@ await runBench(async () => {
           [`\`hotctl status\` wall (1 app, ${BIG} workers)`, `${spread(times.statusBig)} ms`],
           ratioRow('**`hotctl status` / `node -e ""`** (target ≤ 1.5), median of per-round ratios', times.status, times.node),
           ratioRow('`hotctl status --json` / `node -e ""`', times.statusJson, times.node),
+          ratioRow('the floor (bench/lib/status-floor.cjs: a Node script that connects, writes the upgrade, hello and status at once, prints the answer) / `node -e ""`', times.floor, times.node),
           ratioRow('**`hotctl --version` / `node -e ""`** (target ≤ 1.3)', times.version, times.node),
           ...(caFile === undefined
             ? []
