@@ -29,7 +29,7 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * os.homedir(): $HOME when set (as os.homedir() answers it), else the user's passwd entry through
  * node:os, loaded only then: every command resolves its state directory, and loading node:os was
- * ~0.3 ms of `hotctl status` (bench/RESULTS.md, section 33). `process.getBuiltinModule` (Node >=
+ * ~0.3 ms of `hotctl status` (bench/RESULTS.md, section 35). `process.getBuiltinModule` (Node >=
  * 20.16) loads it from an ES module or CommonJS alike; on older Node 20, the CommonJS bundles'
  * `require` does (an ES module there, HOTCTL_BUNDLE=0, needs HOME or HOTCTL_HOME).
  */
