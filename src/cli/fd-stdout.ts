@@ -2,9 +2,9 @@
  * Standard output for the fast lines (fast-path.ts): each write is one write(2) to fd 1, as
  * bin/hotctl answers `--version`. Node's process.stdout is an object Node makes on first use
  * (for a pipe, a socket with a stream's state): making it and writing once through it cost a
- * fresh CLI 1.7–2.7 ms against 0.3–0.4 ms for the write alone (bench/RESULTS.md, section 35). When fd 1
- * would block (EAGAIN: a non-blocking pipe or terminal that is full), that write and every later
- * one go through process.stdout, in order.
+ * fresh CLI 1.7–2.7 ms, against 0.3–0.4 ms for the write alone (bench/RESULTS.md, section 35).
+ * When fd 1 would block (EAGAIN: a non-blocking pipe or terminal that is full), that write and
+ * every later one go through process.stdout, in order.
  */
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
