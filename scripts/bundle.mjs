@@ -16,18 +16,20 @@
 //   bundle, parsed lazily by V8. Each module's code ends with a call of
 //   globalThis.__hotctlModuleEvaluated, when a test probe defines it (test/fixtures/
 //   record-es-modules-loaded.mjs): "which modules ran" stays observable in a bundle.
-// - The CLI's bundle ends with a line naming its content, and dist/bundle/cli.cjs.v8cache is its V8
-//   code cache for that content (src/platform/code-cache.cts; bin/hotctl runs the bundle with it),
-//   written by one `hotctl status` against an empty state directory.
+// - The CLI's bundles end with a line naming their content, and dist/bundle/<name>.cjs.v8cache is
+//   each one's V8 code cache for that content (src/platform/code-cache.cts; bin/hotctl runs the
+//   bundles with them), written by one run of the CLI: `hotctl --help` for the whole CLI's, and
+//   for the fast lines' `hotctl status` against a daemon of this build running one app (see
+//   `trainingHome` below).
 // - Source maps chain through tsc's: the CLI's and the daemon's bundles map their stack traces
 //   to src/*.ts lines when an error's stack is first formatted (src/platform/bundle-stack-traces.ts).
 // - Without esbuild (a production install that runs `prepare`), it says so and exits 0: the
 //   launchers then run dist/src/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,7 +45,7 @@ const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
  * require() calls (esbuild's `dynamic-import` off: no package it reaches is an ES module only).
  */
 const ENTRIES = {
-  'cli-fast': { entry: 'cli/fast-main.js', stacks: true, codeCache: true, cacheRun: ['status'], exports: true, requireImports: true },
+  'cli-fast': { entry: 'cli/fast-main.js', stacks: true, codeCache: true, cacheRun: ['status'], cacheDaemon: true, exports: true, requireImports: true },
   cli: { entry: 'cli/main.js', stacks: true, codeCache: true, cacheRun: ['--help'] },
   daemon: { entry: 'daemon/main.js', stacks: true, codeCache: false },
   worker: { entry: 'runtime/entry.cjs', stacks: false, codeCache: false },
@@ -137,26 +139,68 @@ await Promise.all(
 );
 // The CLI's bundles run from a V8 code cache (src/platform/code-cache.cts): every command would
 // parse them first. Each is keyed by its content; then its cache is written by one run of the
-// CLI against an empty state directory (no daemon is started, nothing is written there), so that
-// it holds the functions of that path too. The daemon's and the workers' bundles start once per
-// process, not per command: no cache.
+// CLI, so that it holds the functions of that path too (V8 writes every function compiled so far).
+// The whole CLI's: `--help` against an empty state directory (nothing is started or written
+// there). The fast lines': `status` against a daemon of this build with one app, so that the
+// handshake, the answer's frames and the status table are in it as well: 4–5 ms less of each
+// `hotctl status` than a cache written against no daemon (bench/RESULTS.md, section 35). If that
+// daemon cannot be started here, the run is against no daemon. The daemon's and the workers'
+// bundles start once per process, not per command: no cache.
 const codeCache = createRequire(import.meta.url)(join(DIST_SRC, 'platform', 'code-cache.cjs'));
 const withoutNodeOptions = ({ NODE_OPTIONS: _flags, ...env }) => env;
 const emptyHome = mkdtempSync(join(tmpdir(), 'hotctl-build-'));
+const hotctl = (home, args, extra = {}) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'hotctl'), ...args], {
+    // V8 rejects a cache made under other flags: none from NODE_OPTIONS, as a command runs.
+    env: { ...withoutNodeOptions(process.env), HOTCTL_HOME: home, HOTCTL_HTTP_PORT: '0', ...extra },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 30_000,
+  });
 try {
-  for (const [name, { codeCache: cached, cacheRun }] of Object.entries(ENTRIES)) {
+  for (const [name, { codeCache: cached, cacheRun, cacheDaemon }] of Object.entries(ENTRIES)) {
     if (!cached) continue;
     const bundle = join(OUT, `${name}.cjs`);
     codeCache.keyBundle(bundle);
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'hotctl'), ...cacheRun], {
-      // V8 rejects a cache made under other flags: none from NODE_OPTIONS, as a command runs.
-      env: { ...withoutNodeOptions(process.env), HOTCTL_HOME: join(emptyHome, 'home'), HOTCTL_WRITE_CODE_CACHE: bundle },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 30_000,
-    });
-    if (run.status !== 0) console.error(`scripts/bundle.mjs: no code cache for ${name}.cjs (hotctl ${cacheRun.join(' ')} exited ${run.status ?? run.signal}): ${run.stderr}`);
+    const home = join(emptyHome, name);
+    const training = cacheDaemon ? trainingHome(home) : null;
+    try {
+      const run = hotctl(home, cacheRun, { HOTCTL_WRITE_CODE_CACHE: bundle });
+      if (run.status !== 0) console.error(`scripts/bundle.mjs: no code cache for ${name}.cjs (hotctl ${cacheRun.join(' ')} exited ${run.status ?? run.signal}): ${run.stderr}`);
+    } finally {
+      training?.stop();
+    }
   }
 } finally {
   rmSync(emptyHome, { recursive: true, force: true });
+}
+
+/**
+ * A daemon of this build in `home`, running one app of one worker that listens on a free port of
+ * 127.0.0.1 (a few hundred ms), and how to stop it: `hotctl kill`, then SIGKILL to its process
+ * group (the daemon leads its own; its workers are in it) if it still runs. Null, said on stderr,
+ * when it cannot be started here.
+ */
+function trainingHome(home) {
+  const app = join(dirname(home), `${basename(home)}-app.cjs`);
+  writeFileSync(app, "require('node:net').createServer((socket) => socket.end()).listen(0, '127.0.0.1');\n");
+  const stop = () => {
+    let pid = NaN;
+    try {
+      pid = Number(readFileSync(join(home, 'daemon.pid'), 'utf8').trim());
+    } catch {
+      return; // no daemon was started
+    }
+    hotctl(home, ['kill']);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
+  };
+  const started = hotctl(home, ['start', app, '--name', 'training']);
+  if (started.status === 0) return { stop };
+  stop();
+  console.error(`scripts/bundle.mjs: the fast lines' code cache is written against no daemon (hotctl start exited ${started.status ?? started.signal}): ${started.stderr}`);
+  return null;
 }
 console.error(`scripts/bundle.mjs: ${Object.keys(ENTRIES).map((name) => `dist/bundle/${name}.cjs`).join(', ')} and the CLI's code caches in ${Math.round(performance.now() - started)} ms`);
