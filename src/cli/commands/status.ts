@@ -1,7 +1,7 @@
 /** `hotctl status`: the daemon, its apps and their workers. */
 import type { Argv } from 'yargs';
 import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
-import { homePaths } from '../../protocol/index.js';
+import { homePaths } from '../../protocol/home.js';
 import { lastRun } from '../daemon-launcher.js';
 import { askDaemon } from '../one-trip.js';
 import type { Output } from '../output.js';

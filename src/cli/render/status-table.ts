@@ -7,7 +7,7 @@
  * note, its revision and the end of its rollback window.
  */
 import type { AppStatusInfo, CanaryAnalysisInfo, DaemonInfo, OperationSnapshot, StatusSnapshot } from '../../protocol/index.js';
-import { isServingWorker } from '../../protocol/index.js';
+import { isServingWorker } from '../../protocol/states.js';
 import { stateColour, type Colours } from './colour.js';
 import { formatBytes, formatOutcomes, formatPercent, formatSeconds, formatUptime, MISSING } from '../../format/index.js';
 import { renderTable, type Row } from './table.js';
