@@ -11,6 +11,8 @@
 // runtime's 'ready'); and for hotctl the request's arrival, the first fork, the operation's
 // 'succeeded' event written to the CLI, and the fsyncs/renames the daemon did meanwhile.
 // BENCH_BASELINE=<checkout with a built dist/> adds that checkout's daemon to the same rounds.
+// As in reload-park, each reload is followed by a rollback within the window (BENCH_NO_ROLLBACK=1:
+// consecutive reloads instead, each draining the generation the one before parked).
 // The probe costs each process a little: compare sides, not these figures with reload-park's.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,6 +102,13 @@ await runBench(async () => {
     await sleep(1500);
     const { stamps, offset } = readProbe(side.out, side.offset);
     side.offset = offset;
+    // As bench/reload-park.mjs does: a rollback within the window after each reload (so the next
+    // reload finds no parked generation); BENCH_NO_ROLLBACK=1: consecutive reloads, each ending
+    // the window of the one before.
+    if (side !== bare && process.env.BENCH_NO_ROLLBACK !== '1') {
+      await hotctl(side.home, ['rollback', 'api', '--json'], { bin: side.bin });
+      await sleep(1500);
+    }
     if (!warm) side.samples.push({ ...phases(stamps, side !== bare), op: side.lastOp });
     // BENCH_TIMELINE=1: every stamp of the reload, relative to the first fork, on stderr.
     if (!warm && process.env.BENCH_TIMELINE === '1') {

@@ -115,10 +115,12 @@ function markReady(via: 'listening' | 'app' | 'evaluated'): void {
 
 function onListening(): void {
   listened = true;
-  // One turn later: node:cluster sends its own 'listening' message (with the address) from a
-  // 'listening' listener added after ours, and the primary must learn the address before it
-  // hears "ready" — it refuses a port another app of the daemon already serves.
-  if (!waitReady && !forkMode && evaluated) setImmediate(() => markReady('listening'));
+  // After the other 'listening' listeners: node:cluster (or the router's worker side) sends its own
+  // 'listening' message (with the address) from one added after ours, and the primary must learn
+  // the address before it hears "ready" — it refuses a port another app of the daemon already
+  // serves. A tick, not a turn of the event loop: the ready was a turn later (~0.5 ms on every
+  // reload's path, bench/RESULTS.md section 33), and the channel keeps the two messages in order.
+  if (!waitReady && !forkMode && evaluated) process.nextTick(markReady, 'listening');
 }
 
 function errorInfo(err: unknown): WorkerErrorInfo {
