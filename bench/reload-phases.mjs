@@ -53,6 +53,8 @@ function phases(stamps, isHotctl) {
       listening: of(pid, 'app-listening')?.t,
       readySent: isHotctl ? of(pid, 'send', (s) => s.msg.startsWith('ready'))?.t : of(pid, 'send', (s) => s.msg === 'NODE_CLUSTER:listening')?.t,
       known: known?.t,
+      cpuFirst: of(pid, 'app-first-line')?.cpu,
+      cpuListening: of(pid, 'app-listening')?.cpu,
     };
     return w;
   });
@@ -62,7 +64,9 @@ function phases(stamps, isHotctl) {
   if (isHotctl) {
     const inBefore = stamps.filter((s) => s.what === 'control-in' && s.t <= firstFork);
     out.requestIn = inBefore.at(-1)?.t;
-    out.succeeded = stamps.find((s) => s.what === 'control-out' && s.state === 'succeeded')?.t;
+    const succeeded = stamps.find((s) => s.what === 'control-out' && s.state === 'succeeded');
+    out.succeeded = succeeded?.t;
+    out.daemonCpu = succeeded && inBefore.length > 0 ? succeeded.cpu - inBefore.at(-1).cpu : undefined;
     out.fsync = stamps.filter((s) => s.what === 'fsyncSync' && s.t >= (out.requestIn ?? firstFork) && s.t <= (out.succeeded ?? lastKnown));
     out.rename = stamps.filter((s) => s.what === 'renameSync' && s.t >= (out.requestIn ?? firstFork) && s.t <= (out.succeeded ?? lastKnown));
   }
@@ -139,11 +143,14 @@ await runBench(async () => {
     ['per worker: listen() → \'listening\' (in the app)', ...cols.map((s) => perWorker(s, (w) => w.listening - w.listen))],
     ['per worker: \'listening\' → ready/listening message sent', ...cols.map((s) => perWorker(s, (w) => w.readySent - w.listening))],
     ['per worker: message sent → received by the primary', ...cols.map((s) => perWorker(s, (w) => w.known - w.readySent))],
+    ['per worker: CPU time at the app\'s first line (process start → there)', ...cols.map((s) => perWorker(s, (w) => w.cpuFirst))],
+    ['per worker: CPU time at the app\'s \'listening\'', ...cols.map((s) => perWorker(s, (w) => w.cpuListening))],
     ['per worker: fork() → the primary knows it ready (bare: listening)', ...cols.map((s) => perWorker(s, (w) => w.known - w.fork))],
     ['per reload: first fork → last worker known ready (bare: listening)', ...cols.map((s) => perReload(s, (r) => r.lastKnown - r.firstFork))],
     ['per reload: request in → first fork', ...sides.map((s) => perReload(s, (r) => r.firstFork - r.requestIn)), '—'],
     ['per reload: last ready → \'succeeded\' written to the CLI', ...sides.map((s) => perReload(s, (r) => r.succeeded - r.lastKnown)), '—'],
     ['per reload: request in → \'succeeded\' written', ...sides.map((s) => perReload(s, (r) => r.succeeded - r.requestIn)), '—'],
+    ['per reload: the daemon\'s CPU time, request in → \'succeeded\' written', ...sides.map((s) => perReload(s, (r) => r.daemonCpu)), '—'],
     ['per reload: the operation\'s duration_ms', ...sides.map((s) => perReload(s, (r) => r.op)), '—'],
     ['per reload: fsyncSync calls in that span / their ms', ...sides.map((s) => `${perReload(s, (r) => r.fsync.length)} / ${perReload(s, (r) => r.fsync.reduce((a, f) => a + f.ms, 0))}`), '—'],
     ['per reload: renameSync calls in that span', ...sides.map((s) => perReload(s, (r) => r.rename.length)), '—'],

@@ -10,6 +10,7 @@
 //   worker   the process's start (timeOrigin), the probe's first line (Node's boot done), every
 //            IPC message it sends or receives, and `globalThis.__reloadStamp(what)` calls (the
 //            app's own first line, its listen() call, its 'listening').
+// Each stamp also carries the process's CPU time so far (ms, user + system).
 //
 // Lines of JSON, appended to RELOAD_PROBE_OUT (one file for every process) from a buffer flushed
 // 200 ms after the last stamp. Without RELOAD_PROBE_OUT it does nothing; other processes (the
@@ -22,7 +23,8 @@ const isPrimary = !isWorker && /daemon|bare-primary/.test(process.argv[1] || '')
 if (OUT && (isWorker || isPrimary)) {
   const { appendFileSync } = require('node:fs');
   const role = isWorker ? 'worker' : 'primary';
-  const now = () => performance.timeOrigin + performance.now();
+  const origin = performance.timeOrigin; // a getter that is not cheap
+  const now = () => origin + performance.now();
   // The same instant on the monotonic clock (µs), the clock of a --cpu-prof profile.
   const hrOffset = Number(process.hrtime.bigint() / 1000n) - now() * 1000;
   const hrUs = (t) => Math.round(t * 1000 + hrOffset);
@@ -36,7 +38,8 @@ if (OUT && (isWorker || isPrimary)) {
     appendFileSync(OUT, text);
   };
   const stamp = (what, extra = {}, t = now()) => {
-    lines.push(JSON.stringify({ pid: process.pid, role, what, t, ...extra, hr: hrUs(t) }));
+    const { user, system } = process.cpuUsage();
+    lines.push(JSON.stringify({ pid: process.pid, role, what, t, ...extra, hr: hrUs(t), cpu: (user + system) / 1000 }));
     if (timer === null) {
       timer = setTimeout(flush, 200);
       timer.unref();
