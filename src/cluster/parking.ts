@@ -29,6 +29,8 @@ export interface ParkedGeneration {
 export class Parking {
   private parked: ParkedGeneration | null = null;
   private timer: TimerHandle | null = null;
+  /** A generation whose window {@link drainSoon} ended, its workers not retired yet. */
+  private ending: { workers: readonly ManagedWorker[]; reason: string } | null = null;
 
   constructor(
     private readonly pool: Pick<WorkerPool, 'park' | 'retire'>,
@@ -83,6 +85,24 @@ export class Parking {
   /** The parked generation drains now (graceful, the app's shutdown code runs). */
   drain(reason: string): void {
     for (const w of this.take()?.workers ?? []) if (w.state === 'parked') this.pool.retire(w, reason);
+  }
+
+  /**
+   * The window ends now (nothing can bring this generation back); its workers drain at the next
+   * {@link settle}: an operation that ends the window (supervisor.ts `run`) forks its new workers
+   * first, then they drain (their transitions, events and shutdown messages were ~1–3 ms of
+   * every reload's path to the fork: bench/RESULTS.md, section 33).
+   */
+  drainSoon(reason: string): void {
+    const workers = this.take()?.workers ?? [];
+    if (workers.length > 0) this.ending = { workers, reason };
+  }
+
+  /** The workers of a window ended by {@link drainSoon} drain now (those still parked); a no-op otherwise. */
+  settle(): void {
+    const ending = this.ending;
+    this.ending = null;
+    for (const w of ending?.workers ?? []) if (w.state === 'parked') this.pool.retire(w, ending!.reason);
   }
 
   private take(): ParkedGeneration | null {

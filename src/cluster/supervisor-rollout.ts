@@ -52,6 +52,8 @@ export class SupervisorRollout implements AppRollout {
   }
 
   workers(): ManagedWorker[] {
+    // A parked generation whose window this operation ended is draining before anyone looks.
+    this.parking.settle();
     return this.pool.workers.slice();
   }
 
@@ -60,7 +62,10 @@ export class SupervisorRollout implements AppRollout {
   }
 
   spawn(revision: Revision, instances: readonly number[], role: WorkerRole = 'candidate'): ManagedWorker[] {
-    return instances.map((i) => this.pool.spawn(i, revision, role));
+    const fresh = instances.map((i) => this.pool.spawn(i, revision, role));
+    // The window this operation ended: its workers drain once the new ones are forked (parking.ts drainSoon).
+    this.parking.settle();
+    return fresh;
   }
 
   waitFor<T>(check: WorkerCheck<T>, timeout?: { afterMs: number; onTimeout: () => T }): Promise<T> {

@@ -210,8 +210,9 @@ export class Supervisor {
 
   private async run(operation: Operation, request: OperationRequest): Promise<void> {
     try {
-      // Any operation but a rollback ends the rollback window: the parked generation drains first.
-      if (operation.kind !== 'rollback') this.parking.drain(`${operation.kind} started`);
+      // Any operation but a rollback ends the rollback window: the parked generation drains once
+      // the new workers are forked, or the body looks at the workers, or at the latest when it ends.
+      if (operation.kind !== 'rollback') this.parking.drainSoon(`${operation.kind} started`);
       await runOperationBody(new SupervisorRollout(this.facts, this.pool, this.deps.clock, operation, this.parking, () => this.deps.routed?.(this.name) ?? false, () => this.deps.outcomesOf?.(this.name) ?? new Map()), request);
     } catch (err) {
       const error = toHotctlError(err);
@@ -228,6 +229,7 @@ export class Supervisor {
       }
       if (counted && operation.state === 'succeeded' && COUNTED_AS_RESTART.includes(operation.kind)) this.restartCount++;
       this.scheduled = operation.kind !== 'stop' && operation.kind !== 'delete';
+      this.parking.settle();
       this.lastOperation = operation;
       this.current = null;
       this.settleJobEnded();

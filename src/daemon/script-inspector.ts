@@ -25,19 +25,26 @@ function readFile(path: string, encoding?: 'utf8'): Promise<Buffer | string> {
 }
 
 export const inspectScript: InspectScript = async (spec) => {
+  // On the path of every reload before its fork, so every read that can start starts at once:
+  // the working directory with the script (it does not depend on the script's real path), and the
+  // package.json and .git of every directory up from the script, the nearest one winning
+  // (bench/RESULTS.md, section 33: two round trips to the file system's thread pool, not ~8).
+  const cwdReal = realpath(spec.cwd ?? dirname(spec.script));
+  cwdReal.catch(() => {}); // awaited below, once the script is known to exist
   let script: string;
   try {
-    script = await realpath(spec.script);
-    if (!(await stat(script)).isFile()) throw new Error('not a file');
+    // stat() follows symlinks as realpath() does: the same file.
+    const [real, stats] = await Promise.all([realpath(spec.script), stat(spec.script)]);
+    if (!stats.isFile()) throw new Error('not a file');
+    script = real;
   } catch {
     throw new HotctlError('E_SCRIPT_NOT_FOUND', `The script of "${spec.name}" does not exist: ${spec.script}`, {
       details: { app: spec.name, script: spec.script },
     });
   }
-  // Each is a few file-system round trips, on the path of every reload before its fork: at once.
   const [content, cwd, appVersion, gitHead] = await Promise.all([
     readFile(script),
-    realpath(spec.cwd ?? dirname(spec.script)).catch(() => {
+    cwdReal.catch(() => {
       throw new HotctlError('E_SCRIPT_NOT_FOUND', `The working directory of "${spec.name}" does not exist: ${spec.cwd}`, { details: { app: spec.name, cwd: spec.cwd } });
     }),
     packageVersion(dirname(script)),
@@ -53,28 +60,32 @@ export const inspectScript: InspectScript = async (spec) => {
   return facts;
 };
 
-async function packageVersion(dir: string): Promise<string | null> {
-  for (let d = dir; ; d = dirname(d)) {
-    try {
-      const pkg = JSON.parse(await readFile(join(d, 'package.json'), 'utf8')) as { version?: unknown };
-      return typeof pkg.version === 'string' ? pkg.version : null;
-    } catch {
-      // no package.json here (or not JSON): look further up
-    }
-    if (dirname(d) === d) return null;
-  }
+/** `dir` and every directory above it, nearest first. */
+function upFrom(dir: string): string[] {
+  const dirs = [dir];
+  for (let d = dir; dirname(d) !== d; d = dirname(d)) dirs.push(dirname(d));
+  return dirs;
 }
 
+/** The version in the nearest package.json that reads as JSON (all read at once), or null. */
+async function packageVersion(dir: string): Promise<string | null> {
+  const found = await Promise.all(
+    upFrom(dir).map((d) =>
+      readFile(join(d, 'package.json'), 'utf8')
+        .then((text) => JSON.parse(text) as { version?: unknown } | null)
+        .catch(() => undefined), // no package.json here (or not JSON): a directory further up may have one
+    ),
+  );
+  const pkg = found.find((p) => p !== undefined && p !== null);
+  return typeof pkg?.version === 'string' ? pkg.version : null;
+}
+
+/** The commit of the nearest .git directory (all looked for at once), or null. */
 async function gitCommit(dir: string): Promise<string | null> {
-  for (let d = dir; ; d = dirname(d)) {
-    const gitDir = join(d, '.git');
-    try {
-      if ((await stat(gitDir)).isDirectory()) return await resolveHead(gitDir);
-    } catch {
-      // not here
-    }
-    if (dirname(d) === d) return null;
-  }
+  const gitDirs = upFrom(dir).map((d) => join(d, '.git'));
+  const isDir = await Promise.all(gitDirs.map((g) => stat(g).then((s) => s.isDirectory(), () => false)));
+  const nearest = isDir.indexOf(true);
+  return nearest === -1 ? null : resolveHead(gitDirs[nearest]!);
 }
 
 async function resolveHead(gitDir: string): Promise<string | null> {

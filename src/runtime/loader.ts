@@ -11,9 +11,9 @@
  * The returned promise settles when the app's module has finished evaluating: at once for
  * CommonJS, after its top-level awaits for ESM; it rejects when loading or evaluation throws.
  */
-import Module from 'node:module';
 import { extname } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import type url from 'node:url';
+import { builtin } from './builtin.js';
 
 export type AppFormat = 'commonjs' | 'module';
 
@@ -29,7 +29,9 @@ export async function loadApp(script: string): Promise<AppFormat> {
     return 'module';
   }
   try {
-    (Module as unknown as CjsLoader)._load(script, null, true);
+    // The entry's own class is node:module's Module: loading node:module itself would cost every
+    // worker its ES module registry before the app's first line (builtin.ts).
+    ((entry?.constructor ?? builtin('node:module')) as unknown as CjsLoader)._load(script, null, true);
   } catch (err) {
     if ((err as { code?: unknown })?.code !== 'ERR_REQUIRE_ESM') throw err;
     await importModule(script);
@@ -43,5 +45,6 @@ export async function loadApp(script: string): Promise<AppFormat> {
 }
 
 function importModule(script: string): Promise<unknown> {
+  const { pathToFileURL } = builtin<typeof url>('node:url');
   return import(pathToFileURL(script).href);
 }

@@ -3,7 +3,7 @@
  * node:net evaluates every one of its exports (BlockList, SocketAddress…), which the app itself
  * may never load (bench/RESULTS.md, section 16).
  */
-import { createRequire } from 'node:module';
 import type net from 'node:net';
+import { builtin } from './builtin.js';
 
-export const NetServer: typeof net.Server = (createRequire(import.meta.url)('node:net') as typeof net).Server;
+export const NetServer: typeof net.Server = builtin<typeof net>('node:net').Server;

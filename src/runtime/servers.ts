@@ -9,10 +9,10 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import type net from 'node:net';
+import { builtin } from './builtin.js';
 import { NetServer } from './net-server.js';
 import http from 'node:http';
 import type https from 'node:https';
-import { createRequire } from 'node:module';
 import type { RequestOutcomes } from '../protocol/outcomes.js';
 import { OutcomeCounter } from './outcome-counter.js';
 
@@ -28,7 +28,7 @@ export function isHttpServer(server: net.Server): server is HttpServer {
  */
 function isHttpsServer(server: net.Server): server is https.Server {
   if (typeof (server as { setSecureContext?: unknown }).setSecureContext !== 'function') return false;
-  const { Server } = createRequire(import.meta.url)('node:https') as typeof https;
+  const { Server } = builtin<typeof https>('node:https');
   return server instanceof Server;
 }
 

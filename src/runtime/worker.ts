@@ -25,7 +25,6 @@
  * If the IPC channel goes away (the primary died), node:cluster's child exits at once
  * (lib/internal/cluster/child.js, "Unexpected disconnect"): no orphan workers. We keep that.
  */
-import { createRequire } from 'node:module';
 import type util from 'node:util';
 import {
   IPC_MARK,
@@ -35,6 +34,8 @@ import {
   type WorkerErrorInfo,
   type WorkerToPrimary,
 } from '../protocol/worker-ipc.js';
+import { blockingStdioOnFirstUse } from './blocking-stdio.js';
+import { builtin } from './builtin.js';
 import { drain, ShutdownHooks } from './drain.js';
 import { setRuntime } from './global.js';
 import { loadApp } from './loader.js';
@@ -64,19 +65,14 @@ const PM2_SHUTDOWN_MESSAGE = 'shutdown';
 
 // node:util through require(): an ES module import of it evaluates every export (parseArgs, MIMEType…),
 // ~0.2 MB in every worker for the one function a dying worker needs (bench/RESULTS.md, section 16).
-const { inspect } = createRequire(import.meta.url)('node:util') as typeof util;
+const { inspect } = builtin<typeof util>('node:util');
 const script = process.env[RUNTIME_ENV.script];
 const waitReady = process.env[RUNTIME_ENV.waitReady] === '1';
 const forkMode = process.env[RUNTIME_ENV.execMode] === 'fork';
 const sendRaw: typeof process.send = process.send?.bind(process);
 
-// The daemon reads stdout and stderr through pipes, which node:cluster leaves non-blocking: what
-// sits in the write queue when the worker exits (process.exit, a fatal error) would be lost. A
-// blocking pipe writes each line before `write` returns, as Node does for files and terminals,
-// so no line is lost; a worker that logs faster than the daemon stores waits for it.
-for (const stream of [process.stdout, process.stderr]) {
-  (stream as unknown as { _handle?: { setBlocking?: (on: boolean) => void } })._handle?.setBlocking?.(true);
-}
+// Blocking pipes, so that no line is lost at exit; made so on first use (blocking-stdio.ts).
+blockingStdioOnFirstUse();
 
 let state: RuntimeState = 'booting';
 let listened = false;
@@ -119,10 +115,12 @@ function markReady(via: 'listening' | 'app' | 'evaluated'): void {
 
 function onListening(): void {
   listened = true;
-  // One turn later: node:cluster sends its own 'listening' message (with the address) from a
-  // 'listening' listener added after ours, and the primary must learn the address before it
-  // hears "ready" — it refuses a port another app of the daemon already serves.
-  if (!waitReady && !forkMode && evaluated) setImmediate(() => markReady('listening'));
+  // After the other 'listening' listeners: node:cluster (or the router's worker side) sends its own
+  // 'listening' message (with the address) from one added after ours, and the primary must learn
+  // the address before it hears "ready" — it refuses a port another app of the daemon already
+  // serves. A tick, not a turn of the event loop: the ready was a turn later (~0.5 ms on every
+  // reload's path, bench/RESULTS.md section 33), and the channel keeps the two messages in order.
+  if (!waitReady && !forkMode && evaluated) process.nextTick(markReady, 'listening');
 }
 
 function errorInfo(err: unknown): WorkerErrorInfo {

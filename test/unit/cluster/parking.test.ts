@@ -112,7 +112,7 @@ t.test('a new worker that stops answering (heartbeat) within the window brings t
   t.match(r.sup.revisions[1]!.error?.message, /stopped answering/);
 });
 
-t.test('a second reload within the window drains the parked generation first', async (t) => {
+t.test('a second reload within the window drains the parked generation as soon as its new workers are forked', async (t) => {
   const r = await started();
   const first = r.sup.pool.workers.slice();
   await r.run('reload');
@@ -123,8 +123,10 @@ t.test('a second reload within the window drains the parked generation first', a
   t.same(second.map((w) => w.state), ['parked', 'parked'], 'revision 2 is parked now');
   const ev = r.transitions();
   const firstDrained = ev.findIndex((e) => e.revision === 1 && e.to === 'draining');
-  const thirdForked = ev.findIndex((e) => e.revision === 3 && e.from === null);
-  t.ok(firstDrained >= 0 && firstDrained < thirdForked, 'drained before the new workers were forked');
+  const thirdForked = Math.max(-1, ...ev.flatMap((e, i) => (e.revision === 3 && e.from === null ? [i] : [])));
+  const thirdStarted = ev.findIndex((e) => e.revision === 3 && e.from !== null);
+  // The fork is not kept waiting for the drain (bench/RESULTS.md, section 33), nor is the drain for the new workers' start.
+  t.ok(thirdForked >= 0 && firstDrained > thirdForked && firstDrained < thirdStarted, 'drained once every new worker was forked, before any of them moved on');
   await r.run('rollback');
   t.equal(r.sup.activeRevision, 2, 'a rollback brings back the last parked generation');
 });
