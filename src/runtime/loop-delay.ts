@@ -60,12 +60,12 @@ export class LoopDelay {
 
   /** Stops the monitor and lets it go (the worker goes quiet, a heartbeat every `beatMs`). */
   sleep(beatMs: number): void {
+    this.beatMs = beatMs;
+    this.windowStartMs = performance.now();
     if (this.monitor === null) return;
     this.monitor.disable();
     this.retired = new WeakRef(this.monitor);
     this.monitor = null;
-    this.beatMs = beatMs;
-    this.windowStartMs = performance.now();
   }
 
   /**
