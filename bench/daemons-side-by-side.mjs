@@ -12,7 +12,8 @@
 // them. After 20 s of settling: CPU of every thread (schedstat) over the idle spell, then VmRSS,
 // RssAnon and RssFile once, the mean VmRSS of each primary's workers, and each primary's resident
 // memory by kind of mapping (node binary text / rodata, [heap], malloc arenas, thread stacks, V8
-// and other anonymous: bench/lib/smaps.mjs) with its thread count.
+// and other anonymous: bench/lib/smaps.mjs) with its thread count; the workers' mean CPU (schedstat
+// of every thread over the idle spell) and RssAnon.
 import { spawn } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,22 @@ function workersMemory(pid) {
   const all = kids.map((kid) => memory(kid)).filter((m) => Number.isFinite(m.rss));
   const mean = (key) => (all.length ? all.reduce((a, m) => a + m[key], 0) / all.length : NaN);
   return { rss: mean('rss'), anon: mean('anon'), file: mean('file') };
+}
+
+/** The pids of a primary's workers. */
+function workerPids(pid) {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+}
+
+/** CPU of every thread of each worker (schedstat, ns) by pid. */
+function workersCpuNs(pid) {
+  return Object.fromEntries(workerPids(pid).map((kid) => [kid, cpuNs(kid)]));
+}
+
+/** The mean CPU of the workers present at both readings, ms per second. */
+function workersCpuMsPerS(before, after, spanS) {
+  const both = Object.keys(before).filter((kid) => after[kid] !== null && after[kid] !== undefined && before[kid] !== null);
+  return both.length ? both.reduce((a, kid) => a + (after[kid] - before[kid]), 0) / both.length / 1e6 / spanS : NaN;
 }
 
 function workersRss(pid) {
@@ -128,6 +145,7 @@ await runBench(async () => {
   await sleep(20_000);
   console.error(`idle for ${IDLE_S} s…`);
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuNs(pid)]));
+  const workerCpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, workersCpuNs(pid)]));
   const t0 = performance.now();
   // BENCH_EARLY_S: one more memory sample that many seconds into the idle spell (e.g. 10: 30 s
   // after start-up, before V8 optimises the idle daemon's steady work).
@@ -158,7 +176,7 @@ await runBench(async () => {
   }
   await sleep(Math.max(0, IDLE_S * 1000 - (performance.now() - t0)));
   const spanS = (performance.now() - t0) / 1000;
-  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null, rssSamples: samples[name], kinds: byKind(pid), threads: threads(pid).length }));
+  const rows = Object.entries(pids).map(([name, pid]) => ({ name, cpuMsPerS: (cpuNs(pid) - cpu0[name]) / 1e6 / spanS, workerCpuMsPerS: workersCpuMsPerS(workerCpu0[name], workersCpuNs(pid), spanS), workerAnon: workersMemory(pid).anon, ...memory(pid), workerRss: workersRss(pid), early: early?.[name] ?? null, rssSamples: samples[name], kinds: byKind(pid), threads: threads(pid).length }));
   await bare.stop();
   const bareRss = rows.at(-1).rss;
   const bareWorkerRss = rows.at(-1).workerRss;
@@ -168,8 +186,8 @@ await runBench(async () => {
       `CPU: schedstat of every thread over the same ${fx(spanS)} s after 20 s of settling; memory: /proc/<pid>/status once after it. Load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
       '',
       ...table(
-        ['primary', 'CPU ms/s (% of a core)', ...(early ? [`VmRSS / RssAnon / RssFile MB after ${earlyS + 20} s`, '/ bare'] : []), 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'flags, build'],
-        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, ...(early ? [`${fx(r.early.rss)} / ${fx(r.early.anon)} / ${fx(r.early.file)}`, fx(r.early.rss / rows.at(-1).early.rss, 2)] : []), fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}${VARIANTS[r.name].entry ? `/${VARIANTS[r.name].entry}` : ''}` : '']),
+        ['primary', 'CPU ms/s (% of a core)', ...(early ? [`VmRSS / RssAnon / RssFile MB after ${earlyS + 20} s`, '/ bare'] : []), 'VmRSS MB', '/ bare', 'RssAnon MB', 'RssFile MB', 'worker VmRSS MB (mean of 2)', '− bare worker', 'worker RssAnon − bare', 'worker CPU ms/s (mean)', 'flags, build'],
+        rows.map((r) => [r.name, `${fx(r.cpuMsPerS, 3)} (${fx(r.cpuMsPerS / 10, 3)} %)`, ...(early ? [`${fx(r.early.rss)} / ${fx(r.early.anon)} / ${fx(r.early.file)}`, fx(r.early.rss / rows.at(-1).early.rss, 2)] : []), fx(r.rss), fx(r.rss / bareRss, 2), fx(r.anon), fx(r.file), fx(r.workerRss), fx(r.workerRss - bareWorkerRss, 2), fx(r.workerAnon - rows.at(-1).workerAnon, 2), fx(r.workerCpuMsPerS, 3), VARIANTS[r.name] ? `${(VARIANTS[r.name].flags ?? []).join(' ') || '—'}, ${VARIANTS[r.name].root}${VARIANTS[r.name].entry ? `/${VARIANTS[r.name].entry}` : ''}` : '']),
       ),
       '',
       `VmRSS sampled every 5 s of the idle spell (${rows[0].rssSamples.length} samples each), median (min–max) MB, and the median over the bare primary's:`,
@@ -187,11 +205,11 @@ await runBench(async () => {
       ...(timeline.length
         ? [
             '',
-            `Workers over the idle spell (BENCH_SAMPLE_EVERY_S=${everyS}): mean VmRSS of each primary's 2 workers, MB, and − the bare workers' (RssFile − bare's in brackets); time since the apps started:`,
+            `Workers over the idle spell (BENCH_SAMPLE_EVERY_S=${everyS}): mean VmRSS of each primary's 2 workers, MB, and − the bare workers' (RssAnon − bare's, RssFile − bare's in brackets); time since the apps started:`,
             '',
             ...table(
               ['since start', ...Object.keys(pids).slice(0, -1).map((name) => `${name} − bare`), 'bare worker VmRSS'],
-              timeline.map((t) => [`${fx(t.atS / 60, 1)} min`, ...Object.keys(pids).slice(0, -1).map((name) => `${fx(t[name].rss - t['bare node:cluster'].rss, 2)} (${fx(t[name].file - t['bare node:cluster'].file, 2)})`), fx(t['bare node:cluster'].rss, 2)]),
+              timeline.map((t) => [`${fx(t.atS / 60, 1)} min`, ...Object.keys(pids).slice(0, -1).map((name) => `${fx(t[name].rss - t['bare node:cluster'].rss, 2)} (${fx(t[name].anon - t['bare node:cluster'].anon, 2)}, ${fx(t[name].file - t['bare node:cluster'].file, 2)})`), fx(t['bare node:cluster'].rss, 2)]),
             ),
           ]
         : []),

@@ -10,7 +10,8 @@
  * JavaScript (quiet-timer.ts). Its last report still holds: its counters cannot move without a
  * connection, and the first connection to any of its servers wakes it at once — a report then,
  * and every second again. Every {@link QUIET_CHECK_EVERY} heartbeats it measures its heap and
- * event-loop delay too (the app's own timers may move them, a busy CPU delays the loop): when
+ * event-loop delay too (the delay from how late those heartbeats fired: its delay monitor is off
+ * while quiet, loop-delay.ts; the app's own timers may move them, a busy CPU delays the loop): when
  * either moved past its threshold from what the primary holds, that check's heartbeat is a
  * report, and the worker stays quiet. Waking it for those (its first version) cost 5 reports or
  * more per delay spike of 10 ms, and on a loaded machine that brought TurboFan back after 26

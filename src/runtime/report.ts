@@ -1,17 +1,13 @@
 /**
  * Periodic measurements only the inside of a worker can make, sent to the primary.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkerReport } from '../protocol/worker-ipc.js';
+import { LoopDelay } from './loop-delay.js';
 import { countersStill, measuresClose, QUIET_AFTER_REPORTS, QUIET_CHECK_EVERY, quietSince } from './quiet.js';
 import { everyQuietly } from './quiet-timer.js';
 import type { ServerRegistry } from './servers.js';
 
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
-// The histogram's timer wakes the worker every RESOLUTION_MS, busy or idle: at 10 ms that was
-// 100 wake-ups a second, ~5 ms of CPU per second per idle worker; at 50 ms, ~1.3 ms (bench/RESULTS.md,
-// "Idle daemon"). A stall still shows in full: the tick it holds up is late by all of it.
-const RESOLUTION_MS = 50;
 
 /** The heartbeat's period when reports are off (reports are heartbeats themselves). */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
@@ -27,7 +23,8 @@ export interface QuietOptions {
  * `heartbeat.intervalMs` instead (0: neither). A timer that stops firing is how the primary sees
  * a hung event loop. With `quiet.heartbeatMs`, an idle worker goes quiet (quiet.ts): no reports,
  * `heartbeat.send` every `quiet.heartbeatMs` (a report instead when its heap or delay moved), until
- * a connection wakes it. Returns a function that stops it.
+ * a connection wakes it; the event-loop delay monitor runs only while it reports (loop-delay.ts).
+ * Returns a function that stops it.
  */
 export function startReports(
   intervalMs: number,
@@ -42,26 +39,32 @@ export function startReports(
     beat.unref();
     return () => clearInterval(beat);
   }
-  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  delay.enable();
+  /** The last report sent: what the primary holds. */
+  let last: WorkerReport | null = null;
+  // Node's delay monitor while the worker reports; off (and freed) while it is quiet (loop-delay.ts).
+  const delay = new LoopDelay();
+  delay.wake();
   const measure = (): WorkerReport => {
     const heap = process.memoryUsage();
     const outcomes = servers.outcomes;
-    const report: WorkerReport = {
+    const figures = delay.figures();
+    return {
       heapUsedBytes: heap.heapUsed,
       heapTotalBytes: heap.heapTotal,
-      eventLoopDelayP50Ms: delayMs(delay.percentile(50)),
-      eventLoopDelayP99Ms: delayMs(delay.percentile(99)),
+      eventLoopDelayP50Ms: figures.p50Ms,
+      eventLoopDelayP99Ms: figures.p99Ms,
       requestsInFlight: servers.requestsInFlight,
       requestsServed: servers.requestsServed,
       connectionsOpen: servers.connectionsOpen,
       ...(outcomes ? { outcomes } : {}),
     };
-    delay.reset();
-    return report;
   };
-  /** The last report sent: what the primary holds. */
-  let last: WorkerReport | null = null;
+  /** Sends a report: what the primary holds from now on. */
+  const sendReport = (now: WorkerReport): void => {
+    last = now;
+    delay.reported();
+    send(now);
+  };
   /** Reports in a row that said the same as the one before (quiet.ts). */
   let same = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -70,8 +73,7 @@ export function startReports(
 
   const report = (now: WorkerReport): void => {
     same = last !== null && quiet.heartbeatMs > 0 && quietSince(last, now) ? same + 1 : 0;
-    last = now;
-    send(now);
+    sendReport(now);
   };
   const tick = (): void => {
     report(measure());
@@ -85,18 +87,20 @@ export function startReports(
     if (timer !== null) clearInterval(timer);
     timer = null;
     beats = 0;
+    delay.sleep(quiet.heartbeatMs);
     stopQuiet = everyQuietly(quiet.heartbeatMs, quietBeat);
     servers.onNextConnection(wake);
   };
+  // The check stays inline: a function this short on its own (under 81 bytes of bytecode) would be
+  // marked for TurboFan as soon as its budget runs out, after ~1,500 heartbeats instead of ~1,600
+  // (bench/worker-tierup.mjs; bench/RESULTS.md section 30a).
   const quietBeat = (): void => {
     if (++beats % QUIET_CHECK_EVERY === 0) {
+      delay.window(QUIET_CHECK_EVERY);
       const now = measure();
       if (last === null || !countersStill(last, now)) return wake(now);
       // Heap or delay moved (the app's own timers, a busy CPU): the primary learns it, quiet still.
-      if (!measuresClose(last, now)) {
-        last = now;
-        return send(now);
-      }
+      if (!measuresClose(last, now)) return sendReport(now);
     }
     heartbeat.send();
   };
@@ -107,6 +111,9 @@ export function startReports(
     stopQuiet = null;
     servers.onNextConnection(null);
     same = 0;
+    // Woken between two heartbeats: how late the one under way is already counts.
+    if (now === undefined) delay.window(beats % QUIET_CHECK_EVERY, true);
+    delay.wake();
     report(now ?? measure());
     startTicking();
   };
@@ -116,14 +123,8 @@ export function startReports(
     if (timer !== null) clearInterval(timer);
     stopQuiet?.();
     servers.onNextConnection(null);
-    delay.disable();
+    delay.stop();
   };
-}
-
-/** The histogram records the whole time between its timer's ticks; the delay is what exceeds the resolution. */
-function delayMs(ns: number): number {
-  if (!Number.isFinite(ns)) return 0;
-  return Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 }
 
 export function reportIntervalMs(value: string | undefined): number {
