@@ -1,34 +1,7 @@
 import t from 'tap';
-import { app, freePort, Harness, type HarnessEvent } from './harness-client.js';
+import { app, freePort, Harness, quietAfter, sentFrom } from './harness-client.js';
 
 type Sent = { type: string; eventLoopDelayP50Ms?: number; eventLoopDelayP99Ms?: number };
-
-/** The worker's hotctl messages from event index `from`, in order, with their index. */
-function sentFrom(h: Harness, from: number): Array<[number, Sent]> {
-  const out: Array<[number, Sent]> = [];
-  for (let i = from; i < h.events.length; i++) {
-    const e: HarnessEvent = h.events[i]!;
-    if (e.ev === 'message' && (e.message as { hotctl?: unknown })?.hotctl === 1) out.push([i, e.message as Sent]);
-  }
-  return out;
-}
-
-/** Index in h.events just after `n` heartbeats in a row (no report between them) seen from `from`. */
-async function quietAfter(h: Harness, from: number, n: number): Promise<number> {
-  let at = -1;
-  await h.waitFor(() => {
-    let run = 0;
-    for (const [i, m] of sentFrom(h, from)) {
-      run = m.type === 'heartbeat' ? run + 1 : 0;
-      if (run === n) {
-        at = i + 1;
-        return true;
-      }
-    }
-    return false;
-  }, `${n} heartbeats in a row (the worker quiet)`);
-  return at;
-}
 
 t.test('a quiet worker (its delay monitor off) reports a stall of its event loop from how late its heartbeats came, and stays quiet', async (t) => {
   const port = await freePort();
@@ -40,8 +13,8 @@ t.test('a quiet worker (its delay monitor off) reports a stall of its event loop
   // Blocks the loop for 400 ms: the heartbeat due in it comes ≥ 300 ms late.
   process.kill(pid, 'SIGUSR2');
   let stallAt = -1;
-  await h.waitFor(() => (stallAt = sentFrom(h, quiet).find(([, m]) => m.type === 'report' && (m.eventLoopDelayP99Ms ?? 0) >= 250)?.[0] ?? -1) >= 0, 'a report of the stall');
-  const stall = sentFrom(h, stallAt)[0]![1];
+  await h.waitFor(() => (stallAt = sentFrom<Sent>(h, quiet).find(([, m]) => m.type === 'report' && (m.eventLoopDelayP99Ms ?? 0) >= 250)?.[0] ?? -1) >= 0, 'a report of the stall');
+  const stall = sentFrom<Sent>(h, stallAt)[0]![1];
   t.equal(stall.eventLoopDelayP50Ms, stall.eventLoopDelayP99Ms, 'one figure while quiet: p50 and p99 alike');
   t.comment(`the stall reported: ${stall.eventLoopDelayP99Ms} ms`);
   await quietAfter(h, stallAt + 1, 3);

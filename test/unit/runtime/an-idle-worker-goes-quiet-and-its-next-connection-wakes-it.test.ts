@@ -1,31 +1,11 @@
 import t from 'tap';
-import { app, freePort, get, Harness, type HarnessEvent } from './harness-client.js';
+import { app, freePort, get, Harness, quietAfter, type HarnessEvent } from './harness-client.js';
 
 type Sent = { type: string; requestsServed?: number; connectionsOpen?: number };
 
 /** The worker's hotctl messages after event index `from`, in order. */
 function sentSince(h: Harness, from: number): Sent[] {
   return h.events.slice(from).flatMap((e: HarnessEvent) => (e.ev === 'message' && (e.message as { hotctl?: unknown })?.hotctl === 1 ? [e.message as Sent] : []));
-}
-
-/** Index in h.events just after `n` heartbeats in a row (no report between them) seen after `from`. */
-async function quietAfter(h: Harness, from: number, n: number): Promise<number> {
-  let at = -1;
-  await h.waitFor(() => {
-    let run = 0;
-    for (let i = from; i < h.events.length; i++) {
-      const e = h.events[i]!;
-      if (e.ev !== 'message' || (e.message as { hotctl?: unknown })?.hotctl !== 1) continue;
-      const type = (e.message as Sent).type;
-      run = type === 'heartbeat' ? run + 1 : 0;
-      if (run === n) {
-        at = i + 1;
-        return true;
-      }
-    }
-    return false;
-  }, `${n} heartbeats in a row (the worker quiet)`);
-  return at;
 }
 
 t.test('an idle worker stops reporting and beats instead; its next connection brings a report at once and reports again until it is idle again', async (t) => {

@@ -354,3 +354,30 @@ export function within<T>(promise: Promise<T>, what: string, timeoutMs = DEFAULT
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** The worker's hotctl messages (reports, heartbeats…) from event index `from`, in order, with their index. */
+export function sentFrom<Sent = { type: string }>(h: Harness, from: number): Array<[number, Sent]> {
+  const out: Array<[number, Sent]> = [];
+  for (let i = from; i < h.events.length; i++) {
+    const e = h.events[i]!;
+    if (e.ev === 'message' && (e.message as { hotctl?: unknown })?.hotctl === 1) out.push([i, e.message as Sent]);
+  }
+  return out;
+}
+
+/** Index in h.events just after `n` heartbeats in a row (no report between them) sent from `from` on: the worker is quiet. */
+export async function quietAfter(h: Harness, from: number, n: number): Promise<number> {
+  let at = -1;
+  await h.waitFor(() => {
+    let run = 0;
+    for (const [i, m] of sentFrom(h, from)) {
+      run = m.type === 'heartbeat' ? run + 1 : 0;
+      if (run === n) {
+        at = i + 1;
+        return true;
+      }
+    }
+    return false;
+  }, `${n} heartbeats in a row (the worker quiet)`);
+  return at;
+}
