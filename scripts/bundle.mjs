@@ -184,7 +184,7 @@ function trainingHome(home) {
   const app = join(dirname(home), `${basename(home)}-app.cjs`);
   writeFileSync(app, "require('node:net').createServer((socket) => socket.end()).listen(0, '127.0.0.1');\n");
   const stop = () => {
-    let pid = NaN;
+    let pid;
     try {
       pid = Number(readFileSync(join(home, 'daemon.pid'), 'utf8').trim());
     } catch {

@@ -46,9 +46,4 @@ export class FdStdout {
     }
     return true;
   }
-
-  /** The fallback stream once writes went there, else null. */
-  get fellBack(): NodeJS.WritableStream | null {
-    return this.stream;
-  }
 }

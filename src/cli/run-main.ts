@@ -53,15 +53,16 @@ export async function runMain(fast: FastCommand | null, slow: (io: CliIo) => Pro
  * not make it, and writes its output straight to fd 1 (fd-stdout.ts).
  */
 class Stdio {
-  readonly made: NodeJS.WriteStream[] = [];
+  /** The streams made so far, by name. */
+  readonly made = new Map<StdioName, NodeJS.WriteStream>();
   private fd1: FdStdout | null = null;
 
   get stdout(): NodeJS.WriteStream {
-    return this.handled(process.stdout);
+    return this.handled('stdout');
   }
 
   get stderr(): NodeJS.WriteStream {
-    return this.handled(process.stderr);
+    return this.handled('stderr');
   }
 
   /** Standard output as one write(2) per write, for the fast lines. */
@@ -73,27 +74,31 @@ class Stdio {
     return this.fd1;
   }
 
-  private handled(stream: NodeJS.WriteStream): NodeJS.WriteStream {
-    if (this.made.includes(stream)) return stream;
-    this.made.push(stream);
+  private handled(name: StdioName): NodeJS.WriteStream {
+    let stream = this.made.get(name);
+    if (stream) return stream;
+    stream = process[name];
+    this.made.set(name, stream);
     // A reader that went away (`hotctl logs -f | head`) ends the command quietly, as with other
     // Unix tools; any other write error (a full disk: ENOSPC) is a failure, said on stderr.
-    stream.on('error', (err: NodeJS.ErrnoException) => writeFailed(stream === process.stdout ? 'stdout' : 'stderr', err));
+    stream.on('error', (err: NodeJS.ErrnoException) => writeFailed(name, err));
     return stream;
   }
 }
 
+type StdioName = 'stdout' | 'stderr';
+
 /** A write to stdout or stderr failed: a reader gone (EPIPE) ends quietly, anything else says so. */
-function writeFailed(which: 'stdout' | 'stderr', err: NodeJS.ErrnoException): never {
+function writeFailed(which: StdioName, err: NodeJS.ErrnoException): never {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   if (which === 'stdout') process.stderr.write(`error: cannot write to standard output: ${err.message}\n`);
   process.exit(EXIT_FAILURE);
 }
 
-function exitWhenWritten(streams: readonly NodeJS.WriteStream[], exitCode: number): void {
+function exitWhenWritten(streams: ReadonlyMap<StdioName, NodeJS.WriteStream>, exitCode: number): void {
   // A failed write errors the stream at once; its 'error' event would come after this exit.
-  for (const stream of streams) if (stream.errored) writeFailed(stream === process.stdout ? 'stdout' : 'stderr', stream.errored as NodeJS.ErrnoException);
-  const pending = streams.filter((stream) => stream.writableLength > 0);
+  for (const [name, stream] of streams) if (stream.errored) writeFailed(name, stream.errored as NodeJS.ErrnoException);
+  const pending = [...streams.values()].filter((stream) => stream.writableLength > 0);
   if (pending.length === 0) process.exit(exitCode);
   let left = pending.length;
   for (const stream of pending) stream.once('drain', () => --left === 0 && process.exit(exitCode));

@@ -41,7 +41,7 @@ t.test('writes go straight to the fd; once it would block, they go through the f
   );
   const chunk = `${'x'.repeat(1023)}\n`;
   let written = 0;
-  while (out.fellBack === null && written < 1024) {
+  while (made === 0 && written < 1024) {
     out.write(chunk);
     written++;
   }
