@@ -42,8 +42,6 @@ export const ARROW_EXCEPTIONS = [
 /** Computed dynamic imports of what is not in src/'s graph (the user's code, built bundles, packages): file and the exact specifier expression. */
 export const OUTSIDE_SRC_IMPORTS = [
   { file: 'src/runtime/loader.ts', expression: 'pathToFileURL(script).href', why: "the app's entry script" },
-  { file: 'src/platform/code-cache.cts', expression: 'bundle', why: 'a bundle of dist/bundle/, run as require() would (bin/hotctl)' },
-  { file: 'src/platform/code-cache.cts', expression: 'specifier', why: "a package the CLI's bundle imports (yargs, yaml): scripts/bundle.mjs routes those import() calls here" },
 ] as const;
 
 export const MAX_LINES = 300;

@@ -1,7 +1,8 @@
 /**
- * src/platform/code-cache.cts: a bundle runs from a V8 code cache made from its very content,
- * and from its source alone when the cache is missing or of another content. Real files, real
- * Node processes (a cache is written at a process' exit).
+ * bin/hotctl's code-cache functions: a bundle runs from a V8 code cache made from its very
+ * content, and from its source alone when the cache is missing or of another content. Real
+ * files, real Node processes (a cache is written at a process' exit); bin/hotctl required, not
+ * run, as scripts/bundle.mjs requires it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,15 +12,23 @@ import { join } from 'node:path';
 import t from 'tap';
 import { ROOT } from '../../helpers/harness.js';
 
-const CODE_CACHE = join(ROOT, 'dist', 'src', 'platform', 'code-cache.cjs');
-const codeCache = createRequire(import.meta.url)(CODE_CACHE) as typeof import('../../../src/platform/code-cache.cjs');
+const BIN = join(ROOT, 'bin', 'hotctl');
+
+/** What bin/hotctl exports when required. */
+interface CodeCache {
+  codeCachePath(bundle: string): string;
+  keyBundle(bundle: string): void;
+  compileBundle(bundle: string): { cached: boolean };
+  requireBundle(bundle: string, parent: NodeJS.Module): unknown;
+}
+const codeCache = createRequire(import.meta.url)(BIN) as CodeCache;
 
 /** Runs `bundle` with requireBundle in a new Node; returns its stdout. */
 function runInNode(bundle: string, env: NodeJS.ProcessEnv = {}): string {
   const { NODE_OPTIONS: _flags, ...clean } = process.env;
   // Node's own source maps off, as a user's command runs (tap's process-info hook turns them on
   // in children; with them on, requireBundle leaves the bundle to require()).
-  const program = `process.setSourceMapsEnabled(false); require(${JSON.stringify(CODE_CACHE)}).requireBundle(${JSON.stringify(bundle)}, module)`;
+  const program = `process.setSourceMapsEnabled(false); require(${JSON.stringify(BIN)}).requireBundle(${JSON.stringify(bundle)}, module)`;
   return execFileSync(process.execPath, ['-e', program], { env: { ...clean, ...env }, encoding: 'utf8' });
 }
 
