@@ -5,6 +5,7 @@
  * When the connection closes, every pending request is rejected (E_DAEMON_UNREACHABLE), so
  * nothing waits forever on a daemon that went away.
  */
+import { afterQuietly } from './quiet-deadline.js';
 import { UnixWebSocket as WebSocket } from './unix-websocket.js';
 import type { DaemonEvent, DaemonInfo, Method, Params, Result, ServerMessage } from '../protocol/index.js';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '../protocol/control.js';
@@ -25,7 +26,8 @@ interface Pending {
   method: Method;
   resolve(result: unknown): void;
   reject(err: HotctlError): void;
-  timer: NodeJS.Timeout | undefined;
+  /** Cancels the request's deadline (quiet-deadline.ts), if it has one. */
+  cancelDeadline: (() => void) | undefined;
 }
 
 export interface RequestOptions {
@@ -103,14 +105,15 @@ export class ControlClient {
       );
     }
     return new Promise<Result<M>>((resolve, reject) => {
-      const timer =
-        options.timeoutMs === undefined
+      const timeoutMs = options.timeoutMs;
+      const cancelDeadline =
+        timeoutMs === undefined
           ? undefined
-          : setTimeout(() => {
+          : afterQuietly(timeoutMs, () => {
               this.pending.delete(id);
-              reject(new HotctlError('E_DAEMON_UNREACHABLE', `The daemon did not answer "${method}" within ${options.timeoutMs} ms.`));
-            }, options.timeoutMs);
-      this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
+              reject(new HotctlError('E_DAEMON_UNREACHABLE', `The daemon did not answer "${method}" within ${timeoutMs} ms.`));
+            });
+      this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, cancelDeadline });
       this.ws.send(message, (err) => {
         if (err) this.settle(id, undefined, new HotctlError('E_DAEMON_UNREACHABLE', `Could not send "${method}" to the daemon: ${err.message}`));
       });
@@ -156,7 +159,7 @@ export class ControlClient {
     this.shutDown(new HotctlError('E_DAEMON_UNREACHABLE', 'The connection to the daemon was closed by the CLI.'));
     this.ws.close(1000);
     // A daemon that never answers the close frame must not keep the CLI alive (ws waits 30 s).
-    setTimeout(() => this.ws.terminate(), 500).unref();
+    afterQuietly(500, () => this.ws.terminate());
   }
 
   private receive(text: string): void {
@@ -183,7 +186,7 @@ export class ControlClient {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
-    if (pending.timer) clearTimeout(pending.timer);
+    pending.cancelDeadline?.();
     if (err) pending.reject(err);
     else pending.resolve(result);
   }

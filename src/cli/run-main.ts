@@ -5,6 +5,7 @@
 import type { CliIo } from './context.js';
 import type { FastCommand } from './fast-path.js';
 import { FdStdout } from './fd-stdout.js';
+import { afterQuietly } from './quiet-deadline.js';
 
 /** The exit code when the output could not be written. */
 const EXIT_FAILURE = 1;
@@ -40,8 +41,8 @@ export async function runMain(fast: FastCommand | null, slow: (io: CliIo) => Pro
   }
   process.exitCode = code;
   // The work is done: a handle someone left open (a library's timer, a socket) must not keep the
-  // CLI alive. Unref'd, so a clean exit is not delayed by it.
-  setTimeout(() => process.exit(code), 2000).unref();
+  // CLI alive. Like an unref'd timer, the deadline does not delay a clean exit.
+  afterQuietly(2000, () => process.exit(code));
   // A fast line (fast-path.ts) has printed its answer and sent the daemon its close frame: exit
   // once what it wrote is written out, without waiting for the daemon's close frame.
   if (fast) exitWhenWritten(stdio.made, code);

@@ -16,15 +16,23 @@
  * 'unexpected-response' (null, { statusCode }); 'error' (err, with the socket's `code` when
  * connecting failed); 'close' (code, reason), always last, once.
  *
- * The key and the frame masks come from Math.random, not node:crypto (whose import costs more
- * than the rest of this client; see sha1.ts): masking guards proxies between a browser and a
- * server against payloads a page chose, and nothing stands between the CLI and a socket of mode
- * 0600 in its own state directory.
+ * The handshake's key is fixed and its accept computed once, here: RFC 6455 asks for a random
+ * key so that no intermediary (a caching proxy) can answer the handshake for a server, and a hash
+ * of it costs a fresh CLI ~0.5 ms of interpreted code (node:crypto costs more to load). Nothing
+ * stands between the CLI and a socket of mode 0600 in its own state directory; the daemon's accept
+ * is still checked, so an endpoint that is not a WebSocket server is still told apart
+ * (test/unit/cli/unix-websocket.test.ts checks the pair against node:crypto). The frame masks
+ * come from Math.random: masking guards proxies between a browser and a server against payloads
+ * a page chose.
  */
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { encodeFrame, framePayload, OP, readFrameHead, WS_GUID } from '../protocol/ws-frames.js';
-import { looseRandomBytes, sha1Base64 } from './sha1.js';
+import { encodeFrame, framePayload, OP, readFrameHead } from '../protocol/ws-frames.js';
+import { afterQuietly } from './quiet-deadline.js';
+
+/** The opening handshake's Sec-WebSocket-Key (16 bytes, base64) and the accept it calls for: base64(SHA-1(key + WS_GUID)). */
+export const HANDSHAKE_KEY = 'aG90Y3RsIGNsaSBrZXkhIQ==';
+export const HANDSHAKE_ACCEPT = 'gNQTUEIeWO1Y/mPk9doJ8MFZZys=';
 
 export interface UnixWebSocketOptions {
   /** Fail the opening handshake after this long (ms). */
@@ -33,15 +41,13 @@ export interface UnixWebSocketOptions {
 
 export class UnixWebSocket extends EventEmitter {
   private readonly socket: Socket;
-  private readonly key = looseRandomBytes(16).toString('base64');
-  private accept = '';
   private buffered: Buffer = Buffer.alloc(0);
   private open = false;
   private closeSent = false;
   private closed = false;
   private fragments: Buffer[] = [];
   private fragmentBinary = false;
-  private handshakeTimer: NodeJS.Timeout | undefined;
+  private cancelHandshakeDeadline: () => void = () => {};
   private corked = false;
   /** Frames sent before the socket connected: they follow the upgrade request in its write. */
   private early: { frame: Buffer; cb: ((err?: Error) => void) | undefined }[] | null = [];
@@ -51,17 +57,14 @@ export class UnixWebSocket extends EventEmitter {
     this.socket = connect(socketPath);
     this.socket.setNoDelay?.(true);
     if (options.handshakeTimeout !== undefined) {
-      this.handshakeTimer = setTimeout(() => this.fail(new Error('Opening handshake has timed out')), options.handshakeTimeout);
+      this.cancelHandshakeDeadline = afterQuietly(options.handshakeTimeout, () => this.fail(new Error('Opening handshake has timed out')));
     }
     this.socket.on('connect', () => {
       const early = this.early ?? [];
       this.early = null;
-      const head = Buffer.from(`GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n\r\n`, 'latin1');
+      const head = Buffer.from(`GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${HANDSHAKE_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`, 'latin1');
       const callbacks = early.map((sent) => sent.cb);
       this.socket.write(early.length === 0 ? head : Buffer.concat([head, ...early.map((sent) => sent.frame)]), (err) => callbacks.forEach((cb) => cb?.(err ?? undefined)));
-      // The answer it must carry, computed while the daemon makes it (the hash is ~1 ms of the
-      // interpreter's time in a fresh CLI, on the path of every command).
-      this.accept = sha1Base64(this.key + WS_GUID);
     });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('error', (err) => this.fail(err));
@@ -139,11 +142,11 @@ export class UnixWebSocket extends EventEmitter {
       return false;
     }
     const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-    if (headers.get('upgrade')?.toLowerCase() !== 'websocket' || headers.get('sec-websocket-accept') !== this.accept || headers.has('sec-websocket-extensions')) {
+    if (headers.get('upgrade')?.toLowerCase() !== 'websocket' || headers.get('sec-websocket-accept') !== HANDSHAKE_ACCEPT || headers.has('sec-websocket-extensions')) {
       this.fail(new Error('Invalid WebSocket handshake answer'));
       return false;
     }
-    clearTimeout(this.handshakeTimer);
+    this.cancelHandshakeDeadline();
     this.open = true;
     this.emit('open');
     return true;
@@ -194,7 +197,7 @@ export class UnixWebSocket extends EventEmitter {
 
   private fail(err: Error): void {
     if (this.closed) return;
-    clearTimeout(this.handshakeTimer);
+    this.cancelHandshakeDeadline();
     this.emit('error', err);
     this.terminate();
   }
@@ -207,12 +210,14 @@ export class UnixWebSocket extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.open = false;
-    clearTimeout(this.handshakeTimer);
+    this.cancelHandshakeDeadline();
     this.emit('close', this.closeCode, this.closeReason);
   }
 }
 
 /** One final frame from the client: masked, as RFC 6455 requires of clients. */
 function frame(opcode: number, payload: Buffer): Buffer {
-  return encodeFrame(opcode, payload, looseRandomBytes(4));
+  const mask = Buffer.allocUnsafe(4);
+  for (let i = 0; i < 4; i++) mask[i] = Math.floor(Math.random() * 256);
+  return encodeFrame(opcode, payload, mask);
 }

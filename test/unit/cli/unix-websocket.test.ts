@@ -1,11 +1,14 @@
-/** The CLI's WebSocket client against the `ws` server the daemon uses: sizes, fragments, ping, close. */
+/** The CLI's WebSocket client against the `ws` server the daemon uses (sizes, fragments, ping, close), and against raw servers that answer the handshake wrongly or not at all. */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { UnixWebSocket } from '../../../src/cli/unix-websocket.js';
+import { HANDSHAKE_ACCEPT, HANDSHAKE_KEY, UnixWebSocket } from '../../../src/cli/unix-websocket.js';
+import { WS_GUID } from '../../../src/protocol/ws-frames.js';
 
 async function server(onConnection: (socket: WebSocket) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'huws-'));
@@ -74,5 +77,53 @@ t.test('nothing listening: an error with the socket code, then close', async (t)
   const ws = new UnixWebSocket(join(tmpdir(), 'no-such-dir-hotctl', 's.sock'));
   const err = await new Promise<NodeJS.ErrnoException>((resolve) => ws.once('error', resolve));
   t.equal(err.code, 'ENOENT');
+  await new Promise((resolve) => ws.once('close', resolve));
+});
+
+t.test("the fixed handshake key's accept is base64(SHA-1(key + GUID)), as node:crypto computes it", async (t) => {
+  t.equal(Buffer.from(HANDSHAKE_KEY, 'base64').length, 16, 'a 16-byte key');
+  t.equal(HANDSHAKE_ACCEPT, createHash('sha1').update(HANDSHAKE_KEY + WS_GUID).digest('base64'));
+});
+
+/** A unix socket server that answers each connection's request head with `answer(head)` (nothing when null). */
+async function rawServer(answer: (head: string) => string | null) {
+  const dir = mkdtempSync(join(tmpdir(), 'huws-'));
+  const path = join(dir, 's.sock');
+  const sockets = new Set<Socket>();
+  const srv = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', (head) => {
+      const text = answer(head.toString('latin1'));
+      if (text !== null) socket.write(text);
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(path, resolve));
+  t.teardown(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => srv.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return path;
+}
+
+t.test('an answer with another accept fails the handshake: error, then close', async (t) => {
+  let sentKey = '';
+  const path = await rawServer((head) => {
+    sentKey = /Sec-WebSocket-Key: (\S+)/.exec(head)?.[1] ?? '';
+    return 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
+  });
+  const ws = new UnixWebSocket(path);
+  const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
+  t.equal(err.message, 'Invalid WebSocket handshake answer');
+  t.equal(sentKey, HANDSHAKE_KEY);
+  await new Promise((resolve) => ws.once('close', resolve));
+});
+
+t.test('a server that never answers the handshake: the handshake times out, error then close', async (t) => {
+  const path = await rawServer(() => null);
+  const ws = new UnixWebSocket(path, { handshakeTimeout: 100 });
+  const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
+  t.equal(err.message, 'Opening handshake has timed out');
   await new Promise((resolve) => ws.once('close', resolve));
 });
