@@ -62,9 +62,10 @@ export class UnixWebSocket extends EventEmitter {
     this.socket.on('connect', () => {
       const early = this.early ?? [];
       this.early = null;
-      const head = Buffer.from(`GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${HANDSHAKE_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`, 'latin1');
+      // ASCII: encoded as the messages are (one encoder's first use, not two).
+      const head = Buffer.from(`GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${HANDSHAKE_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`, 'utf8');
       const callbacks = early.map((sent) => sent.cb);
-      this.socket.write(early.length === 0 ? head : Buffer.concat([head, ...early.map((sent) => sent.frame)]), (err) => callbacks.forEach((cb) => cb?.(err ?? undefined)));
+      this.socket.write(early.length === 0 ? head : concat([head, ...early.map((sent) => sent.frame)]), (err) => callbacks.forEach((cb) => cb?.(err ?? undefined)));
     });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('error', (err) => this.fail(err));
@@ -115,17 +116,19 @@ export class UnixWebSocket extends EventEmitter {
   private sendClose(code: number): void {
     if (this.closeSent) return;
     this.closeSent = true;
-    const payload = Buffer.alloc(2);
-    payload.writeUInt16BE(code);
+    const payload = Buffer.allocUnsafe(2);
+    payload[0] = code >> 8;
+    payload[1] = code & 0xff;
     this.socket.write(frame(OP.close, payload));
   }
 
   private receive(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.buffered = this.buffered.length === 0 ? chunk : concat([this.buffered, chunk]);
     if (!this.open) {
       const end = this.buffered.indexOf('\r\n\r\n');
       if (end === -1) return;
-      const head = this.buffered.subarray(0, end).toString('latin1');
+      // ASCII: decoded as the messages are (one decoder's first use, not two).
+      const head = this.buffered.subarray(0, end).toString('utf8');
       this.buffered = this.buffered.subarray(end + 4);
       if (!this.handshake(head)) return;
     }
@@ -173,7 +176,7 @@ export class UnixWebSocket extends EventEmitter {
         }
         this.fragments.push(payload);
         if (fin) {
-          const data = this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
+          const data = this.fragments.length === 1 ? this.fragments[0]! : concat(this.fragments);
           this.fragments = [];
           this.emit('message', data, this.fragmentBinary);
         }
@@ -213,6 +216,22 @@ export class UnixWebSocket extends EventEmitter {
     this.cancelHandshakeDeadline();
     this.emit('close', this.closeCode, this.closeReason);
   }
+}
+
+/**
+ * Buffer.concat's result, by Uint8Array's own `set`: Buffer.concat is JavaScript that a fresh CLI
+ * compiles on its first use, ~0.2 ms (see src/protocol/ws-frames.ts).
+ */
+function concat(parts: readonly Buffer[]): Buffer {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** One final frame from the client: masked, as RFC 6455 requires of clients. */

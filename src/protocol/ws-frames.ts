@@ -3,6 +3,10 @@
  * and the daemon's server (src/daemon/control-websocket.ts). What each end accepts differs (a
  * server takes masked frames only and bounds a message; a client reads what its daemon sends);
  * how a frame is laid out does not, and is here once.
+ *
+ * Bytes are moved with Uint8Array's own methods and indexing, not Buffer's copy/readUInt16BE/
+ * writeUInt16BE: those are JavaScript in Node that a fresh process compiles on first use, ~0.1–0.15
+ * ms each on the path of every CLI command, for a few bytes (bench/RESULTS.md, section 37).
  */
 
 /** The GUID of the opening handshake's accept key: base64(sha1(key + WS_GUID)). */
@@ -32,7 +36,7 @@ export function readFrameHead(b: Buffer): FrameHead | number {
   let offset = 2;
   if (length === 126) {
     if (b.length < 4) return 4;
-    length = b.readUInt16BE(2);
+    length = (b[2]! << 8) | b[3]!;
     offset = 4;
   } else if (length === 127) {
     if (b.length < 10) return 10;
@@ -46,7 +50,8 @@ export function readFrameHead(b: Buffer): FrameHead | number {
 
 /** The frame's payload (all of it must be in `b`), copied and unmasked. */
 export function framePayload(b: Buffer, head: FrameHead): Buffer {
-  const payload = Buffer.from(b.subarray(head.offset, head.offset + head.length));
+  const payload = Buffer.allocUnsafe(head.length);
+  payload.set(b.subarray(head.offset, head.offset + head.length));
   const mask = head.mask;
   if (mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
   return payload;
@@ -63,17 +68,18 @@ export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buf
   if (length < 126) out[1] = maskBit | length;
   else if (length < 0x10000) {
     out[1] = maskBit | 126;
-    out.writeUInt16BE(length, 2);
+    out[2] = length >> 8;
+    out[3] = length & 0xff;
   } else {
     out[1] = maskBit | 127;
     out.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     out.writeUInt32BE(length >>> 0, 6);
   }
   if (!mask) {
-    payload.copy(out, at);
+    out.set(payload, at);
     return out;
   }
-  mask.copy(out, headLength, 0, 4);
+  out.set(mask.subarray(0, 4), headLength);
   for (let i = 0; i < length; i++) out[at + i] = payload[i]! ^ mask[i & 3]!;
   return out;
 }
