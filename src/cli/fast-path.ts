@@ -58,10 +58,10 @@ export function fastPath(args: readonly string[], cwd: string): FastCommand | nu
   if (rest.length === 1 && rest[0] === 'status' && args.length - rest.length <= 1) {
     const json = args.length === 2;
     return async (ctx) => {
-      // The question leaves first (connect; upgrade, hello and status in one write, from the
-      // connect callback, after this tick); the command and its renderer load while the daemon answers.
-      const { askDaemon } = await import('./one-trip.js');
-      const asked = askDaemon(ctx, () => import('./output.js').then(({ createOutput }) => createOutput(ctx, json)), 'status', {});
+      // The question leaves first (connect; one plain request, from the connect callback, after
+      // this tick: status-get.ts); the command and its renderer load while the daemon answers.
+      const { askStatus } = await import('./status-get.js');
+      const asked = askStatus(ctx, () => import('./output.js').then(({ createOutput }) => createOutput(ctx, json)));
       asked.catch(() => {}); // awaited by status() below, which reports a failure
       await new Promise((resolve) => setImmediate(resolve));
       const [{ runAction }, { status }] = await Promise.all([import('./context.js'), import('./commands/status.js')]);

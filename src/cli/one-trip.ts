@@ -1,5 +1,6 @@
 /**
- * One round trip for the commands that only read (`status`, `history`, `logs` without -f): the
+ * One round trip for the commands that only read (`history`, `logs` without -f; `status` when
+ * the daemon cannot be asked in one plain request, status-get.ts): the
  * hello and the request leave together, in one write, without waiting for the hello's answer;
  * the daemon answers both. The versions are still exchanged: a refused hello (another version,
  * another protocol) is the error the command reports, and the request's answer is dropped.

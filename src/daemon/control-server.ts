@@ -1,5 +1,6 @@
 /**
- * The control server: WebSocket (control-websocket.ts) over the unix socket HOTCTL_HOME/daemon.sock (mode 0600).
+ * The control server: WebSocket (control-websocket.ts) over the unix socket HOTCTL_HOME/daemon.sock (mode 0600),
+ * and one plain HTTP request beside it, `GET /api/status` (plain-status.ts).
  *
  * Each text frame is one JSON request; each gets exactly one response with the same id.
  * Malformed frames get an E_PROTOCOL error (id 0 when no id could be read) and never take the
@@ -9,9 +10,10 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, renameSync, unlinkSync } from 'node:fs';
-import { serveControlSocket, type ControlWebSocket } from './control-websocket.js';
+import { serveControlSocket, type ControlWebSocket, type PlainGet } from './control-websocket.js';
 import type { DaemonEvent, Method, Params, Result, ServerMessage, SubscriptionTopic } from '../protocol/index.js';
 import { EVENT_TOPIC, HotctlError, isMethod, isTerminalOperationState, MAX_MESSAGE_BYTES, toHotctlError } from '../protocol/index.js';
+import { plainStatus } from './plain-status.js';
 import { checkParams, splitAfterHello } from './request-check.js';
 import { SubscriberOutlet } from './subscriber-outlet.js';
 import type { ConnectionCap } from './connection-cap.js';
@@ -46,6 +48,8 @@ export class ControlServer {
   private readonly connections = new Set<Connection>();
   /** Log lines dropped for connections that have closed since. */
   private droppedByGone = 0;
+  /** A plain `GET /api/status` (src/protocol/status-get.ts). */
+  private readonly plainGet: PlainGet;
 
   constructor(
     private socketPath: string,
@@ -54,10 +58,13 @@ export class ControlServer {
     private readonly bus: EventBus,
     cap?: ConnectionCap,
   ) {
+    // A plain request follows no operation and takes no events.
+    const alone: ConnectionContext = { follow: () => {}, subscribe: () => {}, push: () => {} };
+    this.plainGet = plainStatus({ hello: (params) => handlers.hello(params, alone), status: (params) => handlers.status(params, alone) }, log);
     this.server = createServer((socket: Socket) => {
       if (this.closing) return void socket.destroy();
       cap?.admit(socket);
-      serveControlSocket(socket, MAX_MESSAGE_BYTES, (ws) => this.accept(ws));
+      serveControlSocket(socket, MAX_MESSAGE_BYTES, (ws) => this.accept(ws), this.plainGet);
     });
   }
 

@@ -36,16 +36,28 @@ export interface UpgradeRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** The answer to a plain HTTP request: status line's code and reason, body and its type. */
+export interface PlainAnswer {
+  status: string;
+  type: string;
+  body: string;
+}
+
+/** Answers a plain (not upgrade) GET request: its target (path and query) and headers (lower-case names). */
+export type PlainGet = (target: string, headers: Readonly<Record<string, string>>) => Promise<PlainAnswer>;
+
 /**
  * A new connection on the control socket: reads its HTTP request head, then upgrades it
- * (`onOpen`), or answers 426 (a plain HTTP request), 400 (not HTTP, a bad handshake) or 431.
+ * (`onOpen`), or answers a plain GET (`onGet`: src/protocol/status-get.ts), or answers 426 (any
+ * other plain HTTP request), 400 (not HTTP, a bad handshake) or 431. A plain request's answer
+ * closes the connection.
  */
-export function serveControlSocket(socket: Socket, maxPayload: number, onOpen: (ws: ControlWebSocket) => void): void {
+export function serveControlSocket(socket: Socket, maxPayload: number, onOpen: (ws: ControlWebSocket) => void, onGet?: PlainGet): void {
   const chunks: Buffer[] = [];
   let bytes = 0;
   const timer = setTimeout(() => socket.destroy(), HEAD_TIMEOUT_MS).unref();
-  const answer = (status: string, text: string): void => {
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  const answer = (status: string, text: string, type = 'text/plain'): void => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   };
   const onData = (chunk: Buffer): void => {
     chunks.push(chunk);
@@ -58,7 +70,7 @@ export function serveControlSocket(socket: Socket, maxPayload: number, onOpen: (
     }
     done(() => {
       const [requestLine = '', ...lines] = all.subarray(0, end).toString('latin1').split('\r\n');
-      const line = /^([A-Z]+) \S+ HTTP\/1\.[01]$/.exec(requestLine);
+      const line = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(requestLine);
       if (!line) return answer('400 Bad Request', 'hotctl: not an HTTP request\n');
       const headers: Record<string, string> = {};
       for (const header of lines) {
@@ -68,7 +80,14 @@ export function serveControlSocket(socket: Socket, maxPayload: number, onOpen: (
         const value = header.slice(colon + 1).trim();
         headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
       }
-      if (headers.upgrade === undefined) return answer('426 Upgrade Required', 'hotctl control socket: speak WebSocket\n');
+      if (headers.upgrade === undefined) {
+        if (onGet === undefined || line[1] !== 'GET') return answer('426 Upgrade Required', 'hotctl control socket: speak WebSocket\n');
+        onGet(line[2]!, headers).then(
+          (got) => answer(got.status, got.body, got.type),
+          () => answer('500 Internal Server Error', 'hotctl: the request failed; see the daemon log\n'),
+        );
+        return;
+      }
       const ws = acceptControlWebSocket({ method: line[1], headers }, socket, all.subarray(end + 4), maxPayload);
       if (ws) onOpen(ws);
     });

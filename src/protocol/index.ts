@@ -9,3 +9,4 @@ export * from './home.js';
 export * from './traffic-ipc.js';
 export * from './outcomes.js';
 export * from './canary-plan.js';
+export * from './status-get.js';

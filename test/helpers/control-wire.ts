@@ -80,6 +80,11 @@ export function frameTexts(stream: Buffer): string[] {
  * method: with one round trip, the hello and the requests behind it.
  */
 export function sentBeforeAnyAnswer(chunks: Chunk[]): Array<{ method: string; params: Record<string, unknown> }> {
+  return frameTexts(cliBytesBeforeAnyAnswer(chunks)).map((text) => JSON.parse(text) as { method: string; params: Record<string, unknown> });
+}
+
+/** Everything the CLI sent before the daemon had sent anything past its answer's head. */
+export function cliBytesBeforeAnyAnswer(chunks: Chunk[]): Buffer {
   let daemonBytes = Buffer.alloc(0);
   let cliBytes = Buffer.alloc(0);
   for (const chunk of chunks) {
@@ -89,7 +94,7 @@ export function sentBeforeAnyAnswer(chunks: Chunk[]): Array<{ method: string; pa
       if (end !== -1 && daemonBytes.length > end + 4) break;
     } else cliBytes = Buffer.concat([cliBytes, chunk.bytes]);
   }
-  return frameTexts(cliBytes).map((text) => JSON.parse(text) as { method: string; params: Record<string, unknown> });
+  return cliBytes;
 }
 
 /** One masked text frame, as a client sends it. */

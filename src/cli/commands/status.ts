@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { homeOf, runAction, type CommandContext, type GlobalArgs } from '../context.js';
 import { homePaths } from '../../protocol/home.js';
 import { lastRun } from '../daemon-launcher.js';
-import { askDaemon } from '../one-trip.js';
+import { askStatus } from '../status-get.js';
 import type { Output } from '../output.js';
 import type { StatusSnapshot } from '../../protocol/index.js';
 import { renderStatus } from '../render/status-table.js';
@@ -16,8 +16,8 @@ export interface NoDaemonStatus {
 
 /** Prints the status; `asked`: the answer of a question already sent (fast-path.ts), else asked here. */
 export async function status(ctx: CommandContext, out: Output, asked?: Promise<StatusSnapshot | null>): Promise<number> {
-  // One round trip: the request goes with the hello (one-trip.ts).
-  const snapshot = await (asked ?? askDaemon(ctx, out, 'status', {}));
+  // One request (status-get.ts; over the WebSocket, with the hello, for a daemon older than it).
+  const snapshot = await (asked ?? askStatus(ctx, out));
   if (snapshot === null) {
     if (out.json) out.line(JSON.stringify({ daemon: null, apps: [] } satisfies NoDaemonStatus, null, 2));
     else out.line(`No daemon running (HOTCTL_HOME=${homeOf(ctx)}).`);
