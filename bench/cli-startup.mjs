@@ -13,11 +13,14 @@
 // workers, min_uptime 0): the CLI's cost is its wall time minus the operation's own duration
 // (duration_ms of the final operation, measured by the daemon). Beside them, the floor of any Node
 // CLI asking the daemon its status (bench/lib/status-floor.cjs: connect, one write, print, exit).
+// BENCH_BASELINE=<checkout with a built dist/>: that checkout's `hotctl status`, against its own
+// daemon with the same app, in the same rounds.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argInt, timedNode as timed, timedRun, FIXTURES, freePort, fx, header, HOTCTL, hotctl, hotctlEnv, median, newHome, report, runBench, spread, startApps, table, waitPort } from './lib/common.mjs';
 
 const ROUNDS = argInt(2, 15);
+const BASELINE = process.env.BENCH_BASELINE ? join(process.env.BENCH_BASELINE, 'bin', 'hotctl') : null;
 const BIG = argInt(3, 64);
 const RELOADS = argInt(4, 9);
 
@@ -36,7 +39,10 @@ await runBench(async () => {
   ]);
   console.error(`starting ${BIG} workers…`);
   await startApps(big, [{ name: 'big', script: join(FIXTURES, 'http-app.cjs'), instances: BIG, listen_timeout: 180_000, env: { PORT: String(p2) } }]);
-  await Promise.all([waitPort(p1), waitPort(p2), waitPort(p3)]);
+  const base = BASELINE ? newHome() : null;
+  const p4 = await freePort();
+  if (base) await startApps(base, [{ name: 'web', script: join(FIXTURES, 'http-app.cjs'), instances: 2, env: { PORT: String(p4) } }], { bin: BASELINE });
+  await Promise.all([waitPort(p1), waitPort(p2), waitPort(p3), ...(base ? [waitPort(p4)] : [])]);
   const bigStatus = JSON.parse((await hotctl(big, ['status', '--json'])).stdout);
   const bigReady = bigStatus.apps[0].workers.filter((w) => w.state === 'ready').length;
   if (bigReady !== BIG) throw new Error(`${bigReady} of ${BIG} workers ready`);
@@ -52,6 +58,7 @@ await runBench(async () => {
     status: () => timedRun(HOTCTL, ['status'], envSmall),
     statusJson: () => timedRun(HOTCTL, ['status', '--json'], envSmall),
     statusBig: () => timedRun(HOTCTL, ['status'], envBig),
+    ...(base ? { baseStatus: () => timedRun(BASELINE, ['status'], hotctlEnv(base)) } : {}),
   };
   const order = Object.keys(kinds);
   for (const k of order) await kinds[k](); // warm the page cache
@@ -93,6 +100,13 @@ await runBench(async () => {
                 ratioRow('`hotctl status` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.status, times.nodeNoCa),
                 ratioRow('`hotctl --version` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.version, times.nodeNoCa),
               ]),
+          ...(base
+            ? [
+                [`baseline (${process.env.BENCH_BASELINE}): \`hotctl status\` wall against its own daemon (1 app, 2 workers)`, `${spread(times.baseStatus)} ms`],
+                ratioRow('baseline: `hotctl status` / `node -e ""`' + (caFile === undefined ? '' : ' without NODE_EXTRA_CA_CERTS'), times.baseStatus, caFile === undefined ? times.node : times.nodeNoCa),
+                ratioRow('`hotctl status` / baseline `hotctl status`', times.status, times.baseStatus),
+              ]
+            : []),
           ratioRow(`**\`hotctl status\` ${BIG} workers / 2 workers** (target ≤ 1.2)`, times.statusBig, times.status),
           [`\`hotctl reload slow --json\` (300 ms app, 2 workers, min_uptime 0), ${RELOADS} reloads: wall`, `${spread(reloads.map((r) => r.wall))} ms`],
           ['… the daemon\'s operation (duration_ms)', `${spread(reloads.map((r) => r.op))} ms`],
