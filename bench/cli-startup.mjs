@@ -98,6 +98,8 @@ await runBench(async () => {
             ? []
             : [
                 ratioRow('`hotctl status` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.status, times.nodeNoCa),
+                ratioRow('`hotctl status --json` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.statusJson, times.nodeNoCa),
+                ratioRow('the floor / `node -e ""` without NODE_EXTRA_CA_CERTS', times.floor, times.nodeNoCa),
                 ratioRow('`hotctl --version` / `node -e ""` without NODE_EXTRA_CA_CERTS', times.version, times.nodeNoCa),
               ]),
           ...(base
